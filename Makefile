@@ -1,0 +1,51 @@
+# topp25 — two commands for a new machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup migrate demo serve check lint typecheck bench messages clean
+
+run: setup migrate demo serve
+
+# The virtual environment is rebuilt when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@PYTHON=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYTHON"; "$$PYTHON" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	PORT=$(PORT) $(PY) manage.py seed_demo
+
+# One ASGI process serves HTTP and WebSockets (SQLite + in-memory channel layer by default).
+serve: setup
+	$(PY) -m uvicorn topp25.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+typecheck: setup
+	$(VENV)/bin/mypy topp25 meetings groups summary
+
+check: lint typecheck test
+
+bench: setup migrate
+	$(PY) bench/fanout.py
+
+messages: setup
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import MAX_FACTOR_COUNT, Group, Participant
+
+FACTOR_MAX_LENGTH = 200
+
+
+class SuccessFactor(models.Model):
+    """One of a group's (usually five) success factors, at a numbered position."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="factors")
+    position = models.PositiveSmallIntegerField(_("plats"))
+    text = models.CharField(_("framgångsfaktor"), max_length=FACTOR_MAX_LENGTH)
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="factors"
+    )
+    # The id of the form that created it: a double-submitted form finds its factor again.
+    client_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Bumped on every change so a phone editing an old copy is told instead of overwriting.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("framgångsfaktor")
+        verbose_name_plural = _("framgångsfaktorer")
+        ordering = ["group", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "position"], name="factor_unique_position"),
+            models.UniqueConstraint(fields=["group", "client_token"], name="factor_unique_token"),
+            # The upper bound per meeting (factor_count) lives in another table, so the
+            # database holds the hard maximum and services.py holds the meeting's own.
+            models.CheckConstraint(
+                condition=Q(position__gte=1) & Q(position__lte=MAX_FACTOR_COUNT),
+                name="factor_position_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text__regex=r"^\s*$"), name="factor_text_not_blank"
+            ),
+            # SQLite does not enforce varchar lengths.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), FACTOR_MAX_LENGTH),
+                name="factor_text_max_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+

@@ -1,0 +1,182 @@
+"""Writes to a group's list of success factors.
+
+Every function locks the group row first, so two phones of one group queue up instead of
+both taking "the last free place"; every change is broadcast after commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from meetings import broadcast
+from meetings.errors import DomainError
+from meetings.models import Group, Participant
+
+from .models import FACTOR_MAX_LENGTH, SuccessFactor
+
+
+def clean_factor_text(raw: str | None) -> str:
+    # Phones add line breaks and double spaces; a factor is one short phrase.
+    text = " ".join((raw or "").split())
+    if not text:
+        raise DomainError("blank", _("Skriv en framgångsfaktor innan du sparar."))
+    if len(text) > FACTOR_MAX_LENGTH:
+        raise DomainError(
+            "too_long",
+            _("Framgångsfaktorn får vara högst %(max)d tecken — du skrev %(length)d. Korta ner den.")
+            % {"max": FACTOR_MAX_LENGTH, "length": len(text)},
+        )
+    return text
+
+
+def _lock_open_group(group: Group) -> Group:
+    locked = Group.objects.select_for_update().select_related("meeting").get(pk=group.pk)
+    if locked.agreed_at is not None:
+        raise DomainError(
+            "locked", _("Listan är redan klar — be samtalsledaren låsa upp den."), status=409
+        )
+    return locked
+
+
+def _factor_in(group: Group, factor_id: int, version: int | None) -> SuccessFactor:
+    factor = group.factors.filter(pk=factor_id).first()
+    if factor is None:
+        raise DomainError(
+            "factor_gone",
+            _("Framgångsfaktorn finns inte längre — någon i gruppen har tagit bort den."),
+            status=404,
+        )
+    if version is not None and factor.version != version:
+        raise DomainError(
+            "stale",
+            _("Någon i gruppen har just ändrat den här framgångsfaktorn — se listan och försök igen."),
+            status=409,
+        )
+    return factor
+
+
+@transaction.atomic
+def add_factor(
+    *,
+    group: Group,
+    text: str,
+    author: Participant | None = None,
+    client_token: uuid.UUID | None = None,
+) -> SuccessFactor:
+    text = clean_factor_text(text)
+    group = _lock_open_group(group)
+    if client_token is not None:
+        # A double tap or a resent form: the first one already made the factor.
+        existing = group.factors.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    count = group.factors.count()
+    limit = group.meeting.factor_count
+    if count >= limit:
+        raise DomainError(
+            "list_full",
+            ngettext(
+                "Listan har redan %(count)d framgångsfaktor — ändra den eller ta bort den först.",
+                "Listan har redan %(count)d framgångsfaktorer — ändra eller ta bort en först.",
+                limit,
+            )
+            % {"count": limit},
+            status=409,
+        )
+    factor = SuccessFactor.objects.create(
+        group=group, position=count + 1, text=text, author=author,
+        client_token=client_token or uuid.uuid4(),
+    )
+    broadcast.group_changed(group.pk)
+    return factor
+
+
+@transaction.atomic
+def edit_factor(
+    *, group: Group, factor_id: int, text: str, version: int | None = None
+) -> SuccessFactor:
+    text = clean_factor_text(text)
+    group = _lock_open_group(group)
+    factor = _factor_in(group, factor_id, version)
+    if factor.text != text:
+        factor.text = text
+        factor.version += 1
+        factor.save(update_fields=["text", "version", "updated_at"])
+        broadcast.group_changed(group.pk)
+    return factor
+
+
+@transaction.atomic
+def move_factor(*, group: Group, factor_id: int, direction: str) -> SuccessFactor:
+    if direction not in ("up", "down"):
+        raise DomainError("direction", _("Välj om faktorn ska flyttas upp eller ner."))
+    group = _lock_open_group(group)
+    factor = _factor_in(group, factor_id, None)
+    target = factor.position - 1 if direction == "up" else factor.position + 1
+    neighbour = group.factors.filter(position=target).first()
+    if neighbour is None:
+        raise DomainError(
+            "cannot_move",
+            _("Faktorn står redan först.") if direction == "up" else _("Faktorn står redan sist."),
+            status=409,
+        )
+    _swap_positions(factor, neighbour)
+    broadcast.group_changed(group.pk)
+    return factor
+
+
+def _swap_positions(first: SuccessFactor, second: SuccessFactor) -> None:
+    # Both SQLite and PostgreSQL check unique (group, position) row by row, and the position
+    # range check leaves no spare slot, so one row steps out (deleted and re-inserted with
+    # its own id, author and timestamps) while the other takes its place.
+    first_position, second_position = first.position, second.position
+    SuccessFactor.objects.filter(pk=second.pk).delete()
+    first.position = second_position
+    first.version += 1
+    first.save(update_fields=["position", "version", "updated_at"])
+    second.position = first_position
+    second.version += 1
+    created_at = second.created_at
+    second.save(force_insert=True)
+    SuccessFactor.objects.filter(pk=second.pk).update(created_at=created_at)
+
+
+@transaction.atomic
+def remove_factor(*, group: Group, factor_id: int, version: int | None = None) -> None:
+    group = _lock_open_group(group)
+    factor = _factor_in(group, factor_id, version)
+    removed_position = factor.position
+    factor.delete()
+    # Close the gap from the top down the list, so no two rows ever share a position.
+    for later in group.factors.filter(position__gt=removed_position).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position", "updated_at"])
+    broadcast.group_changed(group.pk)
+
+
+@transaction.atomic
+def mark_agreed(*, group: Group, confirmed_short: bool = False) -> Group:
+    """Lock the list for the whole group. A short list needs an explicit confirmation."""
+    group = _lock_open_group(group)
+    count = group.factors.count()
+    if count == 0:
+        raise DomainError(
+            "empty", _("Skriv minst en framgångsfaktor innan ni markerar listan som klar."),
+            status=409,
+        )
+    if count < group.meeting.factor_count and not confirmed_short:
+        raise DomainError(
+            "needs_confirmation",
+            _("Ni har %(count)d av %(limit)d framgångsfaktorer. Vill ni ändå markera listan som klar?")
+            % {"count": count, "limit": group.meeting.factor_count},
+            status=409,
+        )
+    group.agreed_at = timezone.now()
+    group.save(update_fields=["agreed_at"])
+    broadcast.group_changed(group.pk)
+    return group

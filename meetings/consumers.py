@@ -1,0 +1,89 @@
+"""WebSocket consumers: one per screen. Each sends the current state from the database on
+connect (so a reconnect never shows a stale list), then relays broadcast fragments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from . import broadcast
+from .models import Meeting
+from .participation import participant_for_session
+
+# Application close codes (4000–4999): the browser does not retry these.
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+class FragmentConsumer(AsyncWebsocketConsumer):
+    """Relays HTML fragments; the handlers are named after the broadcast event types."""
+
+    stream: str | None = None
+
+    async def disconnect(self, code: int) -> None:
+        if self.stream is not None:
+            await self.channel_layer.group_discard(self.stream, self.channel_name)
+
+    async def subscribe(self, stream: str, initial_html: str) -> None:
+        self.stream = stream
+        await self.channel_layer.group_add(stream, self.channel_name)
+        await self.accept()
+        await self.send(text_data=initial_html)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Screens only listen; writes go through HTTP views so they are validated once.
+        return
+
+    async def group_state(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=event["html"])
+
+    async def meeting_state(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=event["html"])
+
+
+class RoomScreenConsumer(FragmentConsumer):
+    """The projector: every group of the meeting. No login, the unguessable token is the key."""
+
+    async def connect(self) -> None:
+        token = self.scope["url_route"]["kwargs"]["token"]
+        meeting_id = await _meeting_id_for_room(token)
+        if meeting_id is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        html = await database_sync_to_async(broadcast.room_fragment)(meeting_id)
+        await self.subscribe(broadcast.meeting_stream(meeting_id), html or "")
+
+
+class GroupConsumer(FragmentConsumer):
+    """A participant's phone: its own group's stream only."""
+
+    async def connect(self) -> None:
+        kwargs = self.scope["url_route"]["kwargs"]
+        group_id = int(kwargs["group_id"])
+        allowed = await _participant_in_group(self.scope.get("session"), kwargs["code"], group_id)
+        if not allowed:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        fragments = await database_sync_to_async(broadcast.group_state_fragments)(group_id)
+        if fragments is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        await self.subscribe(broadcast.group_stream(group_id), fragments[1])
+
+
+@database_sync_to_async
+def _meeting_id_for_room(token: str) -> int | None:
+    return Meeting.objects.filter(room_token=token).values_list("pk", flat=True).first()
+
+
+@database_sync_to_async
+def _participant_in_group(session: Any, code: str, group_id: int) -> bool:
+    if session is None:
+        return False
+    meeting = Meeting.objects.filter(join_code=code).first()
+    if meeting is None:
+        return False
+    participant = participant_for_session(session, meeting)
+    return participant is not None and participant.home_group_id == group_id

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .codes import new_join_code, new_room_token
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from groups.models import SuccessFactor
+
+MAX_FACTOR_COUNT = 10
+
+
+class Profession(models.TextChoices):
+    TEACHER = "larare", _("Lärare")
+    PRESCHOOL_TEACHER = "forskollarare", _("Förskollärare")
+    PRINCIPAL = "rektor", _("Rektorer")
+    PRESCHOOL_HEAD = "forskolechef", _("Förskolechefer")
+    SCHOOL_HEAD = "skolchef", _("Skolchefer")
+    STUDENT_HEALTH = "elevhalsa", _("Elevhälsa")
+    POLITICIAN = "politiker", _("Politiker")
+    MIXED = "blandad", _("Blandad")
+
+
+# The usual seven home groups of a topp25 afternoon, in the order they sit in the room.
+USUAL_PROFESSIONS: list[Profession] = [
+    Profession.TEACHER,
+    Profession.PRESCHOOL_TEACHER,
+    Profession.PRINCIPAL,
+    Profession.PRESCHOOL_HEAD,
+    Profession.SCHOOL_HEAD,
+    Profession.STUDENT_HEALTH,
+    Profession.POLITICIAN,
+]
+
+
+class Series(models.Model):
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+
+    class Meta:
+        verbose_name = _("serie")
+        verbose_name_plural = _("serier")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def facilitated_by(self, user: AbstractBaseUser | AnonymousUser) -> MeetingQuerySet:
+        if getattr(user, "is_superuser", False):
+            return self
+        return self.filter(facilitators=user)
+
+
+class Meeting(models.Model):
+    series = models.ForeignKey(
+        Series, verbose_name=_("serie"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="meetings",
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    date = models.DateField(_("datum"))
+    venue = models.CharField(_("plats"), max_length=200, blank=True)
+    core_question = models.TextField(_("grundfråga"), max_length=500)
+    factor_count = models.PositiveSmallIntegerField(
+        _("antal framgångsfaktorer per grupp"), default=5,
+        help_text=_("Vanligtvis fem."),
+    )
+    join_code = models.CharField(
+        _("mötets kod"), max_length=12, unique=True, default=new_join_code, editable=False
+    )
+    joining_open = models.BooleanField(_("öppet för nya deltagare"), default=True)
+    room_token = models.CharField(max_length=64, unique=True, default=new_room_token, editable=False)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("samtalsledare"), related_name="meetings",
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dialogmöte")
+        verbose_name_plural = _("dialogmöten")
+        ordering = ["-date", "title"]
+        permissions = [("export_meeting", _("Kan exportera sammanfattningar"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(factor_count__gte=1) & Q(factor_count__lte=MAX_FACTOR_COUNT),
+                name="meeting_factor_count_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(core_question__regex=r"^\s*$"), name="meeting_core_question_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def home_groups(self) -> models.QuerySet[Group]:
+        return self.groups.filter(kind=Group.Kind.HOME)
+
+
+class GroupQuerySet(models.QuerySet["Group"]):
+    def with_factors(self) -> GroupQuerySet:
+        return self.prefetch_related("factors").select_related("meeting")
+
+
+class Group(models.Model):
+    class Kind(models.TextChoices):
+        HOME = "home", _("Hemgrupp")
+        EXPERT = "expert", _("Expertgrupp")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="groups")
+    kind = models.CharField(_("sort"), max_length=10, choices=Kind.choices, default=Kind.HOME)
+    name = models.CharField(_("namn"), max_length=100)
+    profession = models.CharField(
+        _("yrkesgrupp"), max_length=20, choices=Profession.choices, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    agreed_at = models.DateTimeField(_("klar sedan"), null=True, blank=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grupp")
+        verbose_name_plural = _("grupper")
+        ordering = ["meeting", "kind", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind", "name"], name="group_unique_name"),
+            models.CheckConstraint(condition=~Q(name__regex=r"^\s*$"), name="group_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.agreed_at is not None
+
+    def ordered_factors(self) -> list[SuccessFactor]:
+        # Uses the prefetch cache when there is one (room screen, exports).
+        return sorted(self.factors.all(), key=lambda factor: factor.position)
+
+
+class Participant(models.Model):
+    """An anonymous person at a meeting, known only by the session cookie of their phone."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    home_group = models.ForeignKey(
+        Group, verbose_name=_("hemgrupp"), on_delete=models.PROTECT, related_name="members"
+    )
+    expert_group = models.ForeignKey(
+        Group, verbose_name=_("expertgrupp"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="expert_members",
+    )
+    display_name = models.CharField(_("namn (valfritt)"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deltagare")
+        verbose_name_plural = _("deltagare")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self) -> str:
+        return self.display_name or f"{_('Deltagare')} {self.pk}"

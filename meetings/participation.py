@@ -1,0 +1,26 @@
+"""Which participant a phone is: a session cookie maps meeting ids to participant ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Meeting, Participant
+
+SESSION_KEY = "topp25_participants"
+
+
+def participant_for_session(session: Any, meeting: Meeting) -> Participant | None:
+    participant_id = session.get(SESSION_KEY, {}).get(str(meeting.pk))
+    if participant_id is None:
+        return None
+    return (
+        Participant.objects.select_related("home_group")
+        .filter(pk=participant_id, meeting=meeting)
+        .first()
+    )
+
+
+def remember_participant(session: Any, participant: Participant) -> None:
+    known = dict(session.get(SESSION_KEY, {}))
+    known[str(participant.meeting_id)] = participant.pk
+    session[SESSION_KEY] = known

@@ -1,0 +1,161 @@
+"""Multi-model writes for meetings: each one function, atomic, raising DomainError."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from . import broadcast
+from .codes import new_join_code, normalize_join_code
+from .errors import DomainError
+from .models import MAX_FACTOR_COUNT, USUAL_PROFESSIONS, Group, Meeting, Participant, Profession, Series
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+@transaction.atomic
+def create_meeting(
+    *,
+    facilitator: AbstractBaseUser,
+    title: str,
+    date: datetime.date,
+    core_question: str,
+    venue: str = "",
+    factor_count: int = 5,
+    series: Series | None = None,
+    usual_home_groups: bool = False,
+) -> Meeting:
+    if not 1 <= factor_count <= MAX_FACTOR_COUNT:
+        raise DomainError(
+            "factor_count",
+            _("Antalet framgångsfaktorer måste vara mellan 1 och %(max)d.") % {"max": MAX_FACTOR_COUNT},
+        )
+    meeting = Meeting(
+        title=title.strip(), date=date, venue=venue.strip(), core_question=core_question.strip(),
+        factor_count=factor_count, series=series,
+    )
+    _save_with_unique_code(meeting)
+    meeting.facilitators.add(facilitator)  # type: ignore[arg-type]
+    if usual_home_groups:
+        add_usual_home_groups(meeting=meeting)
+    return meeting
+
+
+def _save_with_unique_code(meeting: Meeting) -> None:
+    # 31^6 ≈ 887 million codes: a clash is rare, but retried rather than shown as an error.
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                meeting.save()
+            return
+        except IntegrityError:
+            if Meeting.objects.filter(join_code=meeting.join_code).exists():
+                meeting.join_code = new_join_code()
+                continue
+            raise
+    raise DomainError("join_code", _("Kunde inte skapa en unik kod för mötet — försök igen."))
+
+
+@transaction.atomic
+def add_home_group(*, meeting: Meeting, name: str, profession: str = "") -> Group:
+    name = name.strip()
+    if not name:
+        raise DomainError("group_name_blank", _("Skriv ett namn på hemgruppen."))
+    if len(name) > 100:
+        raise DomainError("group_name_too_long", _("Gruppens namn får vara högst 100 tecken."))
+    if profession and profession not in Profession.values:
+        raise DomainError("profession", _("Välj en yrkesgrupp i listan."))
+    if meeting.groups.filter(kind=Group.Kind.HOME, name__iexact=name).exists():
+        raise DomainError(
+            "group_exists", _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name},
+            status=409,
+        )
+    last = meeting.groups.filter(kind=Group.Kind.HOME).aggregate(last=Max("position"))["last"]
+    group = Group.objects.create(
+        meeting=meeting, kind=Group.Kind.HOME, name=name, profession=profession,
+        position=(last or 0) + 1,
+    )
+    broadcast.meeting_changed(meeting.pk)
+    return group
+
+
+@transaction.atomic
+def add_usual_home_groups(*, meeting: Meeting) -> list[Group]:
+    """The shortcut "add the usual seven": one home group per profession not yet present."""
+    existing = set(meeting.groups.filter(kind=Group.Kind.HOME).values_list("name", flat=True))
+    created = []
+    for profession in USUAL_PROFESSIONS:
+        name = str(profession.label)
+        if name not in existing:
+            created.append(add_home_group(meeting=meeting, name=name, profession=profession.value))
+    return created
+
+
+def find_open_meeting(raw_code: str) -> Meeting:
+    code = normalize_join_code(raw_code)
+    if not code:
+        raise DomainError("code_blank", _("Skriv mötets kod — den står på rumsskärmen."))
+    meeting = Meeting.objects.filter(join_code=code).first()
+    if meeting is None:
+        raise DomainError(
+            "code_unknown",
+            _("Det finns inget möte med koden %(code)s — kontrollera koden på rumsskärmen.")
+            % {"code": code[:12]},
+            status=404,
+        )
+    if not meeting.joining_open:
+        raise DomainError(
+            "meeting_closed",
+            _("Mötet tar inte emot deltagare just nu — fråga samtalsledaren."),
+            status=403,
+        )
+    return meeting
+
+
+@transaction.atomic
+def join_meeting(
+    *,
+    meeting: Meeting,
+    home_group_id: int | str | None,
+    display_name: str = "",
+    participant: Participant | None = None,
+) -> Participant:
+    """Join (or, for a phone that already joined, change home group)."""
+    try:
+        group_pk = int(home_group_id or 0)
+    except (TypeError, ValueError):
+        group_pk = 0
+    group = meeting.groups.filter(kind=Group.Kind.HOME, pk=group_pk).first()
+    if group is None:
+        raise DomainError("group_unknown", _("Välj en av mötets hemgrupper i listan."))
+    display_name = display_name.strip()
+    if len(display_name) > 60:
+        raise DomainError("name_too_long", _("Namnet får vara högst 60 tecken."))
+    if participant is not None and participant.meeting_id == meeting.pk:
+        participant.home_group = group
+        if display_name:
+            participant.display_name = display_name
+        participant.save(update_fields=["home_group", "display_name"])
+        return participant
+    return Participant.objects.create(meeting=meeting, home_group=group, display_name=display_name)
+
+
+@transaction.atomic
+def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(joining_open=is_open)
+    meeting.joining_open = is_open
+
+
+@transaction.atomic
+def unlock_group(*, group: Group) -> Group:
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.agreed_at is not None:
+        locked.agreed_at = None
+        locked.save(update_fields=["agreed_at"])
+        broadcast.group_changed(locked.pk)
+    return locked

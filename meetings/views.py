@@ -1,0 +1,252 @@
+"""Joining, the room screen and the facilitator's console."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import broadcast, services
+from .codes import normalize_join_code
+from .errors import DomainError
+from .forms import HomeGroupForm, MeetingForm
+from .models import Group, Meeting
+from .participation import participant_for_session, remember_participant
+
+
+def meeting_for_code(code: str) -> Meeting:
+    """The meeting a phone is in; unlike joining, an existing member may stay after closing."""
+    meeting = Meeting.objects.filter(join_code=normalize_join_code(code)).first()
+    if meeting is None:
+        raise DomainError(
+            "code_unknown",
+            _("Det finns inget möte med koden %(code)s — kontrollera koden på rumsskärmen.")
+            % {"code": normalize_join_code(code)[:12]},
+            status=404,
+        )
+    return meeting
+
+
+def join_url(request: HttpRequest, meeting: Meeting) -> str:
+    path = reverse("meetings:join", args=[meeting.join_code])
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL + path
+    return request.build_absolute_uri(path)
+
+
+def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
+    return render(request, "meetings/message.html", {"message": error.message}, status=error.status)
+
+
+# --- Participant: start page and joining -------------------------------------------------
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("code")
+    if raw is None:
+        return render(request, "meetings/start.html", {})
+    try:
+        meeting = services.find_open_meeting(raw)
+    except DomainError as error:
+        return render(
+            request, "meetings/start.html", {"error": error.message, "code": raw[:20]},
+            status=error.status,
+        )
+    return redirect("meetings:join", code=meeting.join_code)
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    canonical = normalize_join_code(code)
+    if canonical != code:
+        return redirect("meetings:join", code=canonical)
+    try:
+        meeting = meeting_for_code(code)
+    except DomainError as error:
+        return _message(request, error)
+    participant = participant_for_session(request.session, meeting)
+    changing = request.GET.get("change") == "1" or request.method == "POST"
+    if participant is not None and not changing:
+        return redirect("groups:page", code=meeting.join_code)
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "groups": meeting.home_groups(),
+        "participant": participant,
+    }
+    if participant is None and not meeting.joining_open:
+        error = DomainError(
+            "meeting_closed", _("Mötet tar inte emot deltagare just nu — fråga samtalsledaren."),
+            status=403,
+        )
+        return _message(request, error)
+    if request.method == "GET":
+        return render(request, "meetings/join.html", context)
+    try:
+        participant = services.join_meeting(
+            meeting=meeting,
+            home_group_id=request.POST.get("home_group"),
+            display_name=request.POST.get("display_name", ""),
+            participant=participant,
+        )
+    except DomainError as error:
+        context["error"] = error.message
+        context["display_name"] = request.POST.get("display_name", "")[:60]
+        return render(request, "meetings/join.html", context, status=error.status)
+    remember_participant(request.session, participant)
+    return redirect("groups:page", code=meeting.join_code)
+
+
+@require_GET
+@cache_control(max_age=3600)
+def join_qr(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        meeting = meeting_for_code(code)
+    except DomainError as error:
+        return _message(request, error)
+    buffer = io.BytesIO()
+    segno.make(join_url(request, meeting), error="m").save(
+        buffer, kind="svg", scale=10, border=2, dark="#000", light="#fff",
+        title=_("QR-kod för att gå med i mötet"),
+    )
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+# --- Room screen -------------------------------------------------------------------------
+
+
+@require_GET
+def room(request: HttpRequest, token: str) -> HttpResponse:
+    meeting = Meeting.objects.filter(room_token=token).first()
+    if meeting is None:
+        raise Http404(_("Det finns ingen rumsskärm på den adressen."))
+    context = broadcast.room_context(meeting)
+    context["join_url"] = join_url(request, meeting)
+    return render(request, "meetings/room.html", context)
+
+
+# --- Facilitator console -----------------------------------------------------------------
+
+
+def _meeting_for_facilitator(request: HttpRequest, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(_("Du är inte samtalsledare för det här mötet."))
+    return meeting
+
+
+@login_required
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, Any] = {
+        "meetings": Meeting.objects.facilitated_by(user).select_related("series"),
+        "can_create": user.has_perm("meetings.add_meeting"),
+        "can_export": user.has_perm("meetings.export_meeting"),
+    }
+    if context["can_export"]:
+        context["all_meetings"] = Meeting.objects.select_related("series")
+    return render(request, "meetings/console.html", context)
+
+
+@login_required
+@permission_required("meetings.add_meeting", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_meeting(
+                facilitator=request.user,  # type: ignore[arg-type]
+                title=form.cleaned_data["title"],
+                date=form.cleaned_data["date"],
+                venue=form.cleaned_data["venue"],
+                core_question=form.cleaned_data["core_question"],
+                factor_count=form.cleaned_data["factor_count"],
+                series=form.series(),
+                usual_home_groups=form.cleaned_data["usual_home_groups"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("meetings:detail", pk=meeting.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "meetings/meeting_form.html", {"form": form}, status=status)
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "groups": meeting.home_groups().with_factors().prefetch_related("members"),
+        "join_url": join_url(request, meeting),
+        "room_url": request.build_absolute_uri(reverse("meetings:room", args=[meeting.room_token])),
+        "group_form": HomeGroupForm(),
+        "can_export": request.user.has_perm("meetings.export_meeting"),
+        "participant_count": meeting.participants.count(),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    return render(request, "meetings/console_meeting.html", _detail_context(request, meeting))
+
+
+@login_required
+@require_POST
+def group_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    form = HomeGroupForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_home_group(
+                meeting=meeting, name=form.cleaned_data["name"],
+                profession=form.cleaned_data["profession"],
+            )
+        except DomainError as error:
+            form.add_error("name", str(error.message))
+            status = error.status
+        else:
+            return redirect("meetings:detail", pk=meeting.pk)
+    else:
+        status = 400
+    context = _detail_context(request, meeting, group_form=form)
+    return render(request, "meetings/console_meeting.html", context, status=status)
+
+
+@login_required
+@require_POST
+def groups_add_usual(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    services.add_usual_home_groups(meeting=meeting)
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def group_unlock(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    group = get_object_or_404(Group, pk=group_id, meeting=meeting)
+    services.unlock_group(group=group)
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def joining_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    services.set_joining_open(meeting=meeting, is_open=request.POST.get("open") == "1")
+    return redirect("meetings:detail", pk=meeting.pk)

@@ -1,0 +1,89 @@
+// topp25: the little that htmx does not do. No inline handlers (strict CSP).
+(function () {
+  "use strict";
+
+  // --- Live connection status: say so when updates pause, and retry after a clean close.
+  var RETRIED_BY_HTMX = [1006, 1011, 1012, 1013];
+  var NO_RETRY = 4400; // application close codes 4400+ mean "not allowed here"
+
+  function statusEl() { return document.getElementById("live-status"); }
+
+  document.addEventListener("htmx:wsOpen", function () {
+    var el = statusEl();
+    if (el) { el.textContent = ""; }
+  });
+
+  document.addEventListener("htmx:wsClose", function (event) {
+    var el = statusEl();
+    var code = event.detail && event.detail.event ? event.detail.event.code : 0;
+    if (el) { el.textContent = el.dataset.reconnecting || "Återansluter …"; }
+    if (code >= NO_RETRY) {
+      if (el) { el.textContent = el.dataset.paused || "Liveuppdateringar pausade"; }
+      return;
+    }
+    if (RETRIED_BY_HTMX.indexOf(code) === -1 && event.detail && event.detail.socketWrapper) {
+      // A server restart may close with 1000/1001, which htmx does not retry by itself.
+      var wrapper = event.detail.socketWrapper;
+      setTimeout(function () { wrapper.reconnect(); }, 1500 + Math.random() * 2500);
+    }
+  });
+
+  // --- Room screen: a factor that was not there before fades in once.
+  var seen = null;
+  function factorIds() {
+    var ids = new Set();
+    document.querySelectorAll(".room-factors li[data-factor-id]").forEach(function (li) {
+      ids.add(li.dataset.factorId);
+    });
+    return ids;
+  }
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    if (!document.querySelector(".room-screen")) { return; }
+    var now = factorIds();
+    if (seen !== null) {
+      document.querySelectorAll(".room-factors li[data-factor-id]").forEach(function (li) {
+        if (!seen.has(li.dataset.factorId)) { li.classList.add("is-new"); }
+      });
+    }
+    seen = now;
+  });
+
+  // --- Phone: keep what someone is typing if the page reloads or the connection drops.
+  function draftForm() { return document.getElementById("factor-form"); }
+
+  function restoreDraft() {
+    var form = draftForm();
+    if (!form) { return; }
+    var key = form.dataset.draftKey;
+    var area = form.querySelector("textarea");
+    if (!key || !area || area.value) { return; }
+    try {
+      var saved = window.localStorage.getItem(key);
+      if (saved) { area.value = saved; }
+    } catch (e) { /* storage may be off in private mode */ }
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = draftForm();
+    if (!form || event.target.form !== form) { return; }
+    try { window.localStorage.setItem(form.dataset.draftKey, event.target.value); } catch (e) { /* ignore */ }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = draftForm();
+    if (form && event.detail.elt === form) { form.dataset.sentKey = form.dataset.draftKey; }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.id === "factor-form" && event.detail.successful && event.detail.xhr.status < 300) {
+      try { window.localStorage.removeItem(elt.dataset.sentKey || elt.dataset.draftKey); } catch (e) { /* ignore */ }
+    }
+  });
+
+  document.addEventListener("htmx:load", restoreDraft);
+  document.addEventListener("DOMContentLoaded", function () {
+    restoreDraft();
+    seen = document.querySelector(".room-screen") ? factorIds() : null;
+  });
+})();
