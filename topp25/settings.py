@@ -7,6 +7,7 @@ layer). Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and D
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -156,6 +157,11 @@ STORAGES = {
         )
     },
 }
+
+if DEBUG:
+    # In development WhiteNoise serves from the app folders; STATIC_ROOT exists only after
+    # collectstatic, in production.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # Participants are anonymous and identified by their session cookie only; keep it for a
 # whole school year so a phone that comes back to the next afternoon resumes.

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from groups.models import SuccessFactor
+from meetings.codes import JOIN_CODE_ALPHABET, new_join_code, normalize_join_code
+from meetings.models import Group, Meeting
+
+
+def test_join_code_is_six_unambiguous_characters(meeting: Meeting) -> None:
+    assert len(meeting.join_code) >= 6
+    assert set(meeting.join_code) <= set(JOIN_CODE_ALPHABET)
+    for look_alike in "0O1IlL":
+        assert look_alike not in JOIN_CODE_ALPHABET
+
+
+def test_join_codes_differ_and_normalize() -> None:
+    codes = {new_join_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert normalize_join_code(" k7w-x3r ") == "K7WX3R"
+
+
+def test_room_token_is_long_and_unguessable(meeting: Meeting) -> None:
+    assert len(meeting.room_token) >= 30
+    assert meeting.room_token != meeting.join_code
+
+
+def test_usual_seven_home_groups(meeting: Meeting) -> None:
+    names = list(meeting.home_groups().values_list("name", flat=True))
+    assert names == [
+        "Lärare", "Förskollärare", "Rektorer", "Förskolechefer", "Skolchefer", "Elevhälsa",
+        "Politiker",
+    ]
+
+
+@pytest.mark.django_db
+def test_database_rejects_duplicate_position(teachers: Group) -> None:
+    SuccessFactor.objects.create(group=teachers, position=1, text="Tid")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SuccessFactor.objects.create(group=teachers, position=1, text="Mer tid")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("position", [0, 11])
+def test_database_rejects_position_out_of_range(teachers: Group, position: int) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SuccessFactor.objects.create(group=teachers, position=position, text="Tid")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["", "   "])
+def test_database_rejects_blank_text(teachers: Group, text: str) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SuccessFactor.objects.create(group=teachers, position=1, text=text)
+
+
+@pytest.mark.django_db
+def test_database_rejects_overlong_text(teachers: Group) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SuccessFactor.objects.create(group=teachers, position=1, text="x" * 201)
+
+
+@pytest.mark.django_db
+def test_database_rejects_factor_count_out_of_range(meeting: Meeting) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(factor_count=0)
+
+
+def test_all_models_are_in_the_admin() -> None:
+    from django.apps import apps
+    from django.contrib import admin
+
+    for app in ("meetings", "groups"):
+        for model in apps.get_app_config(app).get_models():
+            assert admin.site.is_registered(model), model
