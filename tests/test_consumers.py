@@ -1,0 +1,143 @@
+"""WebSockets: the room screen and a phone get fragments after commit, and only their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
+
+from groups import services as group_services
+from meetings import services
+from meetings.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from meetings.models import Group, Meeting
+from meetings.participation import remember_participant
+from topp25.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HOST = [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")]
+
+
+def room_socket(meeting: Meeting) -> WebsocketCommunicator:
+    return WebsocketCommunicator(application, f"/ws/room/{meeting.room_token}/", headers=HOST)
+
+
+@database_sync_to_async
+def phone_session(group: Group) -> str:
+    participant = services.join_meeting(meeting=group.meeting, home_group_id=group.pk)
+    session = SessionStore()
+    remember_participant(session, participant)
+    session.create()
+    return session.session_key or ""
+
+
+def phone_socket(group: Group, session_key: str, group_id: int | None = None) -> WebsocketCommunicator:
+    path = f"/ws/m/{group.meeting.join_code}/groups/{group_id or group.pk}/"
+    headers = [*HOST, (b"cookie", f"sessionid={session_key}".encode())]
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def connected(communicator: WebsocketCommunicator) -> str:
+    ok, _code = await communicator.connect()
+    assert ok
+    # The current state comes first, so a reconnecting screen is never stale.
+    return str(await communicator.receive_from(timeout=3))
+
+
+add_factor = database_sync_to_async(group_services.add_factor)
+
+
+async def test_room_screen_gets_the_updated_column_after_commit(meeting: Meeting, teachers: Group) -> None:
+    room = room_socket(meeting)
+    initial = await connected(room)
+    assert 'id="room-groups"' in initial and "Lärare" in initial
+
+    await add_factor(group=teachers, text="Tid för kollegialt lärande")
+
+    fragment = await room.receive_from(timeout=3)
+    assert fragment.lstrip().startswith(f'<section id="room-group-{teachers.pk}"')
+    assert "Tid för kollegialt lärande" in fragment
+    assert "●○○○○" in fragment
+    await room.disconnect()
+
+
+async def test_rolled_back_write_sends_nothing(meeting: Meeting, teachers: Group) -> None:
+    room = room_socket(meeting)
+    await connected(room)
+
+    @database_sync_to_async
+    def add_then_fail() -> None:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            group_services.add_factor(group=teachers, text="Blir aldrig av")
+            raise RuntimeError("rollback")
+
+    await add_then_fail()
+    assert await room.receive_nothing(timeout=0.5)
+    assert await sync_to_async(teachers.factors.count)() == 0
+    await room.disconnect()
+
+
+async def test_refused_write_sends_nothing(meeting: Meeting, teachers: Group) -> None:
+    room = room_socket(meeting)
+    await connected(room)
+    with pytest.raises(Exception, match="Skriv en framgångsfaktor"):
+        await add_factor(group=teachers, text="   ")
+    assert await room.receive_nothing(timeout=0.3)
+    await room.disconnect()
+
+
+async def test_phone_gets_only_its_own_group(meeting: Meeting, teachers: Group, principals: Group) -> None:
+    phone = phone_socket(teachers, await phone_session(teachers))
+    initial = await connected(phone)
+    assert 'id="group-state"' in initial
+
+    await add_factor(group=principals, text="Rektorernas faktor")
+    assert await phone.receive_nothing(timeout=0.3)
+
+    await add_factor(group=teachers, text="Lärarnas faktor")
+    fragment = await phone.receive_from(timeout=3)
+    assert 'id="group-state"' in fragment and "Lärarnas faktor" in fragment
+    assert "Rektorernas faktor" not in fragment
+    await phone.disconnect()
+
+
+async def test_phone_cannot_subscribe_to_another_group(meeting: Meeting, teachers: Group, principals: Group) -> None:
+    phone = phone_socket(teachers, await phone_session(teachers), group_id=principals.pk)
+    ok, code = await phone.connect()
+    assert not ok and code == CLOSE_FORBIDDEN
+
+
+async def test_phone_without_session_is_refused(meeting: Meeting, teachers: Group) -> None:
+    phone = phone_socket(teachers, "no-such-session")
+    ok, code = await phone.connect()
+    assert not ok and code == CLOSE_FORBIDDEN
+
+
+async def test_wrong_room_token_is_refused(meeting: Meeting) -> None:
+    communicator = WebsocketCommunicator(application, "/ws/room/not-a-token/", headers=HOST)
+    ok, code = await communicator.connect()
+    assert not ok and code == CLOSE_NOT_FOUND
+
+
+async def test_foreign_origin_is_refused(meeting: Meeting) -> None:
+    headers: list[Any] = [(b"host", b"127.0.0.1"), (b"origin", b"https://evil.example")]
+    communicator = WebsocketCommunicator(application, f"/ws/room/{meeting.room_token}/", headers=headers)
+    ok, _code = await communicator.connect()
+    assert not ok
+
+
+async def test_unlock_reaches_the_room_screen(meeting: Meeting, teachers: Group) -> None:
+    await add_factor(group=teachers, text="En")
+    await database_sync_to_async(group_services.mark_agreed)(group=teachers, confirmed_short=True)
+    room = room_socket(meeting)
+    initial = await connected(room)
+    assert "✓ Klar" in initial
+    await database_sync_to_async(services.unlock_group)(group=teachers)
+    fragment = await room.receive_from(timeout=3)
+    assert f'id="room-group-{teachers.pk}"' in fragment and "✓ Klar" not in fragment
+    await room.disconnect()
