@@ -7,6 +7,7 @@ layer). Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and D
 from __future__ import annotations
 
 import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -108,6 +109,14 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # A file, not shared-cache memory, so tests with several threads (two phones at
+            # once, the live server) see the same locking as `make run`.
+            "TEST": {
+                "NAME": env_str(
+                    "SQLITE_TEST_PATH",
+                    str(Path(tempfile.gettempdir()) / f"topp25-test-{os.getpid()}.sqlite3"),
+                )
+            },
         }
     }
 

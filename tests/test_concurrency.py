@@ -1,0 +1,71 @@
+"""Two phones of one group at the same moment: the list never holds more than it may."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import close_old_connections
+
+from groups import services as group_services
+from meetings.errors import DomainError
+from meetings.models import Group
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(count: int, action) -> tuple[list[object], list[DomainError]]:
+    start = threading.Barrier(count)
+    done: list[object] = []
+    refused: list[DomainError] = []
+    lock = threading.Lock()
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            result = action(index)
+            with lock:
+                done.append(result)
+        except DomainError as error:
+            with lock:
+                refused.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return done, refused
+
+
+def test_two_phones_taking_the_last_place(teachers: Group, add_factors) -> None:
+    add_factors(teachers, 4)
+    done, refused = race(
+        2, lambda n: group_services.add_factor(group=teachers, text=f"Sista {n}")
+    )
+    assert len(done) == 1
+    assert [error.code for error in refused] == ["list_full"]
+    assert list(teachers.factors.order_by("position").values_list("position", flat=True)) == [1, 2, 3, 4, 5]
+
+
+def test_many_phones_adding_at_once(teachers: Group) -> None:
+    done, refused = race(
+        8, lambda n: group_services.add_factor(group=teachers, text=f"Faktor {n}")
+    )
+    assert len(done) == 5 and len(refused) == 3
+    assert list(teachers.factors.order_by("position").values_list("position", flat=True)) == [1, 2, 3, 4, 5]
+
+
+def test_remove_and_move_at_once_keep_positions_dense(teachers: Group, add_factors) -> None:
+    factors = add_factors(teachers, 5)
+
+    def act(n: int) -> object:
+        if n == 0:
+            return group_services.remove_factor(group=teachers, factor_id=factors[0].pk)
+        return group_services.move_factor(group=teachers, factor_id=factors[4].pk, direction="up")
+
+    race(2, act)
+    positions = list(teachers.factors.order_by("position").values_list("position", flat=True))
+    assert positions == [1, 2, 3, 4]
