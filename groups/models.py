@@ -54,4 +54,3 @@ class SuccessFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.text}"
-

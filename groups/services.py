@@ -28,7 +28,9 @@ def clean_factor_text(raw: str | None) -> str:
     if len(text) > FACTOR_MAX_LENGTH:
         raise DomainError(
             "too_long",
-            _("Framgångsfaktorn får vara högst %(max)d tecken — du skrev %(length)d. Korta ner den.")
+            _(
+                "Framgångsfaktorn får vara högst %(max)d tecken — du skrev %(length)d. Korta ner den."
+            )
             % {"max": FACTOR_MAX_LENGTH, "length": len(text)},
         )
     return text
@@ -54,7 +56,9 @@ def _factor_in(group: Group, factor_id: int, version: int | None) -> SuccessFact
     if version is not None and factor.version != version:
         raise DomainError(
             "stale",
-            _("Någon i gruppen har just ändrat den här framgångsfaktorn — se listan och försök igen."),
+            _(
+                "Någon i gruppen har just ändrat den här framgångsfaktorn — se listan och försök igen."
+            ),
             status=409,
         )
     return factor
@@ -89,7 +93,10 @@ def add_factor(
             status=409,
         )
     factor = SuccessFactor.objects.create(
-        group=group, position=count + 1, text=text, author=author,
+        group=group,
+        position=count + 1,
+        text=text,
+        author=author,
         client_token=client_token or uuid.uuid4(),
     )
     broadcast.group_changed(group.pk)
@@ -166,13 +173,16 @@ def mark_agreed(*, group: Group, confirmed_short: bool = False) -> Group:
     count = group.factors.count()
     if count == 0:
         raise DomainError(
-            "empty", _("Skriv minst en framgångsfaktor innan ni markerar listan som klar."),
+            "empty",
+            _("Skriv minst en framgångsfaktor innan ni markerar listan som klar."),
             status=409,
         )
     if count < group.meeting.factor_count and not confirmed_short:
         raise DomainError(
             "needs_confirmation",
-            _("Ni har %(count)d av %(limit)d framgångsfaktorer. Vill ni ändå markera listan som klar?")
+            _(
+                "Ni har %(count)d av %(limit)d framgångsfaktorer. Vill ni ändå markera listan som klar?"
+            )
             % {"count": count, "limit": group.meeting.factor_count},
             status=409,
         )

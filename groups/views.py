@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import retarget, reswap
+from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
 
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant
@@ -24,17 +25,21 @@ from .models import SuccessFactor
 TEMPLATE = "groups/group.html"
 
 
-def _membership(request: HttpRequest, code: str) -> tuple[Meeting, Participant | None]:
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _membership(request: HtmxHttpRequest, code: str) -> tuple[Meeting, Participant | None]:
     meeting = meeting_for_code(code)
     return meeting, participant_for_session(request.session, meeting)
 
 
-def _own_group(request: HttpRequest, code: str, group_id: int) -> tuple[Meeting, Participant, Group]:
+def _own_group(
+    request: HtmxHttpRequest, code: str, group_id: int
+) -> tuple[Meeting, Participant, Group]:
     meeting, participant = _membership(request, code)
     if participant is None:
-        raise DomainError(
-            "not_joined", _("Gå med i mötet och välj din grupp först."), status=403
-        )
+        raise DomainError("not_joined", _("Gå med i mötet och välj din grupp först."), status=403)
     if participant.home_group_id != group_id:
         raise DomainError(
             "not_your_group", _("Du kan bara ändra din egen grupps lista."), status=403
@@ -72,7 +77,9 @@ def _context(
     return context
 
 
-def _updated(request: HttpRequest, meeting: Meeting, participant: Participant, group: Group) -> HttpResponse:
+def _updated(
+    request: HtmxHttpRequest, meeting: Meeting, participant: Participant, group: Group
+) -> HttpResponse:
     """After a successful change: the new list, and for htmx a fresh, empty form beside it."""
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
@@ -84,8 +91,12 @@ def _updated(request: HttpRequest, meeting: Meeting, participant: Participant, g
 
 
 def _form_error(
-    request: HttpRequest, meeting: Meeting, participant: Participant, group: Group,
-    error: DomainError, **form: Any,
+    request: HtmxHttpRequest,
+    meeting: Meeting,
+    participant: Participant,
+    group: Group,
+    error: DomainError,
+    **form: Any,
 ) -> HttpResponse:
     """A rejected text stays in the form with the reason beside it: nothing typed is lost."""
     context = _context(meeting, participant, group, error=error.message, **form)
@@ -95,14 +106,16 @@ def _form_error(
     return reswap(retarget(response, "#factor-form"), "outerHTML")
 
 
-def _flash_error(request: HttpRequest, code: str, error: DomainError) -> HttpResponse:
+def _flash_error(request: HtmxHttpRequest, code: str, error: DomainError) -> HttpResponse:
     """An action on the list failed: say why, and show the list as it is now."""
     try:
         meeting, participant = _membership(request, code)
     except DomainError:
         meeting, participant = None, None
     if meeting is None or participant is None:
-        return render(request, "meetings/message.html", {"message": error.message}, status=error.status)
+        return render(
+            request, "meetings/message.html", {"message": error.message}, status=error.status
+        )
     context = _context(meeting, participant, participant.home_group, flash=error.message)
     if not request.htmx:
         return render(request, TEMPLATE, context, status=error.status)
@@ -113,7 +126,9 @@ def _flash_error(request: HttpRequest, code: str, error: DomainError) -> HttpRes
 
 
 def _list_action(
-    request: HttpRequest, code: str, group_id: int,
+    request: HtmxHttpRequest,
+    code: str,
+    group_id: int,
     action: Callable[[Meeting, Participant, Group], object],
 ) -> HttpResponse:
     try:
@@ -125,18 +140,20 @@ def _list_action(
 
 
 @require_GET
-def group_page(request: HttpRequest, code: str) -> HttpResponse:
+def group_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
     except DomainError as error:
-        return render(request, "meetings/message.html", {"message": error.message}, status=error.status)
+        return render(
+            request, "meetings/message.html", {"message": error.message}, status=error.status
+        )
     if participant is None:
         return redirect("meetings:join", code=meeting.join_code)
     return render(request, TEMPLATE, _context(meeting, participant, participant.home_group))
 
 
 @require_GET
-def group_state(request: HttpRequest, code: str, group_id: int) -> HttpResponse:
+def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     try:
         meeting, participant, group = _own_group(request, code, group_id)
     except DomainError as error:
@@ -147,7 +164,7 @@ def group_state(request: HttpRequest, code: str, group_id: int) -> HttpResponse:
 
 
 @require_POST
-def add_factor(request: HttpRequest, code: str, group_id: int) -> HttpResponse:
+def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
     token = _token(request.POST.get("client_token"))
     try:
@@ -157,23 +174,28 @@ def add_factor(request: HttpRequest, code: str, group_id: int) -> HttpResponse:
     try:
         services.add_factor(group=group, text=text, author=participant, client_token=token)
     except DomainError as error:
-        return _form_error(request, meeting, participant, group, error, text=text,
-                           client_token=token or uuid.uuid4())
+        return _form_error(
+            request,
+            meeting,
+            participant,
+            group,
+            error,
+            text=text,
+            client_token=token or uuid.uuid4(),
+        )
     return _updated(request, meeting, participant, group)
 
 
 def _edit_form_context(meeting: Meeting, factor: SuccessFactor) -> dict[str, Any]:
     return {
         "editing": factor,
-        "form_action": reverse(
-            "groups:edit", args=[meeting.join_code, factor.group_id, factor.pk]
-        ),
+        "form_action": reverse("groups:edit", args=[meeting.join_code, factor.group_id, factor.pk]),
         "text": factor.text,
         "version": factor.version,
     }
 
 
-def edit_factor(request: HttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
+def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     """GET: the form filled in for editing. POST: save the new text."""
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
@@ -207,10 +229,12 @@ def edit_factor(request: HttpRequest, code: str, group_id: int, factor_id: int) 
 
 
 @require_POST
-def move_factor(request: HttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
+def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
     return _list_action(
-        request, code, group_id,
+        request,
+        code,
+        group_id,
         lambda meeting, participant, group: services.move_factor(
             group=group, factor_id=factor_id, direction=direction
         ),
@@ -218,10 +242,12 @@ def move_factor(request: HttpRequest, code: str, group_id: int, factor_id: int) 
 
 
 @require_POST
-def remove_factor(request: HttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
+def remove_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     version = _int_or_none(request.POST.get("version"))
     return _list_action(
-        request, code, group_id,
+        request,
+        code,
+        group_id,
         lambda meeting, participant, group: services.remove_factor(
             group=group, factor_id=factor_id, version=version
         ),
@@ -229,7 +255,7 @@ def remove_factor(request: HttpRequest, code: str, group_id: int, factor_id: int
 
 
 @require_POST
-def mark_agreed(request: HttpRequest, code: str, group_id: int) -> HttpResponse:
+def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     confirmed = request.POST.get("confirm") == "1"
     try:
         meeting, participant, group = _own_group(request, code, group_id)

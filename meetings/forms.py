@@ -10,12 +10,18 @@ from .models import MAX_FACTOR_COUNT, Meeting, Profession, Series
 
 class MeetingForm(forms.ModelForm):
     series_name = forms.CharField(
-        label=_("Serie (valfritt)"), max_length=200, required=False,
+        label=_("Serie (valfritt)"),
+        max_length=200,
+        required=False,
         help_text=_("Till exempel ”Topp 25 2026–2028”. Möten i samma serie hålls ihop."),
     )
     usual_home_groups = forms.BooleanField(
-        label=_("Lägg till de vanliga sju hemgrupperna"), required=False, initial=True,
-        help_text=_("Lärare, förskollärare, rektorer, förskolechefer, skolchefer, elevhälsa och politiker."),
+        label=_("Lägg till de vanliga sju hemgrupperna"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Lärare, förskollärare, rektorer, förskolechefer, skolchefer, elevhälsa och politiker."
+        ),
     )
 
     class Meta:

@@ -62,7 +62,11 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
 
 class Meeting(models.Model):
     series = models.ForeignKey(
-        Series, verbose_name=_("serie"), null=True, blank=True, on_delete=models.SET_NULL,
+        Series,
+        verbose_name=_("serie"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="meetings",
     )
     title = models.CharField(_("titel"), max_length=200)
@@ -70,16 +74,21 @@ class Meeting(models.Model):
     venue = models.CharField(_("plats"), max_length=200, blank=True)
     core_question = models.TextField(_("grundfråga"), max_length=500)
     factor_count = models.PositiveSmallIntegerField(
-        _("antal framgångsfaktorer per grupp"), default=5,
+        _("antal framgångsfaktorer per grupp"),
+        default=5,
         help_text=_("Vanligtvis fem."),
     )
     join_code = models.CharField(
         _("mötets kod"), max_length=12, unique=True, default=new_join_code, editable=False
     )
     joining_open = models.BooleanField(_("öppet för nya deltagare"), default=True)
-    room_token = models.CharField(max_length=64, unique=True, default=new_room_token, editable=False)
+    room_token = models.CharField(
+        max_length=64, unique=True, default=new_room_token, editable=False
+    )
     facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("samtalsledare"), related_name="meetings",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("samtalsledare"),
+        related_name="meetings",
         blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -104,8 +113,8 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%Y-%m-%d})"
 
-    def home_groups(self) -> models.QuerySet[Group]:
-        return self.groups.filter(kind=Group.Kind.HOME)
+    def home_groups(self) -> GroupQuerySet:
+        return Group.objects.filter(meeting=self, kind=Group.Kind.HOME)
 
 
 class GroupQuerySet(models.QuerySet["Group"]):
@@ -158,7 +167,11 @@ class Participant(models.Model):
         Group, verbose_name=_("hemgrupp"), on_delete=models.PROTECT, related_name="members"
     )
     expert_group = models.ForeignKey(
-        Group, verbose_name=_("expertgrupp"), null=True, blank=True, on_delete=models.SET_NULL,
+        Group,
+        verbose_name=_("expertgrupp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="expert_members",
     )
     display_name = models.CharField(_("namn (valfritt)"), max_length=60, blank=True)

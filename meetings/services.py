@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from . import broadcast
 from .codes import new_join_code, normalize_join_code
 from .errors import DomainError
-from .models import MAX_FACTOR_COUNT, USUAL_PROFESSIONS, Group, Meeting, Participant, Profession, Series
+from .models import (
+    MAX_FACTOR_COUNT,
+    USUAL_PROFESSIONS,
+    Group,
+    Meeting,
+    Participant,
+    Profession,
+    Series,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -33,11 +41,16 @@ def create_meeting(
     if not 1 <= factor_count <= MAX_FACTOR_COUNT:
         raise DomainError(
             "factor_count",
-            _("Antalet framgångsfaktorer måste vara mellan 1 och %(max)d.") % {"max": MAX_FACTOR_COUNT},
+            _("Antalet framgångsfaktorer måste vara mellan 1 och %(max)d.")
+            % {"max": MAX_FACTOR_COUNT},
         )
     meeting = Meeting(
-        title=title.strip(), date=date, venue=venue.strip(), core_question=core_question.strip(),
-        factor_count=factor_count, series=series,
+        title=title.strip(),
+        date=date,
+        venue=venue.strip(),
+        core_question=core_question.strip(),
+        factor_count=factor_count,
+        series=series,
     )
     _save_with_unique_code(meeting)
     meeting.facilitators.add(facilitator)  # type: ignore[arg-type]
@@ -72,12 +85,16 @@ def add_home_group(*, meeting: Meeting, name: str, profession: str = "") -> Grou
         raise DomainError("profession", _("Välj en yrkesgrupp i listan."))
     if meeting.groups.filter(kind=Group.Kind.HOME, name__iexact=name).exists():
         raise DomainError(
-            "group_exists", _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name},
+            "group_exists",
+            _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name},
             status=409,
         )
     last = meeting.groups.filter(kind=Group.Kind.HOME).aggregate(last=Max("position"))["last"]
     group = Group.objects.create(
-        meeting=meeting, kind=Group.Kind.HOME, name=name, profession=profession,
+        meeting=meeting,
+        kind=Group.Kind.HOME,
+        name=name,
+        profession=profession,
         position=(last or 0) + 1,
     )
     broadcast.meeting_changed(meeting.pk)
@@ -108,13 +125,17 @@ def find_open_meeting(raw_code: str) -> Meeting:
             % {"code": code[:12]},
             status=404,
         )
+    ensure_joining_open(meeting)
+    return meeting
+
+
+def ensure_joining_open(meeting: Meeting) -> None:
     if not meeting.joining_open:
         raise DomainError(
             "meeting_closed",
             _("Mötet tar inte emot deltagare just nu — fråga samtalsledaren."),
             status=403,
         )
-    return meeting
 
 
 @transaction.atomic

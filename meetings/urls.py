@@ -16,7 +16,8 @@ urlpatterns = [
     path("console/meetings/<int:pk>/groups/usual/", views.groups_add_usual, name="groups_usual"),
     path(
         "console/meetings/<int:pk>/groups/<int:group_id>/unlock/",
-        views.group_unlock, name="group_unlock",
+        views.group_unlock,
+        name="group_unlock",
     ),
     path("console/meetings/<int:pk>/joining/", views.joining_toggle, name="joining"),
 ]

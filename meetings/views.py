@@ -60,7 +60,9 @@ def start(request: HttpRequest) -> HttpResponse:
         meeting = services.find_open_meeting(raw)
     except DomainError as error:
         return render(
-            request, "meetings/start.html", {"error": error.message, "code": raw[:20]},
+            request,
+            "meetings/start.html",
+            {"error": error.message, "code": raw[:20]},
             status=error.status,
         )
     return redirect("meetings:join", code=meeting.join_code)
@@ -84,12 +86,12 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "groups": meeting.home_groups(),
         "participant": participant,
     }
-    if participant is None and not meeting.joining_open:
-        error = DomainError(
-            "meeting_closed", _("Mötet tar inte emot deltagare just nu — fråga samtalsledaren."),
-            status=403,
-        )
-        return _message(request, error)
+    if participant is None:
+        # Someone already in keeps their place after joining closes; newcomers are told.
+        try:
+            services.ensure_joining_open(meeting)
+        except DomainError as closed:
+            return _message(request, closed)
     if request.method == "GET":
         return render(request, "meetings/join.html", context)
     try:
@@ -116,7 +118,12 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
         return _message(request, error)
     buffer = io.BytesIO()
     segno.make(join_url(request, meeting), error="m").save(
-        buffer, kind="svg", scale=10, border=2, dark="#000", light="#fff",
+        buffer,
+        kind="svg",
+        scale=10,
+        border=2,
+        dark="#000",
+        light="#fff",
         title=_("QR-kod för att gå med i mötet"),
     )
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
@@ -213,7 +220,8 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_home_group(
-                meeting=meeting, name=form.cleaned_data["name"],
+                meeting=meeting,
+                name=form.cleaned_data["name"],
                 profession=form.cleaned_data["profession"],
             )
         except DomainError as error:

@@ -59,7 +59,9 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
                     {
                         "position": factor.position,
                         "text": factor.text,
-                        "author": participant_keys.get(factor.author_id) if factor.author_id else None,
+                        "author": participant_keys.get(factor.author_id)
+                        if factor.author_id
+                        else None,
                     }
                     for factor in group.ordered_factors()
                 ],
@@ -114,10 +116,14 @@ def _text(mapping: Any, key: str, where: str, *, max_length: int, blank: bool = 
 def import_meeting(data: Any) -> Meeting:
     """Create a meeting (with a new join code) from an export; all or nothing."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_NAME:
-        raise _fail(_("Filen är ingen topp25-export (schema ”%(name)s” saknas).") % {"name": SCHEMA_NAME})
+        raise _fail(
+            _("Filen är ingen topp25-export (schema ”%(name)s” saknas).") % {"name": SCHEMA_NAME}
+        )
     if data.get("version") != SCHEMA_VERSION:
         raise _fail(
-            _("Filen har schemaversion %(found)s; den här versionen av topp25 läser version %(version)d.")
+            _(
+                "Filen har schemaversion %(found)s; den här versionen av topp25 läser version %(version)d."
+            )
             % {"found": data.get("version"), "version": SCHEMA_VERSION}
         )
     info = _require(data, "meeting", dict, "filen")
@@ -150,12 +156,17 @@ def import_meeting(data: Any) -> Meeting:
             raise _fail(_("%(where)s: okänd sort ”%(kind)s”.") % {"where": where, "kind": kind})
         profession = raw_group.get("profession") or ""
         if profession not in ("", *Profession.values):
-            raise _fail(_("%(where)s: okänd yrkesgrupp ”%(p)s”.") % {"where": where, "p": profession})
+            raise _fail(
+                _("%(where)s: okänd yrkesgrupp ”%(p)s”.") % {"where": where, "p": profession}
+            )
         if key in groups_by_key:
             raise _fail(_("Gruppnyckeln ”%(key)s” förekommer två gånger.") % {"key": key})
         positions[kind] += 1
         group = Group.objects.create(
-            meeting=meeting, kind=kind, profession=profession, position=positions[kind],
+            meeting=meeting,
+            kind=kind,
+            profession=profession,
+            position=positions[kind],
             name=_text(raw_group, "name", where, max_length=100),
             agreed_at=meeting.created_at if _require(raw_group, "agreed", bool, where) else None,
         )
@@ -171,7 +182,9 @@ def import_meeting(data: Any) -> Meeting:
         expert_key = raw.get("expert_group")
         expert = groups_by_key.get(expert_key) if expert_key is not None else None
         if expert_key is not None and (expert is None or expert.kind != Group.Kind.EXPERT):
-            raise _fail(_("%(where)s: expert_group pekar inte på en expertgrupp.") % {"where": where})
+            raise _fail(
+                _("%(where)s: expert_group pekar inte på en expertgrupp.") % {"where": where}
+            )
         if key in participants_by_key:
             raise _fail(_("Deltagarnyckeln ”%(key)s” förekommer två gånger.") % {"key": key})
         participants_by_key[key] = Participant.objects.create(
@@ -186,12 +199,18 @@ def import_meeting(data: Any) -> Meeting:
         for index, raw in enumerate(raw_factors, start=1):
             where = f"{group.name}, factors[{index}]"
             if _require(raw, "position", int, where) != index:
-                raise _fail(_("%(where)s: platserna ska vara 1, 2, 3 … i ordning.") % {"where": where})
+                raise _fail(
+                    _("%(where)s: platserna ska vara 1, 2, 3 … i ordning.") % {"where": where}
+                )
             author_key = raw.get("author")
             if author_key is not None and author_key not in participants_by_key:
-                raise _fail(_("%(where)s: okänd författare ”%(key)s”.") % {"where": where, "key": author_key})
+                raise _fail(
+                    _("%(where)s: okänd författare ”%(key)s”.")
+                    % {"where": where, "key": author_key}
+                )
             SuccessFactor.objects.create(
-                group=group, position=index,
+                group=group,
+                position=index,
                 text=_text(raw, "text", where, max_length=FACTOR_MAX_LENGTH),
                 author=participants_by_key.get(author_key) if author_key else None,
             )

@@ -24,7 +24,8 @@ def _download(body: str, content_type: str, filename: str) -> HttpResponse:
 def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     return _download(
-        meeting_markdown(meeting), "text/markdown; charset=utf-8",
+        meeting_markdown(meeting),
+        "text/markdown; charset=utf-8",
         f"topp25-{meeting.date:%Y-%m-%d}-{meeting.join_code}.md",
     )
 
@@ -35,6 +36,7 @@ def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     return _download(
-        meeting_json(meeting), "application/json; charset=utf-8",
+        meeting_json(meeting),
+        "application/json; charset=utf-8",
         f"topp25-{meeting.date:%Y-%m-%d}-{meeting.join_code}.json",
     )

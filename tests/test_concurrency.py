@@ -42,20 +42,28 @@ def race(count: int, action) -> tuple[list[object], list[DomainError]]:
 
 def test_two_phones_taking_the_last_place(teachers: Group, add_factors) -> None:
     add_factors(teachers, 4)
-    done, refused = race(
-        2, lambda n: group_services.add_factor(group=teachers, text=f"Sista {n}")
-    )
+    done, refused = race(2, lambda n: group_services.add_factor(group=teachers, text=f"Sista {n}"))
     assert len(done) == 1
     assert [error.code for error in refused] == ["list_full"]
-    assert list(teachers.factors.order_by("position").values_list("position", flat=True)) == [1, 2, 3, 4, 5]
+    assert list(teachers.factors.order_by("position").values_list("position", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
 
 
 def test_many_phones_adding_at_once(teachers: Group) -> None:
-    done, refused = race(
-        8, lambda n: group_services.add_factor(group=teachers, text=f"Faktor {n}")
-    )
+    done, refused = race(8, lambda n: group_services.add_factor(group=teachers, text=f"Faktor {n}"))
     assert len(done) == 5 and len(refused) == 3
-    assert list(teachers.factors.order_by("position").values_list("position", flat=True)) == [1, 2, 3, 4, 5]
+    assert list(teachers.factors.order_by("position").values_list("position", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
 
 
 def test_remove_and_move_at_once_keep_positions_dense(teachers: Group, add_factors) -> None:

@@ -27,9 +27,13 @@ def test_create_meeting_with_the_usual_seven(client: Client, facilitator: User) 
     response = client.post(
         reverse("meetings:create"),
         {
-            "title": "Dialogmöte 2", "date": "2026-12-01", "venue": "Aulan",
-            "core_question": "Vad gör skillnad?", "factor_count": "5",
-            "series_name": "Topp 25", "usual_home_groups": "on",
+            "title": "Dialogmöte 2",
+            "date": "2026-12-01",
+            "venue": "Aulan",
+            "core_question": "Vad gör skillnad?",
+            "factor_count": "5",
+            "series_name": "Topp 25",
+            "usual_home_groups": "on",
         },
     )
     meeting = Meeting.objects.get(title="Dialogmöte 2")
@@ -71,13 +75,17 @@ def test_add_group_and_duplicate(client: Client, facilitator: User, meeting: Mee
     assert meeting.home_groups().count() == 8
 
 
-def test_usual_seven_are_not_added_twice(client: Client, facilitator: User, meeting: Meeting) -> None:
+def test_usual_seven_are_not_added_twice(
+    client: Client, facilitator: User, meeting: Meeting
+) -> None:
     client.force_login(facilitator)
     client.post(reverse("meetings:groups_usual", args=[meeting.pk]))
     assert meeting.home_groups().count() == 7
 
 
-def test_unlock_an_agreed_list(client: Client, facilitator: User, meeting: Meeting, teachers: Group) -> None:
+def test_unlock_an_agreed_list(
+    client: Client, facilitator: User, meeting: Meeting, teachers: Group
+) -> None:
     group_services.add_factor(group=teachers, text="En")
     group_services.mark_agreed(group=teachers, confirmed_short=True)
     client.force_login(facilitator)
@@ -89,15 +97,23 @@ def test_unlock_an_agreed_list(client: Client, facilitator: User, meeting: Meeti
     assert not teachers.is_agreed
 
 
-def test_other_facilitators_meeting_is_forbidden(client: Client, meeting: Meeting, teachers: Group) -> None:
+def test_other_facilitators_meeting_is_forbidden(
+    client: Client, meeting: Meeting, teachers: Group
+) -> None:
     from django.contrib.auth.models import Group as AuthGroup
 
     stranger = User.objects.create_user("bertil", password="x-hemligt-2")
     stranger.groups.add(AuthGroup.objects.get(name="Samtalsledare"))
     client.force_login(stranger)
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 403
-    assert client.post(reverse("meetings:group_unlock", args=[meeting.pk, teachers.pk])).status_code == 403
-    assert client.post(reverse("meetings:joining", args=[meeting.pk]), {"open": "0"}).status_code == 403
+    assert (
+        client.post(reverse("meetings:group_unlock", args=[meeting.pk, teachers.pk])).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("meetings:joining", args=[meeting.pk]), {"open": "0"}).status_code
+        == 403
+    )
     meeting.refresh_from_db()
     assert meeting.joining_open
 

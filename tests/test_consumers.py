@@ -36,8 +36,10 @@ def phone_session(group: Group) -> str:
     return session.session_key or ""
 
 
-def phone_socket(group: Group, session_key: str, group_id: int | None = None) -> WebsocketCommunicator:
-    path = f"/ws/m/{group.meeting.join_code}/groups/{group_id or group.pk}/"
+def phone_socket(
+    meeting: Meeting, group: Group, session_key: str, group_id: int | None = None
+) -> WebsocketCommunicator:
+    path = f"/ws/m/{meeting.join_code}/groups/{group_id or group.pk}/"
     headers = [*HOST, (b"cookie", f"sessionid={session_key}".encode())]
     return WebsocketCommunicator(application, path, headers=headers)
 
@@ -52,7 +54,9 @@ async def connected(communicator: WebsocketCommunicator) -> str:
 add_factor = database_sync_to_async(group_services.add_factor)
 
 
-async def test_room_screen_gets_the_updated_column_after_commit(meeting: Meeting, teachers: Group) -> None:
+async def test_room_screen_gets_the_updated_column_after_commit(
+    meeting: Meeting, teachers: Group
+) -> None:
     room = room_socket(meeting)
     initial = await connected(room)
     assert 'id="room-groups"' in initial and "Lärare" in initial
@@ -91,8 +95,10 @@ async def test_refused_write_sends_nothing(meeting: Meeting, teachers: Group) ->
     await room.disconnect()
 
 
-async def test_phone_gets_only_its_own_group(meeting: Meeting, teachers: Group, principals: Group) -> None:
-    phone = phone_socket(teachers, await phone_session(teachers))
+async def test_phone_gets_only_its_own_group(
+    meeting: Meeting, teachers: Group, principals: Group
+) -> None:
+    phone = phone_socket(meeting, teachers, await phone_session(teachers))
     initial = await connected(phone)
     assert 'id="group-state"' in initial
 
@@ -106,14 +112,16 @@ async def test_phone_gets_only_its_own_group(meeting: Meeting, teachers: Group, 
     await phone.disconnect()
 
 
-async def test_phone_cannot_subscribe_to_another_group(meeting: Meeting, teachers: Group, principals: Group) -> None:
-    phone = phone_socket(teachers, await phone_session(teachers), group_id=principals.pk)
+async def test_phone_cannot_subscribe_to_another_group(
+    meeting: Meeting, teachers: Group, principals: Group
+) -> None:
+    phone = phone_socket(meeting, teachers, await phone_session(teachers), group_id=principals.pk)
     ok, code = await phone.connect()
     assert not ok and code == CLOSE_FORBIDDEN
 
 
 async def test_phone_without_session_is_refused(meeting: Meeting, teachers: Group) -> None:
-    phone = phone_socket(teachers, "no-such-session")
+    phone = phone_socket(meeting, teachers, "no-such-session")
     ok, code = await phone.connect()
     assert not ok and code == CLOSE_FORBIDDEN
 
@@ -126,7 +134,9 @@ async def test_wrong_room_token_is_refused(meeting: Meeting) -> None:
 
 async def test_foreign_origin_is_refused(meeting: Meeting) -> None:
     headers: list[Any] = [(b"host", b"127.0.0.1"), (b"origin", b"https://evil.example")]
-    communicator = WebsocketCommunicator(application, f"/ws/room/{meeting.room_token}/", headers=headers)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/room/{meeting.room_token}/", headers=headers
+    )
     ok, _code = await communicator.connect()
     assert not ok
 

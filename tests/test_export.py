@@ -36,7 +36,9 @@ def test_markdown_summary(full_meeting: Meeting) -> None:
     text = out.getvalue()
     assert text.startswith("# Dialogmöte 1\n\n23 november 2026 · Stadshuset\n")
     assert "**Grundfråga:** Vad höjer elevernas resultat?" in text
-    assert "## Lärare\n\n1. Tid för kollegialt lärande\n2. Tydliga mål\n3. Tidiga insatser\n" in text
+    assert (
+        "## Lärare\n\n1. Tid för kollegialt lärande\n2. Tydliga mål\n3. Tidiga insatser\n" in text
+    )
     assert "## Rektorer\n\n1. Nära pedagogiskt ledarskap\n" in text
     assert text.index("## Lärare") < text.index("## Rektorer") < text.index("## Politiker")
 
@@ -47,10 +49,16 @@ def test_json_has_no_personal_data(full_meeting: Meeting) -> None:
     assert "Anna" not in json.dumps(data) and "Rolf" not in json.dumps(data)
     teachers = next(g for g in data["groups"] if g["name"] == "Lärare")
     assert [f["text"] for f in teachers["factors"]] == [
-        "Tid för kollegialt lärande", "Tydliga mål", "Tidiga insatser",
+        "Tid för kollegialt lärande",
+        "Tydliga mål",
+        "Tidiga insatser",
     ]
     assert teachers["factors"][0]["author"] == "p1"
-    assert data["participants"][0] == {"key": "p1", "home_group": teachers["key"], "expert_group": None}
+    assert data["participants"][0] == {
+        "key": "p1",
+        "home_group": teachers["key"],
+        "expert_group": None,
+    }
 
 
 def test_json_round_trip(full_meeting: Meeting, tmp_path: Path) -> None:
@@ -71,13 +79,24 @@ def test_json_round_trip(full_meeting: Meeting, tmp_path: Path) -> None:
     [
         (lambda d: d.update(version=2), "schemaversion"),
         (lambda d: d.pop("meeting"), "meeting"),
-        (lambda d: d["groups"][0]["factors"].append({"position": 4, "text": "  ", "author": None}), "tomt"),
-        (lambda d: d["groups"][0]["factors"].extend(
-            [{"position": n, "text": "x", "author": None} for n in range(4, 7)]), "fler än 5"),
+        (
+            lambda d: d["groups"][0]["factors"].append(
+                {"position": 4, "text": "  ", "author": None}
+            ),
+            "tomt",
+        ),
+        (
+            lambda d: d["groups"][0]["factors"].extend(
+                [{"position": n, "text": "x", "author": None} for n in range(4, 7)]
+            ),
+            "fler än 5",
+        ),
         (lambda d: d["participants"][0].update(home_group="g99"), "hemgrupp"),
     ],
 )
-def test_bad_import_changes_nothing(full_meeting: Meeting, tmp_path: Path, mutate, message: str) -> None:
+def test_bad_import_changes_nothing(
+    full_meeting: Meeting, tmp_path: Path, mutate, message: str
+) -> None:
     data = meeting_data(full_meeting)
     mutate(data)
     path = tmp_path / "bad.json"

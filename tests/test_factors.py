@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from groups.models import SuccessFactor
-from meetings.models import Group, Participant
+from meetings.models import Group
 
 from .conftest import texts
 
@@ -29,7 +28,9 @@ def agree_url(group: Group) -> str:
     return reverse("groups:agree", args=[group.meeting.join_code, group.pk])
 
 
-def test_group_page_shows_question_and_list(client: Client, teachers: Group, join_as, add_factors) -> None:
+def test_group_page_shows_question_and_list(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
     join_as(teachers)
     add_factors(teachers, 2)
     response = client.get(reverse("groups:page", args=[teachers.meeting.join_code]))
@@ -41,7 +42,9 @@ def test_group_page_shows_question_and_list(client: Client, teachers: Group, joi
     assert f'ws-connect="/ws/m/{teachers.meeting.join_code}/groups/{teachers.pk}/"' in html
 
 
-def test_add_factor_with_htmx_returns_list_and_fresh_form(client: Client, teachers: Group, join_as) -> None:
+def test_add_factor_with_htmx_returns_list_and_fresh_form(
+    client: Client, teachers: Group, join_as
+) -> None:
     participant = join_as(teachers)
     response = client.post(add_url(teachers), {"text": "  Tid för\nkollegialt lärande "}, **HX)
     assert response.status_code == 200
@@ -49,7 +52,11 @@ def test_add_factor_with_htmx_returns_list_and_fresh_form(client: Client, teache
     assert 'id="group-state"' in html and "Tid för kollegialt lärande" in html
     assert 'id="factor-form"' in html and 'hx-swap-oob="true"' in html
     factor = teachers.factors.get()
-    assert (factor.position, factor.text, factor.author) == (1, "Tid för kollegialt lärande", participant)
+    assert (factor.position, factor.text, factor.author) == (
+        1,
+        "Tid för kollegialt lärande",
+        participant,
+    )
 
 
 def test_add_factor_without_htmx_redirects(client: Client, teachers: Group, join_as) -> None:
@@ -61,10 +68,15 @@ def test_add_factor_without_htmx_redirects(client: Client, teachers: Group, join
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("", "Skriv en framgångsfaktor"), ("   \n ", "Skriv en framgångsfaktor"),
-     ("x" * 201, "högst 200 tecken")],
+    [
+        ("", "Skriv en framgångsfaktor"),
+        ("   \n ", "Skriv en framgångsfaktor"),
+        ("x" * 201, "högst 200 tecken"),
+    ],
 )
-def test_bad_text_is_refused_and_kept(client: Client, teachers: Group, join_as, text: str, message: str) -> None:
+def test_bad_text_is_refused_and_kept(
+    client: Client, teachers: Group, join_as, text: str, message: str
+) -> None:
     join_as(teachers)
     response = client.post(add_url(teachers), {"text": text}, **HX)
     assert response.status_code == 400
@@ -101,7 +113,9 @@ def test_double_submitted_form_makes_one_factor(client: Client, teachers: Group,
     assert texts(teachers) == ["Läsning"]
 
 
-def test_posting_to_another_group_is_forbidden(client: Client, teachers: Group, principals: Group, join_as) -> None:
+def test_posting_to_another_group_is_forbidden(
+    client: Client, teachers: Group, principals: Group, join_as
+) -> None:
     join_as(teachers)
     response = client.post(add_url(principals), {"text": "Smygfaktor"}, **HX)
     assert response.status_code == 403
@@ -109,7 +123,9 @@ def test_posting_to_another_group_is_forbidden(client: Client, teachers: Group, 
     assert principals.factors.count() == 0 and teachers.factors.count() == 0
 
 
-def test_editing_another_groups_factor_is_forbidden(client: Client, teachers: Group, principals: Group, join_as, add_factors) -> None:
+def test_editing_another_groups_factor_is_forbidden(
+    client: Client, teachers: Group, principals: Group, join_as, add_factors
+) -> None:
     join_as(teachers)
     [other] = add_factors(principals, 1)
     # The forged URL names the principals' group; the same factor id under our own group
@@ -133,22 +149,32 @@ def test_edit_factor(client: Client, teachers: Group, join_as, add_factors) -> N
     [factor] = add_factors(teachers, 1)
     form = client.get(factor_url("groups:edit", factor), **HX)
     assert form.status_code == 200 and "Ändra framgångsfaktor 1" in form.content.decode()
-    response = client.post(factor_url("groups:edit", factor), {"text": "Bättre", "version": factor.version}, **HX)
+    response = client.post(
+        factor_url("groups:edit", factor), {"text": "Bättre", "version": factor.version}, **HX
+    )
     assert response.status_code == 200
     assert texts(teachers) == ["Bättre"]
 
 
-def test_edit_of_a_stale_copy_is_refused(client: Client, teachers: Group, join_as, add_factors) -> None:
+def test_edit_of_a_stale_copy_is_refused(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
     join_as(teachers)
     [factor] = add_factors(teachers, 1)
-    client.post(factor_url("groups:edit", factor), {"text": "Först", "version": factor.version}, **HX)
-    response = client.post(factor_url("groups:edit", factor), {"text": "Sen", "version": factor.version}, **HX)
+    client.post(
+        factor_url("groups:edit", factor), {"text": "Först", "version": factor.version}, **HX
+    )
+    response = client.post(
+        factor_url("groups:edit", factor), {"text": "Sen", "version": factor.version}, **HX
+    )
     assert response.status_code == 409
     assert "just ändrat" in response.content.decode()
     assert texts(teachers) == ["Först"]
 
 
-def test_editing_a_factor_that_no_longer_exists(client: Client, teachers: Group, join_as, add_factors) -> None:
+def test_editing_a_factor_that_no_longer_exists(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
     join_as(teachers)
     [factor] = add_factors(teachers, 1)
     url = factor_url("groups:edit", factor)
@@ -161,12 +187,19 @@ def test_editing_a_factor_that_no_longer_exists(client: Client, teachers: Group,
     assert client.post(remove_url, **HX).status_code == 404
 
 
-def test_move_up_and_down_keeps_positions_unique(client: Client, teachers: Group, join_as, add_factors) -> None:
+def test_move_up_and_down_keeps_positions_unique(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
     join_as(teachers)
     first, second, third = add_factors(teachers, 3)
-    assert client.post(factor_url("groups:move", third), {"direction": "up"}, **HX).status_code == 200
+    assert (
+        client.post(factor_url("groups:move", third), {"direction": "up"}, **HX).status_code == 200
+    )
     assert texts(teachers) == ["Faktor 1", "Faktor 3", "Faktor 2"]
-    assert client.post(factor_url("groups:move", first), {"direction": "down"}, **HX).status_code == 200
+    assert (
+        client.post(factor_url("groups:move", first), {"direction": "down"}, **HX).status_code
+        == 200
+    )
     assert texts(teachers) == ["Faktor 3", "Faktor 1", "Faktor 2"]
     # The moved factors keep their identity and author.
     assert SuccessFactor.objects.get(pk=third.pk).position == 1
@@ -181,11 +214,15 @@ def test_remove_closes_the_gap(client: Client, teachers: Group, join_as, add_fac
     factors = add_factors(teachers, 4)
     assert client.post(factor_url("groups:remove", factors[1]), **HX).status_code == 200
     assert list(teachers.factors.order_by("position").values_list("position", "text")) == [
-        (1, "Faktor 1"), (2, "Faktor 3"), (3, "Faktor 4"),
+        (1, "Faktor 1"),
+        (2, "Faktor 3"),
+        (3, "Faktor 4"),
     ]
 
 
-def test_mark_agreed_locks_the_list_for_everyone(client: Client, teachers: Group, join_as, add_factors) -> None:
+def test_mark_agreed_locks_the_list_for_everyone(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
     join_as(teachers)
     factors = add_factors(teachers, 5)
     assert client.post(agree_url(teachers), **HX).status_code == 200
@@ -207,7 +244,9 @@ def test_mark_agreed_locks_the_list_for_everyone(client: Client, teachers: Group
     assert "data-locked" in page.content.decode()
 
 
-def test_short_list_needs_confirmation(client: Client, teachers: Group, join_as, add_factors) -> None:
+def test_short_list_needs_confirmation(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
     join_as(teachers)
     add_factors(teachers, 4)
     asked = client.post(agree_url(teachers), **HX)

@@ -41,12 +41,16 @@ def test_closed_meeting_refuses_new_participants(client: Client, meeting: Meetin
     assert join.status_code == 403
     group = meeting.home_groups().first()
     assert group is not None
-    posted = client.post(reverse("meetings:join", args=[meeting.join_code]), {"home_group": group.pk})
+    posted = client.post(
+        reverse("meetings:join", args=[meeting.join_code]), {"home_group": group.pk}
+    )
     assert posted.status_code == 403
     assert Participant.objects.count() == 0
 
 
-def test_join_picks_group_and_resumes_on_the_same_phone(client: Client, meeting: Meeting, teachers: Group) -> None:
+def test_join_picks_group_and_resumes_on_the_same_phone(
+    client: Client, meeting: Meeting, teachers: Group
+) -> None:
     join_url = reverse("meetings:join", args=[meeting.join_code])
     picker = client.get(join_url).content.decode()
     assert f'name="home_group" value="{teachers.pk}"' in picker
@@ -69,7 +73,9 @@ def test_join_link_with_lower_case_code_redirects(client: Client, meeting: Meeti
     assert response["Location"] == reverse("meetings:join", args=[meeting.join_code])
 
 
-def test_changing_group_moves_the_same_participant(client: Client, meeting: Meeting, teachers: Group, principals: Group) -> None:
+def test_changing_group_moves_the_same_participant(
+    client: Client, meeting: Meeting, teachers: Group, principals: Group
+) -> None:
     join_url = reverse("meetings:join", args=[meeting.join_code])
     client.post(join_url, {"home_group": teachers.pk})
     assert client.get(join_url + "?change=1").status_code == 200
@@ -79,7 +85,9 @@ def test_changing_group_moves_the_same_participant(client: Client, meeting: Meet
 
 @pytest.mark.parametrize("forged", ["", "abc", "999999"])
 def test_forged_group_id_is_refused(client: Client, meeting: Meeting, forged: str) -> None:
-    response = client.post(reverse("meetings:join", args=[meeting.join_code]), {"home_group": forged})
+    response = client.post(
+        reverse("meetings:join", args=[meeting.join_code]), {"home_group": forged}
+    )
     assert response.status_code == 400
     assert "Välj en av mötets hemgrupper" in response.content.decode()
     assert Participant.objects.count() == 0
@@ -89,17 +97,24 @@ def test_group_of_another_meeting_is_refused(client: Client, meeting: Meeting, f
     from meetings.services import create_meeting
 
     other = create_meeting(
-        facilitator=facilitator, title="Annat", date=meeting.date, core_question="?",
+        facilitator=facilitator,
+        title="Annat",
+        date=meeting.date,
+        core_question="?",
         usual_home_groups=True,
     )
     foreign = other.home_groups().first()
     assert foreign is not None
-    response = client.post(reverse("meetings:join", args=[meeting.join_code]), {"home_group": foreign.pk})
+    response = client.post(
+        reverse("meetings:join", args=[meeting.join_code]), {"home_group": foreign.pk}
+    )
     assert response.status_code == 400
     assert Participant.objects.count() == 0
 
 
-def test_display_name_too_long_is_refused(client: Client, meeting: Meeting, teachers: Group) -> None:
+def test_display_name_too_long_is_refused(
+    client: Client, meeting: Meeting, teachers: Group
+) -> None:
     response = client.post(
         reverse("meetings:join", args=[meeting.join_code]),
         {"home_group": teachers.pk, "display_name": "x" * 61},

@@ -29,7 +29,12 @@ def test_room_token_is_long_and_unguessable(meeting: Meeting) -> None:
 def test_usual_seven_home_groups(meeting: Meeting) -> None:
     names = list(meeting.home_groups().values_list("name", flat=True))
     assert names == [
-        "Lärare", "Förskollärare", "Rektorer", "Förskolechefer", "Skolchefer", "Elevhälsa",
+        "Lärare",
+        "Förskollärare",
+        "Rektorer",
+        "Förskolechefer",
+        "Skolchefer",
+        "Elevhälsa",
         "Politiker",
     ]
 
