@@ -1,0 +1,65 @@
+"""Built in from the first page: CSP with nonces, nothing from third-party hosts, Swedish."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from meetings.models import Group, Meeting
+
+
+@pytest.fixture
+def pages(client: Client, facilitator: User, meeting: Meeting, teachers: Group, join_as) -> list[str]:
+    join_as(teachers)
+    staff = Client()
+    staff.force_login(facilitator)
+    return [
+        ("/", client),
+        (reverse("meetings:join", args=[meeting.join_code]) + "?change=1", client),
+        (reverse("groups:page", args=[meeting.join_code]), client),
+        (reverse("meetings:room", args=[meeting.room_token]), client),
+        (reverse("login"), Client()),
+        (reverse("meetings:console"), staff),
+        (reverse("meetings:create"), staff),
+        (reverse("meetings:detail", args=[meeting.pk]), staff),
+    ]
+
+
+def test_every_page_has_a_strict_csp_and_nonced_scripts(pages) -> None:
+    for url, client in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        nonce = re.search(r"'nonce-([^']+)'", policy)
+        assert nonce, url
+        assert "script-src 'self' 'nonce-" in policy
+        assert "style-src 'self'" in policy and "unsafe-inline" not in policy
+        html = response.content.decode()
+        scripts = re.findall(r"<script\b[^>]*>", html)
+        assert scripts, url
+        for tag in scripts:
+            assert f'nonce="{nonce.group(1)}"' in tag, (url, tag)
+            assert 'src="/static/' in tag, (url, tag)
+        assert not re.search(r"\sstyle=", html), url
+        assert not re.search(r"\son[a-z]+=", html), url  # no inline event handlers
+        # Everything is served by the app itself.
+        hosts = set(re.findall(r"(?:src|href)=\"(?:https?:)?//([^/\"]+)", html))
+        assert hosts <= {"testserver"}, (url, hosts)
+        assert '<html lang="sv">' in html, url
+
+
+def test_english_is_available(client: Client, db: None) -> None:
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Meeting code" in html
+
+
+def test_security_headers(client: Client, db: None) -> None:
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
