@@ -40,11 +40,12 @@ typecheck: setup
 
 check: lint typecheck test
 
-bench: setup migrate
+bench: setup
 	$(PY) bench/fanout.py
 
 messages: setup
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
+	$(PY) manage.py makemessages -l en --no-obsolete -e html,txt,py,md \
+		--ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -17,7 +17,7 @@ class SuccessFactor(models.Model):
     """One of a group's (usually five) success factors, at a numbered position."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="factors")
-    position = models.PositiveSmallIntegerField(_("plats"))
+    position = models.PositiveSmallIntegerField(_("plats i listan"))
     text = models.CharField(_("framgångsfaktor"), max_length=FACTOR_MAX_LENGTH)
     author = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="factors"
@@ -32,7 +32,7 @@ class SuccessFactor(models.Model):
     class Meta:
         verbose_name = _("framgångsfaktor")
         verbose_name_plural = _("framgångsfaktorer")
-        ordering = ["group", "position"]
+        ordering = ["group_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["group", "position"], name="factor_unique_position"),
             models.UniqueConstraint(fields=["group", "client_token"], name="factor_unique_token"),

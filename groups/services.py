@@ -37,7 +37,12 @@ def clean_factor_text(raw: str | None) -> str:
 
 
 def _lock_open_group(group: Group) -> Group:
-    locked = Group.objects.select_for_update().select_related("meeting").get(pk=group.pk)
+    # Lock the group row only (not the joined meeting row: other groups and joins go on).
+    locked = (
+        Group.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("meeting")
+        .get(pk=group.pk)
+    )
     if locked.agreed_at is not None:
         raise DomainError(
             "locked", _("Listan är redan klar — be samtalsledaren låsa upp den."), status=409

@@ -242,7 +242,9 @@ def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
 
 
 @require_POST
-def remove_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
+def remove_factor(
+    request: HtmxHttpRequest, code: str, group_id: int, factor_id: int
+) -> HttpResponse:
     version = _int_or_none(request.POST.get("version"))
     return _list_action(
         request,

@@ -1,14 +1,15 @@
 """The one place that fans out live updates.
 
-Each event renders a partial once, from committed data, and sends the HTML to a channel
-group: `group-<id>` for the phones of one group, `meeting-<id>` for the meeting's screens.
+Each event renders its partial once per language the site speaks, from committed data, and
+sends the HTML to a channel group: `group-<id>` for the phones of one group, `meeting-<id>`
+for the meeting's screens. Each consumer passes on the language its person chose.
 Sending happens in `transaction.on_commit`, so a rolled-back write is never shown.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+import asyncio
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -17,7 +18,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from .models import Group, Meeting
+
+# A fragment in every language: {"sv": "<section …>", "en": "<section …>"}.
+Fragments = dict[str, str]
+
+PHONE_GROUP_STATE = "groups/group.html#group_state"
+ROOM_GROUP_COLUMN = "meetings/room.html#group_column"
+ROOM_GROUPS = "meetings/room.html#room_groups"
 
 
 def meeting_stream(meeting_id: int) -> str:
@@ -28,59 +37,84 @@ def group_stream(group_id: int) -> str:
     return f"group-{group_id}"
 
 
-def render_fragment(template: str, context: dict[str, Any]) -> str:
-    # Broadcasts have no request: they speak the meeting's language, not the sender's.
-    with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(template, context)
+def render_in(language: str, template: str, context: dict[str, Any]) -> str:
+    with translation.override(language):
+        # A plain str: the in-memory layer deep-copies messages, and a SafeString is copied
+        # character by character where a str is shared.
+        return str.__str__(render_to_string(template, context))
 
 
-def group_state_fragments(group_id: int) -> tuple[int, str, str] | None:
-    """(meeting id, phone fragment, room-screen fragment) for one group, or None if gone."""
+def render_all_languages(template: str, context: dict[str, Any]) -> Fragments:
+    return {code: render_in(code, template, context) for code, _name in settings.LANGUAGES}
+
+
+def _group(group_id: int) -> Group | None:
     from .models import Group
 
-    group = Group.objects.with_factors().filter(pk=group_id).first()
-    if group is None:
-        return None
-    context = {"group": group, "meeting": group.meeting}
-    phone = render_fragment("groups/group.html#group_state", context)
-    room = render_fragment("meetings/room.html#group_column", context)
-    return group.meeting_id, phone, room
+    return Group.objects.with_factors().filter(pk=group_id).first()
 
 
-def room_fragment(meeting_id: int) -> str | None:
+def group_context(group: Group) -> dict[str, Any]:
+    return {"group": group, "meeting": group.meeting}
+
+
+def room_context(meeting: Meeting) -> dict[str, Any]:
+    return {"meeting": meeting, "groups": list(meeting.home_groups().with_factors())}
+
+
+def phone_fragment(group_id: int, language: str) -> str | None:
+    """What a phone shows of its group now (sent when its WebSocket connects)."""
+    group = _group(group_id)
+    return None if group is None else render_in(language, PHONE_GROUP_STATE, group_context(group))
+
+
+def room_fragment(meeting_id: int, language: str) -> str | None:
+    """Every column of the room screen now (sent when its WebSocket connects)."""
     from .models import Meeting
 
     meeting = Meeting.objects.filter(pk=meeting_id).first()
-    if meeting is None:
-        return None
-    return render_fragment("meetings/room.html#room_groups", room_context(meeting))
+    return None if meeting is None else render_in(language, ROOM_GROUPS, room_context(meeting))
 
 
-def room_context(meeting: Any) -> dict[str, Any]:
-    groups = list(meeting.home_groups().with_factors())
-    return {"meeting": meeting, "groups": groups}
-
-
-def _send(stream: str, event_type: str, html: str) -> None:
+def _send(*messages: tuple[str, str, Fragments]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(stream, {"type": event_type, "html": html})
+
+    async def send_all() -> None:
+        await asyncio.gather(
+            *(
+                layer.group_send(stream, {"type": event_type, "html": html})
+                for stream, event_type, html in messages
+            )
+        )
+
+    # One event loop hop for all streams of an event.
+    async_to_sync(send_all)()
 
 
 def _send_group_state(group_id: int) -> None:
-    fragments = group_state_fragments(group_id)
-    if fragments is None:
+    group = _group(group_id)
+    if group is None:
         return
-    meeting_id, phone, room = fragments
-    _send(group_stream(group_id), "group.state", phone)
-    _send(meeting_stream(meeting_id), "group.state", room)
+    context = group_context(group)
+    _send(
+        (group_stream(group_id), "group.state", render_all_languages(PHONE_GROUP_STATE, context)),
+        (
+            meeting_stream(group.meeting_id),
+            "group.state",
+            render_all_languages(ROOM_GROUP_COLUMN, context),
+        ),
+    )
 
 
 def _send_meeting_state(meeting_id: int) -> None:
-    html = room_fragment(meeting_id)
-    if html is not None:
-        _send(meeting_stream(meeting_id), "meeting.state", html)
+    from .models import Meeting
+
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is not None:
+        html = render_all_languages(ROOM_GROUPS, room_context(meeting))
+        _send((meeting_stream(meeting_id), "meeting.state", html))
 
 
 def group_changed(group_id: int) -> None:

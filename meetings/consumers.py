@@ -8,6 +8,8 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from topp25.middleware import chosen_language
+
 from . import broadcast
 from .models import Meeting
 from .participation import participant_for_session
@@ -21,6 +23,10 @@ class FragmentConsumer(AsyncWebsocketConsumer):
     """Relays HTML fragments; the handlers are named after the broadcast event types."""
 
     stream: str | None = None
+
+    @property
+    def language(self) -> str:
+        return chosen_language(self.scope.get("cookies", {}))
 
     async def disconnect(self, code: int) -> None:
         if self.stream is not None:
@@ -37,10 +43,10 @@ class FragmentConsumer(AsyncWebsocketConsumer):
         return
 
     async def group_state(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["html"])
+        await self.send(text_data=event["html"][self.language])
 
     async def meeting_state(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["html"])
+        await self.send(text_data=event["html"][self.language])
 
 
 class RoomScreenConsumer(FragmentConsumer):
@@ -52,7 +58,7 @@ class RoomScreenConsumer(FragmentConsumer):
         if meeting_id is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        html = await database_sync_to_async(broadcast.room_fragment)(meeting_id)
+        html = await database_sync_to_async(broadcast.room_fragment)(meeting_id, self.language)
         await self.subscribe(broadcast.meeting_stream(meeting_id), html or "")
 
 
@@ -66,11 +72,11 @@ class GroupConsumer(FragmentConsumer):
         if not allowed:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        fragments = await database_sync_to_async(broadcast.group_state_fragments)(group_id)
-        if fragments is None:
+        html = await database_sync_to_async(broadcast.phone_fragment)(group_id, self.language)
+        if html is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        await self.subscribe(broadcast.group_stream(group_id), fragments[1])
+        await self.subscribe(broadcast.group_stream(group_id), html)
 
 
 @database_sync_to_async

@@ -141,7 +141,7 @@ class Group(models.Model):
     class Meta:
         verbose_name = _("grupp")
         verbose_name_plural = _("grupper")
-        ordering = ["meeting", "kind", "position", "pk"]
+        ordering = ["meeting_id", "kind", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "kind", "name"], name="group_unique_name"),
             models.CheckConstraint(condition=~Q(name__regex=r"^\s*$"), name="group_name_not_blank"),
@@ -180,7 +180,7 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("deltagare")
         verbose_name_plural = _("deltagare")
-        ordering = ["meeting", "pk"]
+        ordering = ["meeting_id", "pk"]
 
     def __str__(self) -> str:
-        return self.display_name or f"{_('Deltagare')} {self.pk}"
+        return self.display_name or _("Deltagare nr %(number)s") % {"number": self.pk}

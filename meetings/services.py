@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import broadcast
@@ -103,12 +105,20 @@ def add_home_group(*, meeting: Meeting, name: str, profession: str = "") -> Grou
 
 @transaction.atomic
 def add_usual_home_groups(*, meeting: Meeting) -> list[Group]:
-    """The shortcut "add the usual seven": one home group per profession not yet present."""
-    existing = set(meeting.groups.filter(kind=Group.Kind.HOME).values_list("name", flat=True))
+    """The shortcut "add the usual seven": one home group per profession not yet present.
+
+    Named in the meeting's language whatever language the facilitator's browser uses, so the
+    room screen and the export read alike and a second click adds nothing.
+    """
+    home_groups = meeting.groups.filter(kind=Group.Kind.HOME)
+    present = set(home_groups.values_list("profession", flat=True))
+    names = {name.casefold() for name in home_groups.values_list("name", flat=True)}
     created = []
-    for profession in USUAL_PROFESSIONS:
-        name = str(profession.label)
-        if name not in existing:
+    with translation.override(settings.LANGUAGE_CODE):
+        for profession in USUAL_PROFESSIONS:
+            name = str(profession.label)
+            if profession.value in present or name.casefold() in names:
+                continue
             created.append(add_home_group(meeting=meeting, name=name, profession=profession.value))
     return created
 
@@ -174,7 +184,7 @@ def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
 
 @transaction.atomic
 def unlock_group(*, group: Group) -> Group:
-    locked = Group.objects.select_for_update().get(pk=group.pk)
+    locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
     if locked.agreed_at is not None:
         locked.agreed_at = None
         locked.save(update_fields=["agreed_at"])

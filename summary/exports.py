@@ -126,7 +126,7 @@ def import_meeting(data: Any) -> Meeting:
             )
             % {"found": data.get("version"), "version": SCHEMA_VERSION}
         )
-    info = _require(data, "meeting", dict, "filen")
+    info = _require(data, "meeting", dict, _("filen"))
     try:
         date = datetime.date.fromisoformat(_require(info, "date", str, "meeting"))
     except ValueError as error:
@@ -148,7 +148,7 @@ def import_meeting(data: Any) -> Meeting:
     groups_by_key: dict[str, Group] = {}
     positions = {Group.Kind.HOME: 0, Group.Kind.EXPERT: 0}
     pending_factors: list[tuple[Group, list[Any]]] = []
-    for index, raw_group in enumerate(_require(data, "groups", list, "filen"), start=1):
+    for index, raw_group in enumerate(_require(data, "groups", list, _("filen")), start=1):
         where = f"groups[{index}]"
         key = _text(raw_group, "key", where, max_length=40)
         kind = _require(raw_group, "kind", str, where)
@@ -173,7 +173,7 @@ def import_meeting(data: Any) -> Meeting:
         groups_by_key[key] = group
         pending_factors.append((group, _require(raw_group, "factors", list, where)))
     participants_by_key: dict[str, Participant] = {}
-    for index, raw in enumerate(_require(data, "participants", list, "filen"), start=1):
+    for index, raw in enumerate(_require(data, "participants", list, _("filen")), start=1):
         where = f"participants[{index}]"
         key = _text(raw, "key", where, max_length=40)
         home = groups_by_key.get(_require(raw, "home_group", str, where))

@@ -151,3 +151,23 @@ async def test_unlock_reaches_the_room_screen(meeting: Meeting, teachers: Group)
     fragment = await room.receive_from(timeout=3)
     assert f'id="room-group-{teachers.pk}"' in fragment and "✓ Klar" not in fragment
     await room.disconnect()
+
+
+async def test_each_screen_gets_its_chosen_language(meeting: Meeting, teachers: Group) -> None:
+    swedish = room_socket(meeting)
+    english = WebsocketCommunicator(
+        application,
+        f"/ws/room/{meeting.room_token}/",
+        headers=[*HOST, (b"cookie", b"django_language=en")],
+    )
+    assert "Inga hemgrupper" not in await connected(swedish)
+    initial_english = await connected(english)
+    assert "Teachers" not in initial_english  # group names are the meeting's, not translated
+    await add_factor(group=teachers, text="Studiero")
+    await database_sync_to_async(group_services.mark_agreed)(group=teachers, confirmed_short=True)
+    await swedish.receive_from(timeout=3)
+    await english.receive_from(timeout=3)
+    assert "✓ Klar" in await swedish.receive_from(timeout=3)
+    assert "✓ Agreed" in await english.receive_from(timeout=3)
+    await swedish.disconnect()
+    await english.disconnect()

@@ -13,7 +13,9 @@ from meetings.models import Group, Meeting
 
 
 @pytest.fixture
-def pages(client: Client, facilitator: User, meeting: Meeting, teachers: Group, join_as) -> list[str]:
+def pages(
+    client: Client, facilitator: User, meeting: Meeting, teachers: Group, join_as
+) -> list[str]:
     join_as(teachers)
     staff = Client()
     staff.force_login(facilitator)
@@ -52,9 +54,15 @@ def test_every_page_has_a_strict_csp_and_nonced_scripts(pages) -> None:
         assert '<html lang="sv">' in html, url
 
 
-def test_english_is_available(client: Client, db: None) -> None:
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
-    html = response.content.decode()
+def test_swedish_even_on_an_english_phone(client: Client, db: None) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in html and "Mötets kod" in html
+
+
+def test_english_when_chosen(client: Client, db: None) -> None:
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Meeting code" in html
 
