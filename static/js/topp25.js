@@ -69,15 +69,13 @@
     try { window.localStorage.setItem(form.dataset.draftKey, event.target.value); } catch (e) { /* ignore */ }
   });
 
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = draftForm();
-    if (form && event.detail.elt === form) { form.dataset.sentKey = form.dataset.draftKey; }
-  });
-
-  document.addEventListener("htmx:afterRequest", function (event) {
+  // Forget the draft once the server has taken it, before the fresh form is swapped in
+  // (htmx:load would otherwise put the sent text straight back).
+  document.addEventListener("htmx:beforeSwap", function (event) {
     var elt = event.detail.elt;
-    if (elt && elt.id === "factor-form" && event.detail.successful && event.detail.xhr.status < 300) {
-      try { window.localStorage.removeItem(elt.dataset.sentKey || elt.dataset.draftKey); } catch (e) { /* ignore */ }
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (elt && elt.id === "factor-form" && status >= 200 && status < 300) {
+      try { window.localStorage.removeItem(elt.dataset.draftKey); } catch (e) { /* ignore */ }
     }
   });
 
