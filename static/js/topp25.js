@@ -28,6 +28,19 @@
     }
   });
 
+  // --- A request that never reached the server (phone offline) or that the server failed:
+  // say so; the typed text stays in the form because nothing was swapped.
+  function tell(key) {
+    var el = statusEl();
+    if (el && el.dataset[key]) { el.textContent = el.dataset[key]; }
+  }
+  document.addEventListener("htmx:sendError", function () { tell("offline"); });
+  document.addEventListener("htmx:responseError", function () { tell("failed"); });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var el = statusEl();
+    if (el && event.detail.successful && el.textContent === el.dataset.offline) { el.textContent = ""; }
+  });
+
   // --- Room screen: a factor that was not there before fades in once.
   var seen = null;
   function factorIds() {
@@ -47,6 +60,20 @@
     }
     seen = now;
   });
+
+  // --- Room screen: a column with long factors steps its type down rather than hiding
+  // text, since the projector never scrolls. Short lists keep the full size.
+  var STEPS = ["", "dense", "denser"];
+  function fitColumns() {
+    document.querySelectorAll(".room-col").forEach(function (col) {
+      STEPS.forEach(function (step) { if (step) { col.classList.remove(step); } });
+      for (var i = 1; i < STEPS.length && col.scrollHeight > col.clientHeight + 1; i++) {
+        col.classList.add(STEPS[i]);
+      }
+    });
+  }
+  document.addEventListener("htmx:wsAfterMessage", fitColumns);
+  window.addEventListener("resize", fitColumns);
 
   // --- Phone: keep what someone is typing if the page reloads or the connection drops.
   function draftForm() { return document.getElementById("factor-form"); }
@@ -82,6 +109,9 @@
   document.addEventListener("htmx:load", restoreDraft);
   document.addEventListener("DOMContentLoaded", function () {
     restoreDraft();
-    seen = document.querySelector(".room-screen") ? factorIds() : null;
+    if (document.querySelector(".room-screen")) {
+      seen = factorIds();
+      fitColumns();
+    }
   });
 })();
