@@ -8,11 +8,16 @@ Run from the repository root:
         REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/fanout.py
 
 It never touches the developer's data: SQLite runs on a temporary file; with DATABASE_URL
-it creates its own database (topp25_bench_<pid>) next to the one in the URL and drops it
-afterwards; with REDIS_URL it uses its own random channel prefix and flushes only that.
+it creates its own database (topp25_bench_<pid>_<random>) next to the one in the URL and
+drops it afterwards; with REDIS_URL it uses its own random channel prefix and flushes only
+that.
+
+Every broadcast carries its fragment in each language of settings.LANGUAGES
+({"sv": html, "en": html}); each receiver picks its own, as the consumers do.
 
 Exit status: 0 when the run completed (targets missed are printed as MISSED), 1 when a
-receiver got a message meant for another group or missed one of its own.
+receiver got a message meant for another group, missed one of its own, or got a message
+without its language.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ SYNC_WRITES = 50  # extra writes from plain sync code (no event loop), as manage
 MEMORY_WRITES = 70  # writes of the traced pass (tracemalloc slows Python, so it runs apart)
 PARTICIPANTS = 100
 SCREENS = 2
+ENGLISH_EVERY = 4  # every 4th phone and every 2nd screen chose English, the rest Swedish
 RENDER_REPEAT = 200
 DELIVERY_TIMEOUT = 5.0  # seconds a write may take to reach all its receivers
 
@@ -88,9 +94,10 @@ def prepare_environment() -> Callable[[], None]:
         import psycopg
         from psycopg import sql
 
-        name = f"topp25_bench_{os.getpid()}"
+        # pid + random: bench runs in other containers on the same server never collide,
+        # and a plain CREATE (no DROP first) fails rather than drop someone else's database.
+        name = f"topp25_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path="/" + name))
 
@@ -140,6 +147,21 @@ def kb(n: float) -> str:
     return f"{n / 1024:.1f} KiB"
 
 
+def nbytes(html: str) -> int:
+    return len(html.encode())
+
+
+def languages() -> list[str]:
+    from django.conf import settings
+
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def per_language(fragments: dict[str, str], fmt: Callable[[int], str] = str) -> str:
+    """'sv 11203 / en 11190' for a {language: html} dict."""
+    return " / ".join(f"{code} {fmt(nbytes(html))}" for code, html in fragments.items())
+
+
 @dataclass
 class Row:
     label: str
@@ -154,10 +176,14 @@ class Stats:
     write_queries: list[int] = field(default_factory=list)
     broadcast_s: list[float] = field(default_factory=list)
     broadcast_queries: list[int] = field(default_factory=list)
+    render_s: list[float] = field(default_factory=list)  # per broadcast, all languages
     send_s: list[float] = field(default_factory=list)
     fanout_s: list[float] = field(default_factory=list)
     first_s: list[float] = field(default_factory=list)
-    delivered_bytes: list[int] = field(default_factory=list)
+    # Per write, summed over its receivers: every language, and each one's own language.
+    payload_bytes: list[int] = field(default_factory=list)
+    own_bytes: list[int] = field(default_factory=list)
+    message_bytes: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
 # --------------------------------------------------------------------------- the meeting
@@ -251,8 +277,10 @@ def write_once(world: World, group: Any, plan: Plan, stats: Stats) -> None:
             ids.append(factor.pk)
             world.factor_group[factor.pk] = group.pk
         elif plan.op == "edit":
+            assert plan.factor_id is not None
             group_services.edit_factor(group=group, factor_id=plan.factor_id, text=plan.text)
         else:
+            assert plan.factor_id is not None
             group_services.remove_factor(group=group, factor_id=plan.factor_id)
             ids.remove(plan.factor_id)
     stats.write_s[plan.op].append(time.perf_counter() - started)
@@ -260,6 +288,8 @@ def write_once(world: World, group: Any, plan: Plan, stats: Stats) -> None:
 
 
 CURRENT: list[Stats] = [Stats()]  # where the broadcast wrappers record
+RENDERING: list[float] = [0.0]  # render time of the broadcast under way
+ORIGINAL: dict[str, Callable[..., Any]] = {}  # the uninstrumented broadcast functions
 
 
 def instrument_broadcast() -> None:
@@ -269,23 +299,40 @@ def instrument_broadcast() -> None:
 
     from meetings import broadcast
 
+    ORIGINAL.update(
+        send_group_state=broadcast._send_group_state,
+        send=broadcast._send,
+        render_all_languages=broadcast.render_all_languages,
+        send_meeting_state=broadcast._send_meeting_state,
+    )
     send_group_state = broadcast._send_group_state
     send = broadcast._send
+    render_all = broadcast.render_all_languages
 
     def timed_send_group_state(group_id: int) -> None:
+        RENDERING[0] = 0.0
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             send_group_state(group_id)
         CURRENT[0].broadcast_s.append(time.perf_counter() - started)
         CURRENT[0].broadcast_queries.append(len(queries))
+        CURRENT[0].render_s.append(RENDERING[0])
 
-    def timed_send(stream: str, event_type: str, html: str) -> None:
+    def timed_render_all(template: str, context: dict[str, Any]) -> dict[str, str]:
         started = time.perf_counter()
-        send(stream, event_type, html)
+        try:
+            return render_all(template, context)
+        finally:
+            RENDERING[0] += time.perf_counter() - started
+
+    def timed_send(*messages: tuple[str, str, dict[str, str]]) -> None:
+        started = time.perf_counter()
+        send(*messages)
         CURRENT[0].send_s.append(time.perf_counter() - started)
 
     broadcast._send_group_state = timed_send_group_state
     broadcast._send = timed_send
+    broadcast.render_all_languages = timed_render_all
 
 
 # --------------------------------------------------------------------------- fan-out
@@ -296,8 +343,9 @@ class Receiver:
     name: str
     channel: str
     group_id: int | None  # None: a room screen
+    language: str  # what its consumer would pick (chosen_language of its cookies)
     count: int = 0  # messages received
-    last: str = ""  # the last one (kept alone, so memory is the app's, not the bench's)
+    last: dict[str, str] = field(default_factory=dict)  # the last message's html, kept alone
 
 
 class FanOut:
@@ -315,20 +363,33 @@ class FanOut:
         self.wrong_content: list[str] = []
         self.expect_group: int | None = None
         self.expect_text = ""
+        self.languages = set(languages())
+        self.same_in_all_languages = 0  # messages whose languages render identically
 
     async def attach(self) -> None:
+        from django.conf import settings
+
         from meetings.broadcast import group_stream, meeting_stream
+        from topp25.middleware import chosen_language
+
+        def language(english: bool) -> str:
+            # The consumers' own choice, from the cookie the language switcher sets.
+            cookies = {settings.LANGUAGE_COOKIE_NAME: "en"} if english else {}
+            return chosen_language(cookies)
 
         groups = self.world.groups
         for index in range(PARTICIPANTS):
             group = groups[index % len(groups)]
             channel = await self.layer.new_channel()
             await self.layer.group_add(group_stream(group.pk), channel)
-            self.receivers.append(Receiver(f"phone-{index}", channel, group.pk))
+            english = index % ENGLISH_EVERY == ENGLISH_EVERY - 1
+            self.receivers.append(Receiver(f"phone-{index}", channel, group.pk, language(english)))
         for index in range(SCREENS):
             channel = await self.layer.new_channel()
             await self.layer.group_add(meeting_stream(self.world.meeting.pk), channel)
-            self.receivers.append(Receiver(f"screen-{index}", channel, None))
+            self.receivers.append(
+                Receiver(f"screen-{index}", channel, None, language(index % 2 == 1))
+            )
         self.tasks = [asyncio.create_task(self.listen(r)) for r in self.receivers]
 
     async def detach(self) -> None:
@@ -350,7 +411,8 @@ class FanOut:
             message = await self.layer.receive(r.channel)
             now = time.perf_counter()
             r.count += 1
-            r.last = message.get("html", "")
+            html = message.get("html")
+            r.last = html if isinstance(html, dict) else {}
             if r.name not in self.pending:
                 self.unexpected.append(f"{r.name} got a message for group {self.expect_group}")
                 continue
@@ -359,21 +421,36 @@ class FanOut:
             if not self.pending:
                 self.done.set()
 
-    def check_content(self, r: Receiver, html: str) -> None:
-        """Run after the write returned, when the new factor's id is known."""
+    def check_content(self, r: Receiver, fragments: dict[str, str]) -> None:
+        """Run after the write returned, when the new factor's id is known.
+
+        Every language of the message must be of the right group (a receiver shows only
+        its own, but all of them travel to it), and its own language must be there.
+        """
         from django.utils.html import escape
 
-        if r.group_id is None:
-            ok = f'id="room-group-{self.expect_group}"' in html
-        else:
-            ids = {int(x) for x in re.findall(r'data-factor-id="(\d+)"', html)}
-            ok = r.group_id == self.expect_group and all(
-                self.world.factor_group.get(i) == r.group_id for i in ids
+        if set(fragments) != self.languages or r.language not in fragments:
+            self.wrong_content.append(
+                f"{r.name}: message languages {sorted(fragments)}, expected "
+                f"{sorted(self.languages)} (its own: {r.language})"
             )
-        if ok and self.expect_text:
-            ok = escape(self.expect_text) in html
-        if not ok:
-            self.wrong_content.append(f"{r.name}: fragment not of group {self.expect_group}")
+            return
+        for code, html in fragments.items():
+            if r.group_id is None:
+                ok = f'id="room-group-{self.expect_group}"' in html
+            else:
+                ids = {int(x) for x in re.findall(r'data-factor-id="(\d+)"', html)}
+                ok = r.group_id == self.expect_group and all(
+                    self.world.factor_group.get(i) == r.group_id for i in ids
+                )
+            if ok and self.expect_text:
+                ok = escape(self.expect_text) in html
+            if not ok:
+                self.wrong_content.append(
+                    f"{r.name}: {code} fragment not of group {self.expect_group}"
+                )
+        if len(set(fragments.values())) < len(fragments):
+            self.same_in_all_languages += 1
 
     async def write(self, group: Any, stats: Stats, run: Callable[..., Any]) -> None:
         plan = plan_write(self.world, group)
@@ -395,7 +472,16 @@ class FanOut:
             self.check_content(r, r.last)
         stats.fanout_s.append(max(self.arrivals) - started)
         stats.first_s.append(min(self.arrivals) - started)
-        stats.delivered_bytes.append(sum(len(r.last.encode()) for r in expected))
+        stats.payload_bytes.append(sum(nbytes(h) for r in expected for h in r.last.values()))
+        stats.own_bytes.append(sum(nbytes(r.last.get(r.language, "")) for r in expected))
+        # One message per stream: a phone's and a screen's (every receiver of a stream
+        # gets the same message).
+        for kind, receiver in (
+            ("phone", next(r for r in expected if r.group_id is not None)),
+            ("room", next(r for r in expected if r.group_id is None)),
+        ):
+            for code, html in receiver.last.items():
+                stats.message_bytes[f"{kind} {code}"].append(nbytes(html))
 
 
 async def fan_out_run(world: World, stats: Stats, writes: int) -> FanOut:
@@ -407,7 +493,7 @@ async def fan_out_run(world: World, stats: Stats, writes: int) -> FanOut:
     fan = FanOut(layer, world)
     await fan.attach()
     # As under ASGI: a sync view runs in asgiref's worker thread and its on_commit
-    # async_to_sync(group_send) hops back onto this event loop.
+    # async_to_sync(send_all) hops back onto this event loop, once per broadcast.
     run = sync_to_async(write_once, thread_sensitive=True)
     for index in range(writes):
         await fan.write(world.groups[index % len(world.groups)], stats, run)
@@ -437,9 +523,19 @@ def fragment_figures(world: World, rows: list[Row]) -> None:
     from meetings import broadcast, services
     from meetings.models import Group
 
+    render_all = ORIGINAL.get("render_all_languages", broadcast.render_all_languages)
+
+    def group_fetch_and_render(group_id: int) -> None:
+        """What _send_group_state does before sending: fetch once, render 2 × languages."""
+        group = broadcast._group(group_id)
+        assert group is not None
+        context = broadcast.group_context(group)
+        render_all(broadcast.PHONE_GROUP_STATE, context)
+        render_all(broadcast.ROOM_GROUP_COLUMN, context)
+
     def fetch_queries(group_id: int) -> int:
         with CaptureQueriesContext(connection) as queries:
-            broadcast.group_state_fragments(group_id)
+            group_fetch_and_render(group_id)
         return len(queries)
 
     # Queries per broadcast for groups of every size: an empty group without members, then
@@ -459,68 +555,91 @@ def fragment_figures(world: World, rows: list[Row]) -> None:
     constant = max(counts) <= TARGET_QUERIES and min(counts) == max(counts)
     rows.append(
         Row(
-            "queries / broadcast fetch, 0–5 factors, 0–15 members",
+            f"queries / broadcast fetch+render ({len(languages())} languages), 0–5 factors, "
+            "0–15 members",
             f"{min(counts)}–{max(counts)}",
             f"≤ {TARGET_QUERIES}, constant",
             constant,
         )
     )
+    # The room screen's meeting.state broadcast (all columns, every language), and what a
+    # phone and a screen get when their WebSocket connects (one language).
     with CaptureQueriesContext(connection) as queries:
-        room_html = broadcast.room_fragment(world.meeting.pk) or ""
+        ORIGINAL.get("send_meeting_state", broadcast._send_meeting_state)(world.meeting.pk)
     rows.append(
         Row(
-            "queries / full room screen (room_groups)",
+            "queries / meeting.state broadcast (room_groups)",
             f"{len(queries)}",
             f"≤ {TARGET_QUERIES}",
             len(queries) <= TARGET_QUERIES,
         )
     )
+    connect = []
+    room_html: dict[str, str] = {}
+    for code in languages():
+        with CaptureQueriesContext(connection) as phone_queries:
+            broadcast.phone_fragment(world.groups[0].pk, code)
+        with CaptureQueriesContext(connection) as room_queries:
+            room_html[code] = broadcast.room_fragment(world.meeting.pk, code) or ""
+        connect += [len(phone_queries), len(room_queries)]
+    rows.append(
+        Row(
+            "queries / connect: phone_fragment / room_fragment",
+            f"{connect[0]} / {connect[1]}"
+            + ("" if len(set(connect[::2])) == len(set(connect[1::2])) == 1 else " (varies)"),
+            f"≤ {TARGET_QUERIES}",
+            max(connect) <= TARGET_QUERIES,
+        )
+    )
 
-    # Render times, from an already fetched context (template work only).
+    # Render times, from an already fetched context (template work only), per language.
     full = max(world.groups, key=lambda g: len(world.factors[g.pk]))
     group = Group.objects.with_factors().get(pk=full.pk)
-    context = {"group": group, "meeting": group.meeting}
+    context = broadcast.group_context(group)
     room_context = broadcast.room_context(world.meeting)
-    for label, template, ctx in (
-        (
-            f"render phone group_state ({len(world.factors[full.pk])} factors)",
-            "groups/group.html#group_state",
-            context,
-        ),
-        (
-            f"render room group_column ({len(world.factors[full.pk])} factors)",
-            "meetings/room.html#group_column",
-            context,
-        ),
-        ("render room_groups (7 groups)", "meetings/room.html#room_groups", room_context),
-    ):
-        times = []
-        for _ in range(RENDER_REPEAT):
-            started = time.perf_counter()
-            broadcast.render_fragment(template, ctx)
-            times.append(time.perf_counter() - started)
-        rows.append(Row(label, p50_p95([ms(t) for t in times])))
-
-    # Bytes: the typical full group, and a worst case of 5 factors at the 200-char limit.
-    typical_phone = broadcast.render_fragment("groups/group.html#group_state", context)
-    typical_room = broadcast.render_fragment("meetings/room.html#group_column", context)
-    _, big_phone, big_room = broadcast.group_state_fragments(big.pk) or (0, "", "")
     n = len(world.factors[full.pk])
+    for label, template, ctx in (
+        (f"render phone group_state ({n} factors)", broadcast.PHONE_GROUP_STATE, context),
+        (f"render room group_column ({n} factors)", broadcast.ROOM_GROUP_COLUMN, context),
+        ("render room_groups (7 groups)", broadcast.ROOM_GROUPS, room_context),
+    ):
+        for code in languages():
+            times = []
+            for _ in range(RENDER_REPEAT):
+                started = time.perf_counter()
+                broadcast.render_in(code, template, ctx)
+                times.append(time.perf_counter() - started)
+            rows.append(Row(f"{label}, {code}", p50_p95([ms(t) for t in times])))
+
+    # Bytes per language: the typical full group, and a worst case of 5 factors at the
+    # 200-character limit.
+    typical_phone = render_all(broadcast.PHONE_GROUP_STATE, context)
+    typical_room = render_all(broadcast.ROOM_GROUP_COLUMN, context)
+    big_context = broadcast.group_context(Group.objects.with_factors().get(pk=big.pk))
+    big_phone = render_all(broadcast.PHONE_GROUP_STATE, big_context)
+    big_room = render_all(broadcast.ROOM_GROUP_COLUMN, big_context)
+    rows.append(Row(f"bytes phone fragment, {n} typical", per_language(typical_phone, kb)))
+    rows.append(Row("bytes phone fragment, 5×200 chars", per_language(big_phone, kb)))
+    rows.append(
+        Row(f"bytes room fragment, {n} typical", per_language(typical_room, lambda b: f"{b} B"))
+    )
+    largest_room = max(nbytes(h) for h in big_room.values())
     rows.append(
         Row(
-            f"bytes phone fragment ({n} typical / 5×200 chars)",
-            f"{kb(len(typical_phone.encode()))} / {kb(len(big_phone.encode()))}",
+            "bytes room fragment, 5×200 chars",
+            per_language(big_room, lambda b: f"{b} B"),
+            f"< {TARGET_ROOM_BYTES} B each",
+            largest_room < TARGET_ROOM_BYTES,
         )
     )
+    rows.append(Row("bytes full room screen room_groups (7 groups)", per_language(room_html, kb)))
     rows.append(
         Row(
-            f"bytes room fragment ({n} typical / 5×200 chars)",
-            f"{len(typical_room.encode())} B / {len(big_room.encode())} B",
-            f"< {TARGET_ROOM_BYTES} B",
-            len(big_room.encode()) < TARGET_ROOM_BYTES,
+            "bytes group.state message, all languages: phone / room (5×200)",
+            f"{kb(sum(nbytes(h) for h in big_phone.values()))} / "
+            f"{sum(nbytes(h) for h in big_room.values())} B",
         )
     )
-    rows.append(Row("bytes full room screen room_groups (7 groups)", kb(len(room_html.encode()))))
 
 
 # --------------------------------------------------------------------------- main
@@ -611,8 +730,15 @@ def run(started: float) -> int:
         if values:
             rows.append(Row(f"  {op} ({len(values)})", p50_p95(values)))
     rows.append(Row("  of which on_commit broadcast", p50_p95([ms(t) for t in stats.broadcast_s])))
+    n_lang = len(languages())
     rows.append(
-        Row("  of which group_send (×2 per broadcast)", p50_p95([ms(t) for t in stats.send_s]))
+        Row(
+            f"    rendering (2 fragments × {n_lang} languages)",
+            p50_p95([ms(t) for t in stats.render_s]),
+        )
+    )
+    rows.append(
+        Row("    _send (1 hop, 2 group_sends gathered)", p50_p95([ms(t) for t in stats.send_s]))
     )
     rows.append(
         Row(
@@ -654,22 +780,50 @@ def run(started: float) -> int:
     )
     rows.append(
         Row(
-            "isolation: phones got only their group",
+            "isolation: phones got only their group (every language)",
             "yes" if not problems else f"NO, {len(problems)} problems",
             "exact",
             not problems,
         )
     )
-    delivered = stats.delivered_bytes
+    english = sum(r.language == "en" for r in fan.receivers)
     rows.append(
         Row(
-            "bytes delivered per write (all receivers)",
-            f"{kb(sum(delivered) / max(1, len(delivered)))} avg",
+            f"languages: each message sv+en, differ ({english}/{len(fan.receivers)} chose en)",
+            "yes"
+            if not fan.same_in_all_languages
+            else f"NO, {fan.same_in_all_languages} identical",
+            "all differ",
+            not fan.same_in_all_languages,
+        )
+    )
+    for kind in ("phone", "room"):
+        by_language = [stats.message_bytes[f"{kind} {code}"] for code in languages()]
+        rows.append(
+            Row(
+                f"  bytes per {kind} message, {' / '.join(languages())} (avg, max)",
+                " / ".join(
+                    f"{sum(v) / max(1, len(v)):.0f}, {max(v, default=0)}" for v in by_language
+                )
+                + " B",
+            )
+        )
+    payload_bytes, own_bytes = stats.payload_bytes, stats.own_bytes
+    rows.append(
+        Row(
+            "payload per write, sum over receivers, all languages",
+            f"{kb(sum(payload_bytes) / max(1, len(payload_bytes)))} avg",
+        )
+    )
+    rows.append(
+        Row(
+            "  of which own language (what the browsers get)",
+            f"{kb(sum(own_bytes) / max(1, len(own_bytes)))} avg",
         )
     )
 
     # Plain sync callers (management commands, shell): async_to_sync has no loop to hop
-    # onto and starts one per group_send.
+    # onto and starts one per broadcast.
     sync_stats = CURRENT[0] = Stats()
     for index in range(SYNC_WRITES):
         group = world.groups[index % len(world.groups)]
@@ -677,7 +831,10 @@ def run(started: float) -> int:
     sync_all = [ms(t) for values in sync_stats.write_s.values() for t in values]
     rows.append(Row(f"write+broadcast, sync caller no loop ({len(sync_all)})", p50_p95(sync_all)))
     rows.append(
-        Row("  of which group_send (×2 per broadcast)", p50_p95([ms(t) for t in sync_stats.send_s]))
+        Row(
+            "  of which _send (1 new loop, 2 group_sends)",
+            p50_p95([ms(t) for t in sync_stats.send_s]),
+        )
     )
 
     fragment_figures(world, rows)
