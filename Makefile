@@ -17,7 +17,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# Test-only browser packages (axe-core) from the npm registry; without npm the
+# accessibility checks say so and skip (CI has npm and requires them).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility checks in the browser tests will be skipped."; fi
+
+setup: $(STAMP) node_modules/.package-lock.json
 
 migrate: setup
 	$(PY) manage.py migrate --noinput

@@ -96,13 +96,14 @@
     try { window.localStorage.setItem(form.dataset.draftKey, event.target.value); } catch (e) { /* ignore */ }
   });
 
-  // Forget the draft once the server has taken it, before the fresh form is swapped in
-  // (htmx:load would otherwise put the sent text straight back).
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var elt = event.detail.elt;
+  // Forget the draft once the server has taken it. afterRequest is dispatched from the
+  // element that sent the request (even when a broadcast has already replaced the swap
+  // target) and before the fresh form's htmx:load, which would otherwise refill it.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (elt && elt.id === "factor-form" && status >= 200 && status < 300) {
-      try { window.localStorage.removeItem(elt.dataset.draftKey); } catch (e) { /* ignore */ }
+    if (form && form.id === "factor-form" && status >= 200 && status < 300) {
+      try { window.localStorage.removeItem(form.dataset.draftKey); } catch (e) { /* ignore */ }
     }
   });
 

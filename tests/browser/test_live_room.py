@@ -101,14 +101,6 @@ def test_phone_factor_appears_live_on_room_screen(
     browser.assert_no_errors()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="app bug, static/js/topp25.js: the saved draft is never forgotten — the htmx:beforeSwap "
-    "listener never sees the form's request (its #group-state target was already replaced by "
-    "the WebSocket broadcast, so the event fires on a detached element), and restoreDraft "
-    "refills the fresh form with the factor just added. Remove this marker when fixed.",
-)
 def test_fresh_form_is_empty_after_adding(
     meeting: Meeting, teachers: Group, asgi_server: LiveASGIServer, browser: Browser
 ) -> None:
