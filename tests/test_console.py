@@ -135,3 +135,15 @@ def test_room_screen_needs_the_token(client: Client, meeting: Meeting, teachers:
     assert meeting.join_code in html and "Tydliga mål" in html
     assert f'ws-connect="/ws/room/{meeting.room_token}/"' in html
     assert html.count('class="room-col') == 7
+
+
+def test_error_pages_say_what_happened(client: Client, meeting: Meeting, settings) -> None:
+    settings.DEBUG = False
+    stranger = User.objects.create_user("cecilia", password="x-hemligt-5")
+    client.force_login(stranger)
+    forbidden = client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert forbidden.status_code == 403
+    assert "Du är inte samtalsledare för det här mötet." in forbidden.content.decode()
+    missing = client.get("/room/finns-inte/")
+    assert missing.status_code == 404
+    assert "Det finns ingen rumsskärm på den adressen." in missing.content.decode()
