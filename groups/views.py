@@ -78,15 +78,23 @@ def _context(
 
 
 def _updated(
-    request: HtmxHttpRequest, meeting: Meeting, participant: Participant, group: Group
+    request: HtmxHttpRequest,
+    meeting: Meeting,
+    participant: Participant,
+    group: Group,
+    *,
+    fresh_form: bool = True,
 ) -> HttpResponse:
-    """After a successful change: the new list, and for htmx a fresh, empty form beside it."""
+    """After a successful change: the new list (into #group-live) and, when the factor form
+    sent it, a fresh empty form out of band. Buttons inside the list never carry the form:
+    a broadcast may already have replaced them, and htmx looks for out-of-band targets in
+    the requesting element's own tree."""
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
     context = _context(meeting, participant, group)
-    html = render(request, f"{TEMPLATE}#group_state", context).content
-    html += render(request, f"{TEMPLATE}#factor_form_oob", context).content
-    html += render(request, f"{TEMPLATE}#flash_oob", context).content
+    html = render(request, f"{TEMPLATE}#group_live", context).content
+    if fresh_form:
+        html += render(request, f"{TEMPLATE}#factor_form_oob", context).content
     return HttpResponse(html)
 
 
@@ -119,10 +127,8 @@ def _flash_error(request: HtmxHttpRequest, code: str, error: DomainError) -> Htt
     context = _context(meeting, participant, participant.home_group, flash=error.message)
     if not request.htmx:
         return render(request, TEMPLATE, context, status=error.status)
-    html = render(request, f"{TEMPLATE}#group_state", context).content
-    html += render(request, f"{TEMPLATE}#flash_oob", context).content
-    response = HttpResponse(html, status=error.status)
-    return reswap(retarget(response, "#group-state"), "outerHTML")
+    response = render(request, f"{TEMPLATE}#group_live", context, status=error.status)
+    return reswap(retarget(response, "#group-live"), "innerHTML")
 
 
 def _list_action(
@@ -136,7 +142,7 @@ def _list_action(
         action(meeting, participant, group)
     except DomainError as error:
         return _flash_error(request, code, error)
-    return _updated(request, meeting, participant, group)
+    return _updated(request, meeting, participant, group, fresh_form=False)
 
 
 @require_GET
@@ -268,6 +274,6 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
         # Not a failure: the group is asked once more, on the page, before the list locks.
         context = _context(meeting, participant, group, confirm_short=error.message)
         if request.htmx:
-            return render(request, f"{TEMPLATE}#group_state", context)
+            return render(request, f"{TEMPLATE}#group_live", context)
         return render(request, TEMPLATE, context)
-    return _updated(request, meeting, participant, group)
+    return _updated(request, meeting, participant, group, fresh_form=False)
