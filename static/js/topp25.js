@@ -41,6 +41,50 @@
     if (el && event.detail.successful && el.textContent === el.dataset.offline) { el.textContent = ""; }
   });
 
+  // --- Phone: keyboard and screen-reader focus survives the list being re-rendered (by our
+  // own request or by a broadcast from another phone). List controls have stable ids, so
+  // focus follows a moved factor; when the control is gone (a removed factor) focus goes to
+  // the list's heading. After sending the factor form, focus returns to its text field for
+  // the next factor (or to the heading when the list is now full or locked).
+  var focusId = null;
+  var refocusForm = false;
+
+  function isLost() {
+    return !document.activeElement || document.activeElement === document.body;
+  }
+  function focusFirst(ids) {
+    for (var i = 0; i < ids.length; i++) {
+      var el = document.getElementById(ids[i]);
+      if (el && !el.disabled && el.offsetParent !== null) { el.focus(); return; }
+    }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = draftForm();
+    if (form && event.detail.elt === form) {
+      refocusForm = form.contains(document.activeElement);
+      return;
+    }
+    var active = document.activeElement;
+    focusId = active && active.id && active !== document.body ? active.id : null;
+  });
+  document.addEventListener("htmx:wsBeforeMessage", function () {
+    var active = document.activeElement;
+    if (active && active.id && active !== document.body) { focusId = active.id; }
+  });
+  function restoreFocus() {
+    if (focusId && isLost()) { focusFirst([focusId, "factors-heading"]); }
+    if (!isLost()) { focusId = null; }
+  }
+  document.addEventListener("htmx:wsAfterMessage", restoreFocus);
+  document.addEventListener("htmx:afterSettle", function () {
+    if (refocusForm) {
+      refocusForm = false;
+      focusFirst(["factor-text", "factors-heading"]);
+      return;
+    }
+    restoreFocus();
+  });
+
   // --- Room screen: a factor that was not there before fades in once.
   var seen = null;
   function factorIds() {
