@@ -48,9 +48,14 @@
   // the next factor (or to the heading when the list is now full or locked).
   var focusId = null;
   var refocusForm = false;
+  var pending = false; // a request of ours is under way: its answer may re-render again
 
   function isLost() {
     return !document.activeElement || document.activeElement === document.body;
+  }
+  function focusedId() {
+    var active = document.activeElement;
+    return active && active.id && active !== document.body ? active.id : null;
   }
   function focusFirst(ids) {
     for (var i = 0; i < ids.length; i++) {
@@ -58,31 +63,31 @@
       if (el && !el.disabled && el.offsetParent !== null) { el.focus(); return; }
     }
   }
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = draftForm();
-    if (form && event.detail.elt === form) {
-      refocusForm = form.contains(document.activeElement);
-      return;
-    }
-    var active = document.activeElement;
-    focusId = active && active.id && active !== document.body ? active.id : null;
-  });
-  document.addEventListener("htmx:wsBeforeMessage", function () {
-    var active = document.activeElement;
-    if (active && active.id && active !== document.body) { focusId = active.id; }
-  });
   function restoreFocus() {
     if (focusId && isLost()) { focusFirst([focusId, "factors-heading"]); }
-    if (!isLost()) { focusId = null; }
   }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = draftForm();
+    pending = true;
+    if (form && event.detail.elt === form) {
+      refocusForm = form.contains(document.activeElement);
+    } else {
+      focusId = focusedId();
+    }
+  });
+  document.addEventListener("htmx:wsBeforeMessage", function () {
+    var id = focusedId();
+    if (id || !pending) { focusId = id; }
+  });
   document.addEventListener("htmx:wsAfterMessage", restoreFocus);
   document.addEventListener("htmx:afterSettle", function () {
+    pending = false;
     if (refocusForm) {
       refocusForm = false;
       focusFirst(["factor-text", "factors-heading"]);
-      return;
+    } else {
+      restoreFocus();
     }
-    restoreFocus();
   });
 
   // --- Room screen: a factor that was not there before fades in once.
@@ -140,10 +145,10 @@
     try { window.localStorage.setItem(form.dataset.draftKey, event.target.value); } catch (e) { /* ignore */ }
   });
 
-  // Forget the draft once the server has taken it. afterRequest is dispatched from the
-  // element that sent the request (even when a broadcast has already replaced the swap
-  // target) and before the fresh form's htmx:load, which would otherwise refill it.
-  document.addEventListener("htmx:afterRequest", function (event) {
+  // Forget the draft once the server has taken it: before the answer is swapped in, since
+  // the fresh form's htmx:load would otherwise refill it. The swap target is #group-live
+  // (always in the page), and requestConfig names the form that sent the text.
+  document.addEventListener("htmx:beforeSwap", function (event) {
     var form = event.detail.requestConfig && event.detail.requestConfig.elt;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (form && form.id === "factor-form" && status >= 200 && status < 300) {

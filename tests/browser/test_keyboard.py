@@ -23,6 +23,15 @@ def focused(page: Any) -> str:
     )
 
 
+def settled(page: Any) -> None:
+    """htmx has finished swapping and wiring up the new content (a key pressed before then
+    would reach a plain, not yet enhanced form) and the page did not reload."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    assert page.evaluate("() => window.__noReload") == 1, "the phone page reloaded"
+
+
 def first_texts(page: Any) -> list[str]:
     return page.locator("#factor-list .factor-text").all_inner_texts()
 
@@ -35,6 +44,7 @@ def test_add_reorder_and_remove_without_a_mouse(
     phone.get_by_role("button", name="Lärare", exact=True).focus()
     phone.keyboard.press("Enter")
     phone.wait_for_url(f"**/m/{meeting.join_code}/group/")
+    phone.evaluate("() => { window.__noReload = 1; }")
 
     for text in ("Studiero", "Tydliga mål", "Tidiga insatser"):
         phone.get_by_label("Ny framgångsfaktor").focus()
@@ -42,6 +52,7 @@ def test_add_reorder_and_remove_without_a_mouse(
         phone.keyboard.press("Tab")  # to "Lägg till"
         phone.keyboard.press("Enter")
         phone.locator("#factor-list").get_by_text(text, exact=True).wait_for()
+        settled(phone)
         # Ready for the next one: focus is back in the emptied text field.
         phone.wait_for_function("() => document.activeElement.id === 'factor-text'")
         assert phone.get_by_label("Ny framgångsfaktor").input_value() == ""
@@ -52,6 +63,7 @@ def test_add_reorder_and_remove_without_a_mouse(
     phone.wait_for_function(
         "() => document.querySelector('#factor-list .factor-text').textContent === 'Tydliga mål'"
     )
+    settled(phone)
     assert first_texts(phone) == ["Tydliga mål", "Studiero", "Tidiga insatser"]
     assert focused(phone) == "↓Flytta ner: Studiero"
 
@@ -59,5 +71,6 @@ def test_add_reorder_and_remove_without_a_mouse(
     phone.get_by_role("button", name="Ta bort: Studiero").focus()
     phone.keyboard.press("Enter")
     phone.wait_for_function("() => document.querySelectorAll('#factor-list li').length === 2")
+    settled(phone)
     assert focused(phone) == "Framgångsfaktorer"
     browser.assert_no_errors()
