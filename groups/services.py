@@ -36,6 +36,13 @@ def clean_factor_text(raw: str | None) -> str:
     return text
 
 
+def ensure_open(group: Group) -> None:
+    if group.agreed_at is not None:
+        raise DomainError(
+            "locked", _("Listan är redan klar — be samtalsledaren låsa upp den."), status=409
+        )
+
+
 def _lock_open_group(group: Group) -> Group:
     # Lock the group row only (not the joined meeting row: other groups and joins go on).
     locked = (
@@ -43,14 +50,18 @@ def _lock_open_group(group: Group) -> Group:
         .select_related("meeting")
         .get(pk=group.pk)
     )
-    if locked.agreed_at is not None:
-        raise DomainError(
-            "locked", _("Listan är redan klar — be samtalsledaren låsa upp den."), status=409
-        )
+    ensure_open(locked)
     return locked
 
 
-def _factor_in(group: Group, factor_id: int, version: int | None) -> SuccessFactor:
+def _changed(group: Group) -> None:
+    """Every change to a group's list: a new revision (under the row lock), then the news."""
+    group.revision += 1
+    Group.objects.filter(pk=group.pk).update(revision=group.revision)
+    broadcast.group_changed(group.pk)
+
+
+def get_factor(group: Group, factor_id: int) -> SuccessFactor:
     factor = group.factors.filter(pk=factor_id).first()
     if factor is None:
         raise DomainError(
@@ -58,6 +69,11 @@ def _factor_in(group: Group, factor_id: int, version: int | None) -> SuccessFact
             _("Framgångsfaktorn finns inte längre — någon i gruppen har tagit bort den."),
             status=404,
         )
+    return factor
+
+
+def _factor_in(group: Group, factor_id: int, version: int | None) -> SuccessFactor:
+    factor = get_factor(group, factor_id)
     if version is not None and factor.version != version:
         raise DomainError(
             "stale",
@@ -104,7 +120,7 @@ def add_factor(
         author=author,
         client_token=client_token or uuid.uuid4(),
     )
-    broadcast.group_changed(group.pk)
+    _changed(group)
     return factor
 
 
@@ -114,21 +130,34 @@ def edit_factor(
 ) -> SuccessFactor:
     text = clean_factor_text(text)
     group = _lock_open_group(group)
+    factor = get_factor(group, factor_id)
+    if factor.text == text:
+        return factor  # already so: a resent form, or two people typing the same
     factor = _factor_in(group, factor_id, version)
     if factor.text != text:
         factor.text = text
         factor.version += 1
         factor.save(update_fields=["text", "version", "updated_at"])
-        broadcast.group_changed(group.pk)
+        _changed(group)
     return factor
 
 
 @transaction.atomic
-def move_factor(*, group: Group, factor_id: int, direction: str) -> SuccessFactor:
+def move_factor(
+    *, group: Group, factor_id: int, direction: str, from_position: int | None = None
+) -> SuccessFactor:
+    """Move one place up or down. `from_position` is where the person saw the factor: two
+    phones pressing the same arrow move it one place, not two."""
     if direction not in ("up", "down"):
         raise DomainError("direction", _("Välj om faktorn ska flyttas upp eller ner."))
     group = _lock_open_group(group)
     factor = _factor_in(group, factor_id, None)
+    if from_position is not None and factor.position != from_position:
+        raise DomainError(
+            "moved",
+            _("Någon i gruppen har just ändrat ordningen — se listan och försök igen."),
+            status=409,
+        )
     target = factor.position - 1 if direction == "up" else factor.position + 1
     neighbour = group.factors.filter(position=target).first()
     if neighbour is None:
@@ -138,21 +167,21 @@ def move_factor(*, group: Group, factor_id: int, direction: str) -> SuccessFacto
             status=409,
         )
     _swap_positions(factor, neighbour)
-    broadcast.group_changed(group.pk)
+    _changed(group)
     return factor
 
 
 def _swap_positions(first: SuccessFactor, second: SuccessFactor) -> None:
     # Both SQLite and PostgreSQL check unique (group, position) row by row, and the position
     # range check leaves no spare slot, so one row steps out (deleted and re-inserted with
-    # its own id, author and timestamps) while the other takes its place.
+    # its own id, author, version and timestamps) while the other takes its place. Nothing
+    # may point at a factor with CASCADE (tests/test_models.py guards this). `version` is
+    # about the text, so a move does not make open edit forms stale.
     first_position, second_position = first.position, second.position
     SuccessFactor.objects.filter(pk=second.pk).delete()
     first.position = second_position
-    first.version += 1
-    first.save(update_fields=["position", "version", "updated_at"])
+    first.save(update_fields=["position", "updated_at"])
     second.position = first_position
-    second.version += 1
     created_at = second.created_at
     second.save(force_insert=True)
     SuccessFactor.objects.filter(pk=second.pk).update(created_at=created_at)
@@ -168,7 +197,7 @@ def remove_factor(*, group: Group, factor_id: int, version: int | None = None) -
     for later in group.factors.filter(position__gt=removed_position).order_by("position"):
         later.position -= 1
         later.save(update_fields=["position", "updated_at"])
-    broadcast.group_changed(group.pk)
+    _changed(group)
 
 
 @transaction.atomic
@@ -193,5 +222,5 @@ def mark_agreed(*, group: Group, confirmed_short: bool = False) -> Group:
         )
     group.agreed_at = timezone.now()
     group.save(update_fields=["agreed_at"])
-    broadcast.group_changed(group.pk)
+    _changed(group)
     return group

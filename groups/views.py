@@ -9,15 +9,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant
-from meetings.participation import participant_for_session
-from meetings.views import meeting_for_code
+from meetings.participation import parse_uuid, participant_for_session
+from meetings.services import find_meeting
 
 from . import services
 from .models import SuccessFactor
@@ -30,7 +31,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _membership(request: HtmxHttpRequest, code: str) -> tuple[Meeting, Participant | None]:
-    meeting = meeting_for_code(code)
+    meeting = find_meeting(code)
     return meeting, participant_for_session(request.session, meeting)
 
 
@@ -54,13 +55,6 @@ def _int_or_none(raw: str | None) -> int | None:
         return None
 
 
-def _token(raw: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def _context(
     meeting: Meeting, participant: Participant, group: Group, **extra: Any
 ) -> dict[str, Any]:
@@ -77,11 +71,21 @@ def _context(
     return context
 
 
+def _announce(response: HttpResponse, message: str | Promise) -> HttpResponse:
+    """Said by the page's permanent live region #announcer (screen readers). The event is
+    fired on that element, which no swap replaces; see static/js/topp25.js."""
+    if not message:
+        return response
+    detail = {"message": str(message), "target": "#announcer"}
+    return trigger_client_event(response, "topp25:announce", detail)
+
+
 def _updated(
     request: HtmxHttpRequest,
     meeting: Meeting,
     participant: Participant,
     group: Group,
+    announcement: str | Promise,
     *,
     fresh_form: bool = True,
 ) -> HttpResponse:
@@ -95,7 +99,7 @@ def _updated(
     html = render(request, f"{TEMPLATE}#group_live", context).content
     if fresh_form:
         html += render(request, f"{TEMPLATE}#factor_form_oob", context).content
-    return HttpResponse(html)
+    return _announce(HttpResponse(html), announcement)
 
 
 def _form_error(
@@ -118,9 +122,12 @@ def _flash_error(request: HtmxHttpRequest, code: str, error: DomainError) -> Htt
     """An action on the list failed: say why, and show the list as it is now."""
     try:
         meeting, participant = _membership(request, code)
-    except DomainError:
-        meeting, participant = None, None
+    except DomainError as unknown:
+        meeting, participant, error = None, None, unknown
     if meeting is None or participant is None:
+        if request.htmx and meeting is not None:
+            # Not (or no longer) in the meeting: to the group picker, as a whole page.
+            return HttpResponseClientRedirect(reverse("meetings:join", args=[meeting.join_code]))
         return render(
             request, "meetings/message.html", {"message": error.message}, status=error.status
         )
@@ -128,21 +135,22 @@ def _flash_error(request: HtmxHttpRequest, code: str, error: DomainError) -> Htt
     if not request.htmx:
         return render(request, TEMPLATE, context, status=error.status)
     response = render(request, f"{TEMPLATE}#group_live", context, status=error.status)
-    return reswap(retarget(response, "#group-live"), "innerHTML")
+    return _announce(reswap(retarget(response, "#group-live"), "innerHTML"), error.message)
 
 
 def _list_action(
     request: HtmxHttpRequest,
     code: str,
     group_id: int,
-    action: Callable[[Meeting, Participant, Group], object],
+    action: Callable[[Group], object],
+    announcement: str | Promise,
 ) -> HttpResponse:
     try:
         meeting, participant, group = _own_group(request, code, group_id)
-        action(meeting, participant, group)
+        action(group)
     except DomainError as error:
         return _flash_error(request, code, error)
-    return _updated(request, meeting, participant, group, fresh_form=False)
+    return _updated(request, meeting, participant, group, announcement, fresh_form=False)
 
 
 @require_GET
@@ -166,19 +174,19 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
         return _flash_error(request, code, error)
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
-    return _updated(request, meeting, participant, group)
+    return _updated(request, meeting, participant, group, "")
 
 
 @require_POST
 def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
-    token = _token(request.POST.get("client_token"))
+    token = parse_uuid(request.POST.get("client_token"))
     try:
         meeting, participant, group = _own_group(request, code, group_id)
     except DomainError as error:
         return _flash_error(request, code, error)
     try:
-        services.add_factor(group=group, text=text, author=participant, client_token=token)
+        factor = services.add_factor(group=group, text=text, author=participant, client_token=token)
     except DomainError as error:
         return _form_error(
             request,
@@ -189,7 +197,8 @@ def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespon
             text=text,
             client_token=token or uuid.uuid4(),
         )
-    return _updated(request, meeting, participant, group)
+    announcement = _("Framgångsfaktor %(position)d är tillagd.") % {"position": factor.position}
+    return _updated(request, meeting, participant, group, announcement)
 
 
 def _edit_form_context(meeting: Meeting, factor: SuccessFactor) -> dict[str, Any]:
@@ -201,19 +210,13 @@ def _edit_form_context(meeting: Meeting, factor: SuccessFactor) -> dict[str, Any
     }
 
 
+@require_http_methods(["GET", "POST"])
 def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     """GET: the form filled in for editing. POST: save the new text."""
-    if request.method not in ("GET", "POST"):
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     try:
         meeting, participant, group = _own_group(request, code, group_id)
-        factor = group.factors.filter(pk=factor_id).first()
-        if factor is None:
-            raise DomainError(
-                "factor_gone",
-                _("Framgångsfaktorn finns inte längre — någon i gruppen har tagit bort den."),
-                status=404,
-            )
+        services.ensure_open(group)
+        factor = services.get_factor(group, factor_id)
     except DomainError as error:
         return _flash_error(request, code, error)
     if request.method == "GET":
@@ -231,19 +234,22 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
         form = _edit_form_context(meeting, factor)
         form["text"] = text
         return _form_error(request, meeting, participant, group, error, **form)
-    return _updated(request, meeting, participant, group)
+    announcement = _("Framgångsfaktor %(position)d är sparad.") % {"position": factor.position}
+    return _updated(request, meeting, participant, group, announcement)
 
 
 @require_POST
 def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
+    from_position = _int_or_none(request.POST.get("position"))
     return _list_action(
         request,
         code,
         group_id,
-        lambda meeting, participant, group: services.move_factor(
-            group=group, factor_id=factor_id, direction=direction
+        lambda group: services.move_factor(
+            group=group, factor_id=factor_id, direction=direction, from_position=from_position
         ),
+        _("Flyttad upp.") if direction == "up" else _("Flyttad ner."),
     )
 
 
@@ -256,9 +262,8 @@ def remove_factor(
         request,
         code,
         group_id,
-        lambda meeting, participant, group: services.remove_factor(
-            group=group, factor_id=factor_id, version=version
-        ),
+        lambda group: services.remove_factor(group=group, factor_id=factor_id, version=version),
+        _("Framgångsfaktorn är borttagen."),
     )
 
 
@@ -276,4 +281,11 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
         if request.htmx:
             return render(request, f"{TEMPLATE}#group_live", context)
         return render(request, TEMPLATE, context)
-    return _updated(request, meeting, participant, group, fresh_form=False)
+    return _updated(
+        request,
+        meeting,
+        participant,
+        group,
+        _("Listan är klar och låst för hela gruppen."),
+        fresh_form=False,
+    )

@@ -62,32 +62,43 @@ def room_context(meeting: Meeting) -> dict[str, Any]:
     return {"meeting": meeting, "groups": list(meeting.home_groups().with_factors())}
 
 
-def phone_fragment(group_id: int, language: str) -> str | None:
+# A snapshot: the HTML a screen shows now, and the revision of each group in it.
+Snapshot = tuple[str, dict[int, int]]
+
+
+def phone_snapshot(group_id: int, language: str) -> Snapshot | None:
     """What a phone shows of its group now (sent when its WebSocket connects)."""
     group = _group(group_id)
-    return None if group is None else render_in(language, PHONE_GROUP_STATE, group_context(group))
+    if group is None:
+        return None
+    return render_in(language, PHONE_GROUP_STATE, group_context(group)), {group.pk: group.revision}
 
 
-def room_fragment(meeting_id: int, language: str) -> str | None:
+def room_snapshot(meeting_id: int, language: str) -> Snapshot | None:
     """Every column of the room screen now (sent when its WebSocket connects)."""
     from .models import Meeting
 
     meeting = Meeting.objects.filter(pk=meeting_id).first()
-    return None if meeting is None else render_in(language, ROOM_GROUPS, room_context(meeting))
+    if meeting is None:
+        return None
+    context = room_context(meeting)
+    revisions = {group.pk: group.revision for group in context["groups"]}
+    return render_in(language, ROOM_GROUPS, context), revisions
 
 
-def _send(*messages: tuple[str, str, Fragments]) -> None:
+# A stalled channel layer must not stall the write that triggered the broadcast: the
+# database already holds the change, and screens catch up when they reconnect.
+SEND_TIMEOUT_SECONDS = 2.0
+
+
+def _send(*messages: tuple[str, dict[str, Any]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
 
     async def send_all() -> None:
-        await asyncio.gather(
-            *(
-                layer.group_send(stream, {"type": event_type, "html": html})
-                for stream, event_type, html in messages
-            )
-        )
+        sends = (layer.group_send(stream, event) for stream, event in messages)
+        await asyncio.wait_for(asyncio.gather(*sends), SEND_TIMEOUT_SECONDS)
 
     # One event loop hop for all streams of an event.
     async_to_sync(send_all)()
@@ -98,13 +109,13 @@ def _send_group_state(group_id: int) -> None:
     if group is None:
         return
     context = group_context(group)
+    # Writers commit and render in any order; the revision lets each screen keep the newest.
+    about = {"group_id": group.pk, "revision": group.revision}
+    phone = render_all_languages(PHONE_GROUP_STATE, context)
+    room = render_all_languages(ROOM_GROUP_COLUMN, context)
     _send(
-        (group_stream(group_id), "group.state", render_all_languages(PHONE_GROUP_STATE, context)),
-        (
-            meeting_stream(group.meeting_id),
-            "group.state",
-            render_all_languages(ROOM_GROUP_COLUMN, context),
-        ),
+        (group_stream(group_id), {"type": "group.state", "html": phone, **about}),
+        (meeting_stream(group.meeting_id), {"type": "group.state", "html": room, **about}),
     )
 
 
@@ -113,8 +124,16 @@ def _send_meeting_state(meeting_id: int) -> None:
 
     meeting = Meeting.objects.filter(pk=meeting_id).first()
     if meeting is not None:
-        html = render_all_languages(ROOM_GROUPS, room_context(meeting))
-        _send((meeting_stream(meeting_id), "meeting.state", html))
+        context = room_context(meeting)
+        html = render_all_languages(ROOM_GROUPS, context)
+        # String keys: channels-redis (msgpack) accepts only those in maps.
+        revisions = {str(group.pk): group.revision for group in context["groups"]}
+        _send(
+            (
+                meeting_stream(meeting_id),
+                {"type": "meeting.state", "html": html, "revisions": revisions},
+            )
+        )
 
 
 def group_changed(group_id: int) -> None:

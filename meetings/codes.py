@@ -15,7 +15,12 @@ def new_join_code() -> str:
 
 def normalize_join_code(raw: str) -> str:
     """What a person typed, as the stored code: case, spaces and dashes do not matter."""
-    return "".join(ch for ch in raw.upper() if ch not in " -\t")
+    return "".join(ch for ch in raw.upper() if not ch.isspace() and ch != "-")
+
+
+def is_plausible_join_code(code: str) -> bool:
+    """Could be a code we issued (checked before any query: no NUL bytes reach PostgreSQL)."""
+    return 6 <= len(code) <= 12 and all(ch in JOIN_CODE_ALPHABET for ch in code)
 
 
 def new_room_token() -> str:

@@ -1,8 +1,10 @@
-"""WebSocket consumers: one per screen. Each sends the current state from the database on
-connect (so a reconnect never shows a stale list), then relays broadcast fragments."""
+"""WebSocket consumers: one per screen. Each joins its stream first, then sends the current
+state from the database (so a reconnect never shows a stale list), then relays broadcast
+fragments newer than what it has sent."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -24,6 +26,11 @@ class FragmentConsumer(AsyncWebsocketConsumer):
 
     stream: str | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The newest revision of each group this screen has been sent.
+        self.revisions: dict[int, int] = {}
+
     @property
     def language(self) -> str:
         return chosen_language(self.scope.get("cookies", {}))
@@ -32,20 +39,38 @@ class FragmentConsumer(AsyncWebsocketConsumer):
         if self.stream is not None:
             await self.channel_layer.group_discard(self.stream, self.channel_name)
 
-    async def subscribe(self, stream: str, initial_html: str) -> None:
+    async def subscribe(
+        self, stream: str, snapshot: Callable[[], Awaitable[broadcast.Snapshot | None]]
+    ) -> None:
+        # Join before reading the state: a change committed in between then arrives as an
+        # event (handled after connect returns) instead of falling between the two.
         self.stream = stream
         await self.channel_layer.group_add(stream, self.channel_name)
+        current = await snapshot()
+        if current is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        html, self.revisions = current
         await self.accept()
-        await self.send(text_data=initial_html)
+        await self.send(text_data=html)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # Screens only listen; writes go through HTTP views so they are validated once.
         return
 
+    def _is_news(self, group_id: int, revision: int) -> bool:
+        if revision <= self.revisions.get(group_id, -1):
+            return False
+        self.revisions[group_id] = revision
+        return True
+
     async def group_state(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["html"][self.language])
+        if self._is_news(event["group_id"], event["revision"]):
+            await self.send(text_data=event["html"][self.language])
 
     async def meeting_state(self, event: dict[str, Any]) -> None:
+        for group_id, revision in event["revisions"].items():
+            self.revisions[int(group_id)] = max(revision, self.revisions.get(int(group_id), -1))
         await self.send(text_data=event["html"][self.language])
 
 
@@ -58,8 +83,10 @@ class RoomScreenConsumer(FragmentConsumer):
         if meeting_id is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        html = await database_sync_to_async(broadcast.room_fragment)(meeting_id, self.language)
-        await self.subscribe(broadcast.meeting_stream(meeting_id), html or "")
+        await self.subscribe(
+            broadcast.meeting_stream(meeting_id),
+            lambda: database_sync_to_async(broadcast.room_snapshot)(meeting_id, self.language),
+        )
 
 
 class GroupConsumer(FragmentConsumer):
@@ -72,11 +99,10 @@ class GroupConsumer(FragmentConsumer):
         if not allowed:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        html = await database_sync_to_async(broadcast.phone_fragment)(group_id, self.language)
-        if html is None:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        await self.subscribe(broadcast.group_stream(group_id), html)
+        await self.subscribe(
+            broadcast.group_stream(group_id),
+            lambda: database_sync_to_async(broadcast.phone_snapshot)(group_id, self.language),
+        )
 
 
 @database_sync_to_async

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_FACTOR_COUNT, Meeting, Profession, Series
+from .models import MAX_FACTOR_COUNT, Meeting, Profession
 
 
 class MeetingForm(forms.ModelForm):
@@ -50,13 +50,6 @@ class MeetingForm(forms.ModelForm):
         if not value:
             raise forms.ValidationError(_("Skriv mötets grundfråga."))
         return value
-
-    def series(self) -> Series | None:
-        name = self.cleaned_data.get("series_name", "").strip()
-        if not name:
-            return None
-        series, _created = Series.objects.get_or_create(name=name)
-        return series
 
 
 class HomeGroupForm(forms.Form):

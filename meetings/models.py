@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .codes import new_join_code, new_room_token
@@ -135,6 +137,9 @@ class Group(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
     agreed_at = models.DateTimeField(_("klar sedan"), null=True, blank=True)
+    # Bumped under the row lock by every change to the group's list, and carried by every
+    # live fragment, so a screen never replaces a newer list with an older one.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = GroupQuerySet.as_manager()
 
@@ -143,7 +148,7 @@ class Group(models.Model):
         verbose_name_plural = _("grupper")
         ordering = ["meeting_id", "kind", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "kind", "name"], name="group_unique_name"),
+            models.UniqueConstraint(Lower("name"), "meeting", "kind", name="group_unique_name_ci"),
             models.CheckConstraint(condition=~Q(name__regex=r"^\s*$"), name="group_name_not_blank"),
         ]
 
@@ -155,16 +160,18 @@ class Group(models.Model):
         return self.agreed_at is not None
 
     def ordered_factors(self) -> list[SuccessFactor]:
-        # Uses the prefetch cache when there is one (room screen, exports).
-        return sorted(self.factors.all(), key=lambda factor: factor.position)
+        # SuccessFactor's default ordering is by position; uses the prefetch cache if any.
+        return list(self.factors.all())
 
 
 class Participant(models.Model):
     """An anonymous person at a meeting, known only by the session cookie of their phone."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    # RESTRICT, not PROTECT: a group with members cannot be deleted on its own, but the
+    # whole meeting (groups and participants together) can.
     home_group = models.ForeignKey(
-        Group, verbose_name=_("hemgrupp"), on_delete=models.PROTECT, related_name="members"
+        Group, verbose_name=_("hemgrupp"), on_delete=models.RESTRICT, related_name="members"
     )
     expert_group = models.ForeignKey(
         Group,
@@ -175,12 +182,19 @@ class Participant(models.Model):
         related_name="expert_members",
     )
     display_name = models.CharField(_("namn (valfritt)"), max_length=60, blank=True)
+    # The id of the join form: a double tap on a group joins once.
+    join_token = models.UUIDField(default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("deltagare")
         verbose_name_plural = _("deltagare")
         ordering = ["meeting_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "join_token"], name="participant_unique_join_token"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or _("Deltagare nr %(number)s") % {"number": self.pk}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from .models import Meeting, Participant
@@ -24,3 +25,11 @@ def remember_participant(session: Any, participant: Participant) -> None:
     known = dict(session.get(SESSION_KEY, {}))
     known[str(participant.meeting_id)] = participant.pk
     session[SESSION_KEY] = known
+
+
+def parse_uuid(raw: str | None) -> uuid.UUID | None:
+    """A form token a phone sent back (join form, factor form); garbage counts as none."""
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        return None

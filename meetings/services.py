@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import broadcast
-from .codes import new_join_code, normalize_join_code
+from .codes import is_plausible_join_code, new_join_code, normalize_join_code
 from .errors import DomainError
 from .models import (
     MAX_FACTOR_COUNT,
@@ -37,7 +38,7 @@ def create_meeting(
     core_question: str,
     venue: str = "",
     factor_count: int = 5,
-    series: Series | None = None,
+    series_name: str = "",
     usual_home_groups: bool = False,
 ) -> Meeting:
     if not 1 <= factor_count <= MAX_FACTOR_COUNT:
@@ -46,6 +47,10 @@ def create_meeting(
             _("Antalet framgångsfaktorer måste vara mellan 1 och %(max)d.")
             % {"max": MAX_FACTOR_COUNT},
         )
+    series_name = series_name.strip()
+    if len(series_name) > 200:
+        raise DomainError("series_name", _("Seriens namn får vara högst 200 tecken."))
+    series = Series.objects.get_or_create(name=series_name)[0] if series_name else None
     meeting = Meeting(
         title=title.strip(),
         date=date,
@@ -77,7 +82,9 @@ def _save_with_unique_code(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def add_home_group(*, meeting: Meeting, name: str, profession: str = "") -> Group:
+def add_home_group(
+    *, meeting: Meeting, name: str, profession: str = "", announce: bool = True
+) -> Group:
     name = name.strip()
     if not name:
         raise DomainError("group_name_blank", _("Skriv ett namn på hemgruppen."))
@@ -85,21 +92,29 @@ def add_home_group(*, meeting: Meeting, name: str, profession: str = "") -> Grou
         raise DomainError("group_name_too_long", _("Gruppens namn får vara högst 100 tecken."))
     if profession and profession not in Profession.values:
         raise DomainError("profession", _("Välj en yrkesgrupp i listan."))
-    if meeting.groups.filter(kind=Group.Kind.HOME, name__iexact=name).exists():
-        raise DomainError(
-            "group_exists",
-            _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name},
-            status=409,
-        )
-    last = meeting.groups.filter(kind=Group.Kind.HOME).aggregate(last=Max("position"))["last"]
-    group = Group.objects.create(
-        meeting=meeting,
-        kind=Group.Kind.HOME,
-        name=name,
-        profession=profession,
-        position=(last or 0) + 1,
+    # Two facilitators (or a double click) adding at once queue on the meeting row.
+    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
+    exists = DomainError(
+        "group_exists",
+        _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name},
+        status=409,
     )
-    broadcast.meeting_changed(meeting.pk)
+    if meeting.groups.filter(kind=Group.Kind.HOME, name__iexact=name).exists():
+        raise exists
+    last = meeting.groups.filter(kind=Group.Kind.HOME).aggregate(last=Max("position"))["last"]
+    try:
+        with transaction.atomic():
+            group = Group.objects.create(
+                meeting=meeting,
+                kind=Group.Kind.HOME,
+                name=name,
+                profession=profession,
+                position=(last or 0) + 1,
+            )
+    except IntegrityError as error:  # the case-insensitive unique name, on SQLite races
+        raise exists from error
+    if announce:
+        broadcast.meeting_changed(meeting.pk)
     return group
 
 
@@ -110,6 +125,7 @@ def add_usual_home_groups(*, meeting: Meeting) -> list[Group]:
     Named in the meeting's language whatever language the facilitator's browser uses, so the
     room screen and the export read alike and a second click adds nothing.
     """
+    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
     home_groups = meeting.groups.filter(kind=Group.Kind.HOME)
     present = set(home_groups.values_list("profession", flat=True))
     names = {name.casefold() for name in home_groups.values_list("name", flat=True)}
@@ -119,15 +135,24 @@ def add_usual_home_groups(*, meeting: Meeting) -> list[Group]:
             name = str(profession.label)
             if profession.value in present or name.casefold() in names:
                 continue
-            created.append(add_home_group(meeting=meeting, name=name, profession=profession.value))
+            created.append(
+                add_home_group(
+                    meeting=meeting, name=name, profession=profession.value, announce=False
+                )
+            )
+    if created:
+        broadcast.meeting_changed(meeting.pk)
     return created
 
 
-def find_open_meeting(raw_code: str) -> Meeting:
+def find_meeting(raw_code: str) -> Meeting:
+    """The meeting with the code a person typed or followed, open or not."""
     code = normalize_join_code(raw_code)
     if not code:
         raise DomainError("code_blank", _("Skriv mötets kod — den står på rumsskärmen."))
-    meeting = Meeting.objects.filter(join_code=code).first()
+    meeting = (
+        Meeting.objects.filter(join_code=code).first() if is_plausible_join_code(code) else None
+    )
     if meeting is None:
         raise DomainError(
             "code_unknown",
@@ -135,7 +160,6 @@ def find_open_meeting(raw_code: str) -> Meeting:
             % {"code": code[:12]},
             status=404,
         )
-    ensure_joining_open(meeting)
     return meeting
 
 
@@ -155,8 +179,10 @@ def join_meeting(
     home_group_id: int | str | None,
     display_name: str = "",
     participant: Participant | None = None,
+    join_token: uuid.UUID | None = None,
 ) -> Participant:
-    """Join (or, for a phone that already joined, change home group)."""
+    """Join (or, for a phone that already joined, change home group). A join form sent
+    twice (a double tap) finds the participant its first sending made."""
     try:
         group_pk = int(home_group_id or 0)
     except (TypeError, ValueError):
@@ -173,7 +199,16 @@ def join_meeting(
             participant.display_name = display_name
         participant.save(update_fields=["home_group", "display_name"])
         return participant
-    return Participant.objects.create(meeting=meeting, home_group=group, display_name=display_name)
+    if join_token is not None:
+        earlier = meeting.participants.filter(join_token=join_token).first()
+        if earlier is not None:
+            return earlier
+    return Participant.objects.create(
+        meeting=meeting,
+        home_group=group,
+        display_name=display_name,
+        join_token=join_token or uuid.uuid4(),
+    )
 
 
 @transaction.atomic
@@ -187,6 +222,7 @@ def unlock_group(*, group: Group) -> Group:
     locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
     if locked.agreed_at is not None:
         locked.agreed_at = None
-        locked.save(update_fields=["agreed_at"])
+        locked.revision += 1
+        locked.save(update_fields=["agreed_at", "revision"])
         broadcast.group_changed(locked.pk)
     return locked

@@ -1,14 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import (
+    converters,  # noqa: F401  (registers <joincode:…>, <roomtoken:…>)
+    views,
+)
 
 app_name = "meetings"
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path("m/<str:code>/", views.join, name="join"),
-    path("m/<str:code>/qr.svg", views.join_qr, name="qr"),
-    path("room/<str:token>/", views.room, name="room"),
+    path("m/<joincode:code>/", views.join, name="join"),
+    path("m/<joincode:code>/qr.svg", views.join_qr, name="qr"),
+    path("room/<roomtoken:token>/", views.room, name="room"),
     path("console/", views.console, name="console"),
     path("console/meetings/new/", views.meeting_create, name="create"),
     path("console/meetings/<int:pk>/", views.meeting_detail, name="detail"),

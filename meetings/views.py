@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from typing import Any
 
 import segno
@@ -21,27 +22,19 @@ from .codes import normalize_join_code
 from .errors import DomainError
 from .forms import HomeGroupForm, MeetingForm
 from .models import Group, Meeting
-from .participation import participant_for_session, remember_participant
+from .participation import parse_uuid, participant_for_session, remember_participant
 
 
-def meeting_for_code(code: str) -> Meeting:
-    """The meeting a phone is in; unlike joining, an existing member may stay after closing."""
-    meeting = Meeting.objects.filter(join_code=normalize_join_code(code)).first()
-    if meeting is None:
-        raise DomainError(
-            "code_unknown",
-            _("Det finns inget möte med koden %(code)s — kontrollera koden på rumsskärmen.")
-            % {"code": normalize_join_code(code)[:12]},
-            status=404,
-        )
-    return meeting
-
-
-def join_url(request: HttpRequest, meeting: Meeting) -> str:
-    path = reverse("meetings:join", args=[meeting.join_code])
+def public_url(request: HttpRequest, path: str) -> str:
+    """An absolute link to print or encode in a QR code: PUBLIC_BASE_URL when set, since
+    behind a proxy the request may not know its public scheme and host."""
     if settings.PUBLIC_BASE_URL:
         return settings.PUBLIC_BASE_URL + path
     return request.build_absolute_uri(path)
+
+
+def join_url(request: HttpRequest, meeting: Meeting) -> str:
+    return public_url(request, reverse("meetings:join", args=[meeting.join_code]))
 
 
 def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -57,7 +50,10 @@ def start(request: HttpRequest) -> HttpResponse:
     if raw is None:
         return render(request, "meetings/start.html", {})
     try:
-        meeting = services.find_open_meeting(raw)
+        meeting = services.find_meeting(raw)
+        # Someone already in keeps their place after joining closes; newcomers are told.
+        if participant_for_session(request.session, meeting) is None:
+            services.ensure_joining_open(meeting)
     except DomainError as error:
         return render(
             request,
@@ -74,7 +70,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if canonical != code:
         return redirect("meetings:join", code=canonical)
     try:
-        meeting = meeting_for_code(code)
+        meeting = services.find_meeting(code)
     except DomainError as error:
         return _message(request, error)
     participant = participant_for_session(request.session, meeting)
@@ -85,9 +81,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "meeting": meeting,
         "groups": meeting.home_groups(),
         "participant": participant,
+        "join_token": uuid.uuid4(),
     }
     if participant is None:
-        # Someone already in keeps their place after joining closes; newcomers are told.
         try:
             services.ensure_joining_open(meeting)
         except DomainError as closed:
@@ -100,6 +96,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             home_group_id=request.POST.get("home_group"),
             display_name=request.POST.get("display_name", ""),
             participant=participant,
+            join_token=parse_uuid(request.POST.get("join_token")),
         )
     except DomainError as error:
         context["error"] = error.message
@@ -113,7 +110,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 @cache_control(max_age=3600)
 def join_qr(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        meeting = meeting_for_code(code)
+        meeting = services.find_meeting(code)
     except DomainError as error:
         return _message(request, error)
     buffer = io.BytesIO()
@@ -180,7 +177,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 venue=form.cleaned_data["venue"],
                 core_question=form.cleaned_data["core_question"],
                 factor_count=form.cleaned_data["factor_count"],
-                series=form.series(),
+                series_name=form.cleaned_data["series_name"],
                 usual_home_groups=form.cleaned_data["usual_home_groups"],
             )
         except DomainError as error:
@@ -196,7 +193,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
         "meeting": meeting,
         "groups": meeting.home_groups().with_factors().prefetch_related("members"),
         "join_url": join_url(request, meeting),
-        "room_url": request.build_absolute_uri(reverse("meetings:room", args=[meeting.room_token])),
+        "room_url": public_url(request, reverse("meetings:room", args=[meeting.room_token])),
         "group_form": HomeGroupForm(),
         "can_export": request.user.has_perm("meetings.export_meeting"),
         "participant_count": meeting.participants.count(),

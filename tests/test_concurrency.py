@@ -77,3 +77,14 @@ def test_remove_and_move_at_once_keep_positions_dense(teachers: Group, add_facto
     race(2, act)
     positions = list(teachers.factors.order_by("position").values_list("position", flat=True))
     assert positions == [1, 2, 3, 4]
+
+
+def test_two_clicks_on_the_usual_seven(meeting) -> None:
+    from meetings import services
+    from meetings.models import Group as MeetingGroup
+
+    MeetingGroup.objects.filter(meeting=meeting).delete()
+    done, refused = race(2, lambda n: services.add_usual_home_groups(meeting=meeting))
+    assert len(done) + len(refused) == 2
+    assert all(error.code == "group_exists" for error in refused)
+    assert meeting.home_groups().count() == 7

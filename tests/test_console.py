@@ -131,6 +131,7 @@ def test_close_and_open_joining(client: Client, facilitator: User, meeting: Meet
 def test_room_screen_needs_the_token(client: Client, meeting: Meeting, teachers: Group) -> None:
     group_services.add_factor(group=teachers, text="Tydliga mål")
     assert client.get("/room/gissning/").status_code == 404
+    assert client.get("/room/" + "g" * 32 + "/").status_code == 404
     html = client.get(reverse("meetings:room", args=[meeting.room_token])).content.decode()
     assert meeting.join_code in html and "Tydliga mål" in html
     assert f'ws-connect="/ws/room/{meeting.room_token}/"' in html
@@ -144,6 +145,6 @@ def test_error_pages_say_what_happened(client: Client, meeting: Meeting, setting
     forbidden = client.get(reverse("meetings:detail", args=[meeting.pk]))
     assert forbidden.status_code == 403
     assert "Du är inte samtalsledare för det här mötet." in forbidden.content.decode()
-    missing = client.get("/room/finns-inte/")
+    missing = client.get("/room/" + "x" * 32 + "/")
     assert missing.status_code == 404
     assert "Det finns ingen rumsskärm på den adressen." in missing.content.decode()

@@ -127,7 +127,7 @@ async def test_phone_without_session_is_refused(meeting: Meeting, teachers: Grou
 
 
 async def test_wrong_room_token_is_refused(meeting: Meeting) -> None:
-    communicator = WebsocketCommunicator(application, "/ws/room/not-a-token/", headers=HOST)
+    communicator = WebsocketCommunicator(application, "/ws/room/" + "x" * 32 + "/", headers=HOST)
     ok, code = await communicator.connect()
     assert not ok and code == CLOSE_NOT_FOUND
 
@@ -171,3 +171,31 @@ async def test_each_screen_gets_its_chosen_language(meeting: Meeting, teachers: 
     assert "✓ Agreed" in await english.receive_from(timeout=3)
     await swedish.disconnect()
     await english.disconnect()
+
+
+async def test_an_older_fragment_never_replaces_a_newer_one(
+    meeting: Meeting, teachers: Group
+) -> None:
+    from channels.layers import get_channel_layer
+
+    from meetings.broadcast import meeting_stream
+
+    await add_factor(group=teachers, text="Ett")
+    room = room_socket(meeting)
+    await connected(room)  # the snapshot has the group at its current revision
+    await add_factor(group=teachers, text="Två")
+    newer = await room.receive_from(timeout=3)
+    assert "Två" in newer
+
+    # A writer that rendered before the last commit but sent after it.
+    await get_channel_layer().group_send(
+        meeting_stream(meeting.pk),
+        {
+            "type": "group.state",
+            "group_id": teachers.pk,
+            "revision": 1,
+            "html": {"sv": "<section>gammal</section>", "en": "<section>old</section>"},
+        },
+    )
+    assert await room.receive_nothing(timeout=0.3)
+    await room.disconnect()

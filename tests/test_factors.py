@@ -139,8 +139,11 @@ def test_editing_another_groups_factor_is_forbidden(
 
 
 def test_not_joined_phone_cannot_post(client: Client, teachers: Group) -> None:
-    response = client.post(add_url(teachers), {"text": "Hej"}, **HX)
+    response = client.post(add_url(teachers), {"text": "Hej"})
     assert response.status_code == 403
+    # From the page (htmx): to the group picker as a whole page, not a page inside the list.
+    response = client.post(add_url(teachers), {"text": "Hej"}, **HX)
+    assert response["HX-Redirect"] == reverse("meetings:join", args=[teachers.meeting.join_code])
     assert teachers.factors.count() == 0
 
 
@@ -270,3 +273,74 @@ def test_empty_list_cannot_be_agreed(client: Client, teachers: Group, join_as) -
 def test_get_is_not_allowed_on_actions(client: Client, teachers: Group, join_as) -> None:
     join_as(teachers)
     assert client.get(add_url(teachers)).status_code == 405
+
+
+def test_reordering_does_not_make_an_open_edit_form_stale(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
+    join_as(teachers)
+    first, second = add_factors(teachers, 2)
+    client.post(factor_url("groups:move", second), {"direction": "up", "position": 2}, **HX)
+    response = client.post(
+        factor_url("groups:edit", first), {"text": "Ny text", "version": first.version}, **HX
+    )
+    assert response.status_code == 200
+    assert texts(teachers) == ["Faktor 2", "Ny text"]
+
+
+def test_two_phones_pressing_the_same_arrow_move_it_once(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
+    join_as(teachers)
+    factors = add_factors(teachers, 3)
+    seen_at = {"direction": "down", "position": 1}
+    assert client.post(factor_url("groups:move", factors[0]), seen_at, **HX).status_code == 200
+    again = client.post(factor_url("groups:move", factors[0]), seen_at, **HX)
+    assert again.status_code == 409
+    assert "ändrat ordningen" in again.content.decode()
+    assert texts(teachers) == ["Faktor 2", "Faktor 1", "Faktor 3"]
+
+
+def test_resending_the_same_edit_is_fine(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
+    join_as(teachers)
+    [factor] = add_factors(teachers, 1)
+    form = {"text": "Bättre", "version": factor.version}
+    assert client.post(factor_url("groups:edit", factor), form, **HX).status_code == 200
+    assert client.post(factor_url("groups:edit", factor), form, **HX).status_code == 200
+    assert texts(teachers) == ["Bättre"]
+
+
+def test_edit_form_is_refused_on_a_locked_list(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
+    join_as(teachers)
+    [factor] = add_factors(teachers, 1)
+    client.post(agree_url(teachers), {"confirm": "1"}, **HX)
+    response = client.get(factor_url("groups:edit", factor), **HX)
+    assert response.status_code == 409
+    assert "Listan är redan klar" in response.content.decode()
+
+
+def test_changes_are_announced_to_screen_readers(client: Client, teachers: Group, join_as) -> None:
+    import json
+
+    join_as(teachers)
+    response = client.post(add_url(teachers), {"text": "Studiero"}, **HX)
+    event = json.loads(response["HX-Trigger"])["topp25:announce"]
+    assert event == {"message": "Framgångsfaktor 1 är tillagd.", "target": "#announcer"}
+
+
+def test_every_change_gets_a_new_revision(
+    client: Client, teachers: Group, join_as, add_factors
+) -> None:
+    join_as(teachers)
+    add_factors(teachers, 2)
+    teachers.refresh_from_db()
+    before = teachers.revision
+    client.post(agree_url(teachers), {"confirm": "1"}, **HX)
+    teachers.refresh_from_db()
+    assert teachers.revision == before + 1
+    html = client.get(reverse("groups:page", args=[teachers.meeting.join_code])).content.decode()
+    assert f'data-revision="{teachers.revision}"' in html

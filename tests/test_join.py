@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -136,3 +138,36 @@ def test_qr_code_is_an_svg_of_the_join_url(client: Client, meeting: Meeting) -> 
     assert response["Content-Type"] == "image/svg+xml"
     body = response.content.decode()
     assert body.startswith("<?xml") and "<svg" in body and "<path" in body
+
+
+def test_double_tap_on_a_group_joins_once(
+    client: Client, meeting: Meeting, teachers: Group
+) -> None:
+    url = reverse("meetings:join", args=[meeting.join_code])
+    token = re.search(r'name="join_token" value="([^"]+)"', client.get(url).content.decode())
+    assert token
+    form = {"home_group": teachers.pk, "join_token": token.group(1)}
+    assert client.post(url, form).status_code == 302
+    assert Client().post(url, form).status_code == 302  # the second tap, session not yet set
+    assert Participant.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["/m/-/", "/m/%00%00/", "/m/ab%00cd/qr.svg", "/room/%00/"])
+def test_malformed_codes_are_not_found(client: Client, db: None, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("code", ["ab\x00cd", "\x00" * 6, "ÅÄÖÅÄÖ", "-"])
+def test_malformed_typed_codes_get_a_message(client: Client, db: None, code: str) -> None:
+    response = client.get("/", {"code": code})
+    assert response.status_code in (400, 404)
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_participant_comes_back_through_the_start_page_after_closing(
+    client: Client, meeting: Meeting, teachers: Group
+) -> None:
+    client.post(reverse("meetings:join", args=[meeting.join_code]), {"home_group": teachers.pk})
+    set_joining_open(meeting=meeting, is_open=False)
+    response = client.get("/", {"code": meeting.join_code})
+    assert response.status_code == 302

@@ -80,3 +80,27 @@ def test_all_models_are_in_the_admin() -> None:
     for app in ("meetings", "groups"):
         for model in apps.get_app_config(app).get_models():
             assert admin.site.is_registered(model), model
+
+
+def test_a_meeting_with_participants_can_be_deleted(meeting: Meeting, teachers: Group) -> None:
+    from meetings.services import join_meeting
+
+    join_meeting(meeting=meeting, home_group_id=teachers.pk)
+    meeting.delete()
+    assert not Meeting.objects.exists()
+
+
+def test_a_group_with_members_cannot_be_deleted_alone(meeting: Meeting, teachers: Group) -> None:
+    from django.db.models import RestrictedError
+
+    from meetings.services import join_meeting
+
+    join_meeting(meeting=meeting, home_group_id=teachers.pk)
+    with pytest.raises(RestrictedError):
+        teachers.delete()
+
+
+def test_nothing_points_at_a_success_factor() -> None:
+    # groups/services.py reorders by deleting and re-inserting a row: anything pointing at a
+    # factor (a vote, a comment) must first get a reorder that keeps rows in place.
+    assert SuccessFactor._meta.related_objects == ()

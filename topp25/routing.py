@@ -1,8 +1,9 @@
 from django.urls import path
 
+import meetings.converters  # noqa: F401  (registers <joincode:…>, <roomtoken:…>)
 from meetings.consumers import GroupConsumer, RoomScreenConsumer
 
 websocket_urlpatterns = [
-    path("ws/room/<str:token>/", RoomScreenConsumer.as_asgi()),
-    path("ws/m/<str:code>/groups/<int:group_id>/", GroupConsumer.as_asgi()),
+    path("ws/room/<roomtoken:token>/", RoomScreenConsumer.as_asgi()),
+    path("ws/m/<joincode:code>/groups/<int:group_id>/", GroupConsumer.as_asgi()),
 ]

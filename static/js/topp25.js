@@ -90,6 +90,45 @@
     }
   });
 
+  // --- Screen readers: what a request did, said by the permanent #announcer (the server
+  // fires this event on it through HX-Trigger). Cleared first so a repeat is said again.
+  document.addEventListener("topp25:announce", function (event) {
+    var announcer = document.getElementById("announcer");
+    if (!announcer || !event.detail || !event.detail.message) { return; }
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = event.detail.message; }, 50);
+  });
+
+  // --- Never replace a newer list with an older one. Every fragment of a group's list
+  // carries data-revision; an HTTP answer or a broadcast can overtake another.
+  function revisionOf(el) { return el ? parseInt(el.getAttribute("data-revision"), 10) : NaN; }
+  function parseFragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template;
+  }
+  function olderThanShown(incoming) {
+    if (!incoming || !incoming.id) { return false; }
+    var shown = document.getElementById(incoming.id);
+    return revisionOf(incoming) < revisionOf(shown);
+  }
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    var fragment = parseFragment(event.detail.message).content.firstElementChild;
+    if (fragment && fragment.hasAttribute("data-revision") && olderThanShown(fragment)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.serverResponse || event.detail.target.id !== "group-live") { return; }
+    var template = parseFragment(event.detail.serverResponse);
+    var incoming = template.content.querySelector("#group-state");
+    if (olderThanShown(incoming)) {
+      // Keep the newer list on screen; the rest of the answer (message, fresh form) stands.
+      incoming.replaceWith(document.getElementById("group-state").cloneNode(true));
+      event.detail.serverResponse = template.innerHTML;
+    }
+  });
+
   // --- Room screen: a factor that was not there before fades in once.
   var seen = null;
   function factorIds() {

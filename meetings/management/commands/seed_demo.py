@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from groups import services as group_services
 from meetings import services
-from meetings.models import Meeting, Series
+from meetings.models import Meeting
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
 
 DEMO_USERNAME = "samtalsledare"
@@ -57,17 +57,13 @@ class Command(BaseCommand):
 
         meeting = Meeting.objects.filter(title=DEMO_TITLE, facilitators=user).first()
         if meeting is None:
-            series, _ = Series.objects.get_or_create(
-                name="Topp 25 – skolans resultat 2026–2028",
-                defaults={"description": "Dialogmöten om vad som höjer skolans resultat."},
-            )
             meeting = services.create_meeting(
                 facilitator=user,
                 title=DEMO_TITLE,
                 date=datetime.date.today(),
                 venue="Stadshusets stora sal",
                 core_question="Vad gör störst skillnad för att eleverna ska nå målen i vår kommun?",
-                series=series,
+                series_name="Topp 25 – skolans resultat 2026–2028",
                 usual_home_groups=True,
             )
             for group in meeting.home_groups():
