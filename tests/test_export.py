@@ -10,13 +10,15 @@ import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
 from groups import services as group_services
 from meetings import services
-from meetings.models import Group, Meeting
-from summary.exports import meeting_data, meeting_json
+from meetings.models import Group, Meeting, Participant, Series
+from summary.exports import meeting_data, meeting_json, meeting_markdown
+from summary.templatetags.summary_markdown import markdown_escape
 
 
 @pytest.fixture
@@ -140,3 +142,375 @@ def test_export_needs_the_editor_permission(client: Client, full_meeting: Meetin
     assert client.get(reverse("summary:markdown", args=[full_meeting.pk])).status_code == 403
     client.logout()
     assert client.get(reverse("summary:json", args=[full_meeting.pk])).status_code == 302
+
+
+def _write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "import.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _refused(path: Path, message: str, *args: str) -> None:
+    """The import fails with a Swedish CommandError (no traceback) and writes nothing."""
+    before = (Meeting.objects.count(), Group.objects.count(), Series.objects.count())
+    with pytest.raises(CommandError, match=message):
+        call_command("import_meeting", str(path), *args, stdout=StringIO())
+    assert (Meeting.objects.count(), Group.objects.count(), Series.objects.count()) == before
+
+
+def _imported(path: Path, *args: str) -> Meeting:
+    before = set(Meeting.objects.values_list("pk", flat=True))
+    call_command("import_meeting", str(path), *args, stdout=StringIO())
+    return Meeting.objects.exclude(pk__in=before).get()
+
+
+# 1. Markdown: participants' text is text, never markup.
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("Tid för kollegialt lärande", "Tid för kollegialt lärande"),
+        ("Elevhälsa – tidiga insatser, 2026-års mål", "Elevhälsa – tidiga insatser, 2026-års mål"),
+        ("Topp 25 – skolans resultat 2026–2028", "Topp 25 – skolans resultat 2026–2028"),
+        ("<img src=x onerror=alert(1)>", r"\<img src=x onerror=alert(1)\>"),
+        ("[x](javascript:alert(1))", r"\[x\](javascript:alert(1))"),
+        ("![bild](http://x/y.png)", r"\!\[bild\](http://x/y.png)"),
+        ("*fet* och _kursiv_ och `kod`", r"\*fet\* och \_kursiv\_ och \`kod\`"),
+        ("# Rubrik", r"\# Rubrik"),
+        ("1. Först", r"1\. Först"),
+        ("12) Tolfte", r"12\) Tolfte"),
+        ("- punkt", r"\- punkt"),
+        ("+ punkt", r"\+ punkt"),
+        ("> citat", r"\> citat"),
+        ("a | b", r"a \| b"),
+        (r"C:\mapp", r"C:\\mapp"),
+        ("&lt;b&gt;", r"\&lt;b\&gt;"),
+        ("rad ett\nrad två\r\n\r\n  # tre", r"rad ett rad två \# tre"),
+        ("    indragen kod", "indragen kod"),
+    ],
+)
+def test_md_escape(text: str, escaped: str) -> None:
+    assert markdown_escape(text) == escaped
+
+
+def test_markdown_escapes_all_participant_text(
+    full_meeting: Meeting, teachers: Group, tmp_path: Path
+) -> None:
+    # Line breaks cannot be typed into a factor, but arrive through an import.
+    data = meeting_data(full_meeting)
+    data["meeting"].update(
+        title="<script>alert(1)</script>",
+        venue="[Stadshuset](javascript:alert(1))",
+        series="*Serie*\n# Rubrik",
+        core_question="Vad?\n\n1. Ny lista\n<img src=x onerror=alert(1)>",
+    )
+    data["groups"][0]["name"] = "## Lärare"
+    data["groups"][0]["factors"][0]["text"] = "1. Inte en lista"
+    data["groups"][0]["factors"][1]["text"] = "<img src=x onerror=alert(1)>"
+    text = meeting_markdown(_imported(_write(tmp_path, data)))
+    assert text.startswith(
+        "# \\<script\\>alert(1)\\</script\\>\n\n"
+        "23 november 2026 · \\[Stadshuset\\](javascript:alert(1)) · \\*Serie\\* \\# Rubrik\n"
+    )
+    assert "**Grundfråga:** Vad? 1. Ny lista \\<img src=x onerror=alert(1)\\>\n" in text
+    assert (
+        "## \\#\\# Lärare\n\n1. 1\\. Inte en lista\n2. \\<img src=x onerror=alert(1)\\>\n"
+        "3. Tidiga insatser\n"
+    ) in text
+    assert "<img" not in text.replace("\\<img", "")
+
+
+# 2. Every field has its type checked: a list or an object where text belongs is an error.
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["participants"][0].update(expert_group=["g8"]), "expert_group.*en lista"),
+        (lambda d: d["participants"][1].update(expert_group={"k": 1}), "expert_group.*objekt"),
+        (lambda d: d["participants"][0].update(home_group=["g1"]), "home_group.*text"),
+        (lambda d: d["participants"][0].update(key=["p1"]), "key.*text"),
+        (lambda d: d["groups"][0]["factors"][0].update(author=["p1"]), "author.*text eller null"),
+        (lambda d: d["groups"][0]["factors"][0].update(author={"p": 1}), "author"),
+        (lambda d: d["groups"][0]["factors"][0].update(text=["x"]), "text.*text"),
+        (lambda d: d["groups"][0]["factors"][0].update(position="1"), "position.*heltal"),
+        (lambda d: d["groups"][0]["factors"][0].update(position=True), "position.*heltal"),
+        (lambda d: d["groups"][0].update(key={"g": 1}), "key"),
+        (lambda d: d["groups"][0].update(kind=["home"]), "kind"),
+        (lambda d: d["groups"][0].update(name=7), "name.*text"),
+        (lambda d: d["groups"][0].update(profession=["larare"]), "profession"),
+        (lambda d: d["groups"][0].update(agreed="ja"), "agreed.*true eller false"),
+        (lambda d: d["groups"][0].update(factors={}), "factors.*lista"),
+        (lambda d: d["meeting"].update(title=None), "title.*text"),
+        (lambda d: d["meeting"].update(venue=3), "venue"),
+        (lambda d: d["meeting"].update(core_question=[]), "core_question"),
+        (lambda d: d["meeting"].update(date=20261123), "date"),
+        (lambda d: d["meeting"].update(factor_count=5.0), "factor_count.*heltal"),
+        (lambda d: d["meeting"].update(factor_count=True), "factor_count"),
+        (lambda d: d["meeting"].update(series={"name": "x"}), "series.*text eller null"),
+        (lambda d: d.update(version=True), "schemaversion true"),
+        (lambda d: d.update(version="1"), "schemaversion"),
+        (lambda d: d.update(groups={}), "groups.*lista"),
+        (lambda d: d.update(participants=None), "participants"),
+    ],
+)
+def test_import_checks_every_type(
+    full_meeting: Meeting, tmp_path: Path, mutate, message: str
+) -> None:
+    data = meeting_data(full_meeting)
+    mutate(data)
+    _refused(_write(tmp_path, data), message)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("20261123", "ÅÅÅÅ-MM-DD"),
+        ("2026-W48-1", "ÅÅÅÅ-MM-DD"),
+        ("2026-02-30", "ÅÅÅÅ-MM-DD"),
+    ],
+)
+def test_import_needs_a_plain_date(
+    full_meeting: Meeting, tmp_path: Path, value: str, message: str
+) -> None:
+    data = meeting_data(full_meeting)
+    data["meeting"]["date"] = value
+    _refused(_write(tmp_path, data), message)
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\ud800"])
+def test_import_refuses_control_characters(
+    full_meeting: Meeting, tmp_path: Path, character: str
+) -> None:
+    data = meeting_data(full_meeting)
+    data["groups"][0]["name"] = f"Lä{character}rare"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")  # ASCII: "\u0000", "\ud800"
+    _refused(path, "otillåtna tecken")
+
+
+# 3. Duplicate group names (per kind, in any case) are refused before anything is written.
+
+
+def test_import_refuses_duplicate_group_names(full_meeting: Meeting, tmp_path: Path) -> None:
+    data = meeting_data(full_meeting)
+    data["groups"][1]["name"] = "LÄRARE"
+    _refused(_write(tmp_path, data), "groups\\[2\\]: det finns redan en hemgrupp som heter")
+
+
+def test_import_allows_the_same_name_for_a_home_and_an_expert_group(
+    full_meeting: Meeting, tmp_path: Path
+) -> None:
+    data = meeting_data(full_meeting)
+    data["groups"].append(
+        {
+            "key": "g99",
+            "kind": "expert",
+            "name": "Lärare",
+            "profession": None,
+            "agreed": False,
+            "factors": [],
+        }
+    )
+    imported = _imported(_write(tmp_path, data))
+    assert imported.groups.filter(name="Lärare").count() == 2
+    assert json.loads(meeting_json(imported)) == data | {
+        "groups": data["groups"][:-1] + [{**data["groups"][-1], "key": "g8"}]
+    }
+
+
+def test_import_refuses_expert_groups_before_home_groups(
+    full_meeting: Meeting, tmp_path: Path
+) -> None:
+    data = meeting_data(full_meeting)
+    data["groups"][0]["kind"] = "expert"
+    _refused(_write(tmp_path, data), "hemgrupperna ska stå före expertgrupperna")
+
+
+# 4. The series' name has the same limit as in the database.
+
+
+def test_import_checks_the_series_name(full_meeting: Meeting, tmp_path: Path) -> None:
+    data = meeting_data(full_meeting)
+    data["meeting"]["series"] = "S" * 201
+    _refused(_write(tmp_path, data), "series.*längre än 200 tecken")
+    data["meeting"]["series"] = "   "
+    _refused(_write(tmp_path, data), "series.*tomt")
+    data["meeting"]["series"] = "S" * 200
+    assert _imported(_write(tmp_path, data)).series == Series.objects.get(name="S" * 200)
+
+
+# 5. Factor texts follow the same rule as typing on a phone.
+
+
+def test_import_cleans_factor_texts(full_meeting: Meeting, tmp_path: Path) -> None:
+    data = meeting_data(full_meeting)
+    data["groups"][0]["factors"][0]["text"] = "  Tid  för\n kollegialt\tlärande "
+    data["groups"][0]["factors"][1]["text"] = " " * 300 + "Tydliga mål"
+    imported = _imported(_write(tmp_path, data))
+    teachers = imported.groups.get(name="Lärare")
+    assert [f.text for f in teachers.ordered_factors()] == [
+        "Tid för kollegialt lärande",
+        "Tydliga mål",
+        "Tidiga insatser",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (" \n\t ", "tomt"),
+        ("x" * 201, "längre än 200 tecken"),
+    ],
+)
+def test_bad_factor_text_names_group_and_position(
+    full_meeting: Meeting, tmp_path: Path, text: str, message: str
+) -> None:
+    data = meeting_data(full_meeting)
+    data["groups"][0]["factors"][1]["text"] = text
+    _refused(
+        _write(tmp_path, data),
+        f"”text” i gruppen groups\\[1\\] ”Lärare”, framgångsfaktor 2 .*{message}",
+    )
+
+
+# 6. profession: a known value or null; "" is refused, so every accepted file round-trips.
+
+
+def test_import_refuses_empty_profession(full_meeting: Meeting, tmp_path: Path) -> None:
+    data = meeting_data(full_meeting)
+    data["groups"][0]["profession"] = ""
+    _refused(_write(tmp_path, data), "groups\\[1\\]: profession är tom; skriv null")
+    data["groups"][0]["profession"] = "lärare"
+    _refused(_write(tmp_path, data), "okänd yrkesgrupp ”lärare”")
+
+
+def test_accepted_file_round_trips(full_meeting: Meeting, tmp_path: Path) -> None:
+    data = meeting_data(full_meeting)
+    data["groups"][0]["profession"] = None
+    data["meeting"].update(series="Topp 25", venue="")
+    path = _write(tmp_path, data)
+    assert json.loads(meeting_json(_imported(path))) == data
+
+
+# 7. An imported meeting is an archive: closed for joining, with an optional facilitator.
+
+
+def test_imported_meeting_is_closed_for_joining(full_meeting: Meeting, tmp_path: Path) -> None:
+    imported = _imported(_write(tmp_path, meeting_data(full_meeting)))
+    assert imported.joining_open is False
+    assert not imported.facilitators.exists()
+
+
+def test_import_with_facilitator(full_meeting: Meeting, tmp_path: Path) -> None:
+    bertil = User.objects.create_user("bertil", password="x-hemligt-5")
+    out = StringIO()
+    call_command(
+        "import_meeting",
+        str(_write(tmp_path, meeting_data(full_meeting))),
+        "--facilitator",
+        "bertil",
+        stdout=out,
+    )
+    imported = Meeting.objects.exclude(pk=full_meeting.pk).get()
+    assert list(imported.facilitators.all()) == [bertil]
+    assert imported in Meeting.objects.facilitated_by(bertil)
+    assert "stängt för nya deltagare" in out.getvalue() and "bertil" in out.getvalue()
+
+
+def test_import_with_unknown_facilitator(full_meeting: Meeting, tmp_path: Path) -> None:
+    path = _write(tmp_path, meeting_data(full_meeting))
+    _refused(path, "ingen användare med användarnamnet ”okänd”", "--facilitator", "okänd")
+
+
+# 8. The file's shape: objects where objects belong, no unknown or missing fields.
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "ingen topp25-export"),
+        ("topp25.meeting", "ingen topp25-export"),
+        (None, "ingen topp25-export"),
+        ({"schema": "topp25.meeting"}, "schemaversion null"),
+    ],
+)
+def test_import_of_a_file_that_is_not_an_object(
+    tmp_path: Path, db: None, data: object, message: str
+) -> None:
+    _refused(_write(tmp_path, data), message)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda d: d.update(meeting=["Dialogmöte 1"]),
+            "Fel typ i meeting: det ska vara ett objekt",
+        ),
+        (
+            lambda d: d["groups"].__setitem__(0, "Lärare"),
+            "Fel typ i groups\\[1\\]: det ska vara ett objekt",
+        ),
+        (lambda d: d["groups"].__setitem__(1, None), "Fel typ i groups\\[2\\]"),
+        (
+            lambda d: d["groups"][0]["factors"].__setitem__(0, "Tid"),
+            "framgångsfaktor 1: det ska vara ett objekt",
+        ),
+        (lambda d: d["participants"].__setitem__(0, "p1"), "Fel typ i participants\\[1\\]"),
+        (lambda d: d["participants"].__setitem__(1, ["p2"]), "Fel typ i participants\\[2\\]"),
+        (lambda d: d.update(extra=1), "Okänt fält ”extra” i filen"),
+        (lambda d: d["meeting"].update(facilitator="anna"), "Okänt fält ”facilitator”"),
+        (lambda d: d["groups"][0].update(profesion="larare"), "Okänt fält ”profesion”"),
+        (lambda d: d["groups"][0]["factors"][0].update(votes=3), "Okänt fält ”votes”"),
+        (lambda d: d["participants"][0].update(display_name="Anna"), "Okänt fält"),
+        (lambda d: d["groups"][0].pop("profession"), "”profession” saknas i groups\\[1\\]"),
+        (lambda d: d["participants"][0].pop("expert_group"), "”expert_group” saknas"),
+        (lambda d: d["groups"][0]["factors"][0].pop("author"), "”author” saknas"),
+        (lambda d: d.pop("participants"), "”participants” saknas i filen"),
+    ],
+)
+def test_import_checks_the_shape(
+    full_meeting: Meeting, tmp_path: Path, mutate, message: str
+) -> None:
+    data = meeting_data(full_meeting)
+    mutate(data)
+    _refused(_write(tmp_path, data), message)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"schema": "topp25.meeting", "schema": "x"}', "”schema” förekommer två gånger"),
+        ("[" * 100_000, "inte giltig JSON"),
+        ("", "inte giltig JSON \\(fel på rad 1"),
+    ],
+)
+def test_import_of_broken_json(tmp_path: Path, db: None, content: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    _refused(path, message)
+
+
+def test_import_of_unreadable_files(tmp_path: Path, db: None) -> None:
+    (tmp_path / "latin1.json").write_bytes('{"title": "Mötet"}'.encode("latin-1"))
+    _refused(tmp_path / "latin1.json", "inte sparad som UTF-8")
+    _refused(tmp_path, "kunde inte läsas")
+    _refused(tmp_path / "saknas.json", "finns inte")
+
+
+def test_import_skips_a_byte_order_mark(full_meeting: Meeting, tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + meeting_json(full_meeting).encode())
+    assert meeting_json(_imported(path)) == meeting_json(full_meeting)
+
+
+def test_database_refusal_is_an_answer_not_a_traceback(
+    full_meeting: Meeting, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(Participant.objects, "create", refuse)
+    _refused(_write(tmp_path, meeting_data(full_meeting)), "Databasen tog inte emot filen")
