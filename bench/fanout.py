@@ -13,11 +13,14 @@ drops it afterwards; with REDIS_URL it uses its own random channel prefix and fl
 that.
 
 Every broadcast carries its fragment in each language of settings.LANGUAGES
-({"sv": html, "en": html}); each receiver picks its own, as the consumers do.
+({"sv": html, "en": html}) and the group's revision; each receiver picks its own language
+and, as the consumers do, passes on only events newer than the revision it already has
+(seeded from phone_snapshot / room_snapshot, taken after joining its channel group).
 
 Exit status: 0 when the run completed (targets missed are printed as MISSED), 1 when a
-receiver got a message meant for another group, missed one of its own, or got a message
-without its language.
+receiver got a message meant for another group, missed one of its own, got a message
+without its language, a message's revision was not the group's next one, or a receiver
+dropped a message as stale (none may be in a sequential run).
 """
 
 from __future__ import annotations
@@ -173,7 +176,7 @@ class Row:
 @dataclass
 class Stats:
     write_s: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    write_queries: list[int] = field(default_factory=list)
+    write_queries: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     broadcast_s: list[float] = field(default_factory=list)
     broadcast_queries: list[int] = field(default_factory=list)
     render_s: list[float] = field(default_factory=list)  # per broadcast, all languages
@@ -198,6 +201,7 @@ class World:
     factor_group: dict[int, int]  # every factor id ever made -> its group id
     rng: random.Random
     counter: int = 0
+    revisions: dict[int, int] = field(default_factory=dict)  # group id -> expected revision
 
 
 def build_world() -> World:
@@ -232,6 +236,9 @@ def build_world() -> World:
             )
             world.factors[group.pk].append(factor.pk)
             world.factor_group[factor.pk] = group.pk
+    for group in groups:
+        group.refresh_from_db(fields=["revision"])
+        world.revisions[group.pk] = group.revision
     return world
 
 
@@ -284,7 +291,9 @@ def write_once(world: World, group: Any, plan: Plan, stats: Stats) -> None:
             group_services.remove_factor(group=group, factor_id=plan.factor_id)
             ids.remove(plan.factor_id)
     stats.write_s[plan.op].append(time.perf_counter() - started)
-    stats.write_queries.append(len(queries))
+    stats.write_queries[plan.op].append(len(queries))
+    # Every service write bumps Group.revision by one (groups/services.py: _changed).
+    world.revisions[group.pk] += 1
 
 
 CURRENT: list[Stats] = [Stats()]  # where the broadcast wrappers record
@@ -325,7 +334,7 @@ def instrument_broadcast() -> None:
         finally:
             RENDERING[0] += time.perf_counter() - started
 
-    def timed_send(*messages: tuple[str, str, dict[str, str]]) -> None:
+    def timed_send(*messages: tuple[str, dict[str, Any]]) -> None:
         started = time.perf_counter()
         send(*messages)
         CURRENT[0].send_s.append(time.perf_counter() - started)
@@ -344,8 +353,20 @@ class Receiver:
     channel: str
     group_id: int | None  # None: a room screen
     language: str  # what its consumer would pick (chosen_language of its cookies)
-    count: int = 0  # messages received
-    last: dict[str, str] = field(default_factory=dict)  # the last message's html, kept alone
+    count: int = 0  # messages passed on (newer than what it had), as a consumer sends them
+    received: int = 0  # messages taken off the channel layer, stale ones included
+    stale: int = 0  # messages dropped: revision not newer than the one it already had
+    last: dict[str, str] = field(default_factory=dict)  # the last passed-on message's html
+    last_dropped: bool = False  # the last message was dropped as stale
+    # The newest revision of each group it has passed on (FragmentConsumer.revisions).
+    revisions: dict[int, int] = field(default_factory=dict)
+
+    def is_news(self, group_id: int, revision: int) -> bool:
+        """FragmentConsumer._is_news: only a newer revision of a group is passed on."""
+        if revision <= self.revisions.get(group_id, -1):
+            return False
+        self.revisions[group_id] = revision
+        return True
 
 
 class FanOut:
@@ -361,15 +382,18 @@ class FanOut:
         self.done = asyncio.Event()
         self.unexpected: list[str] = []
         self.wrong_content: list[str] = []
+        self.stale: list[str] = []  # messages a receiver dropped as not newer
         self.expect_group: int | None = None
+        self.expect_revision: int | None = None
         self.expect_text = ""
         self.languages = set(languages())
         self.same_in_all_languages = 0  # messages whose languages render identically
 
     async def attach(self) -> None:
+        from asgiref.sync import sync_to_async
         from django.conf import settings
 
-        from meetings.broadcast import group_stream, meeting_stream
+        from meetings.broadcast import group_stream, meeting_stream, phone_snapshot, room_snapshot
         from topp25.middleware import chosen_language
 
         def language(english: bool) -> str:
@@ -377,18 +401,30 @@ class FanOut:
             cookies = {settings.LANGUAGE_COOKIE_NAME: "en"} if english else {}
             return chosen_language(cookies)
 
+        async def subscribe(
+            r: Receiver, stream: str, snapshot: Callable[..., Any], key: int
+        ) -> None:
+            # As FragmentConsumer.subscribe: join first, then read the revisions it starts at.
+            await self.layer.group_add(stream, r.channel)
+            current = await sync_to_async(snapshot, thread_sensitive=True)(key, r.language)
+            if current is None:
+                self.unexpected.append(f"{r.name}: no snapshot for {stream}")
+            else:
+                r.revisions = dict(current[1])
+            self.receivers.append(r)
+
         groups = self.world.groups
         for index in range(PARTICIPANTS):
             group = groups[index % len(groups)]
             channel = await self.layer.new_channel()
-            await self.layer.group_add(group_stream(group.pk), channel)
             english = index % ENGLISH_EVERY == ENGLISH_EVERY - 1
-            self.receivers.append(Receiver(f"phone-{index}", channel, group.pk, language(english)))
+            r = Receiver(f"phone-{index}", channel, group.pk, language(english))
+            await subscribe(r, group_stream(group.pk), phone_snapshot, group.pk)
         for index in range(SCREENS):
             channel = await self.layer.new_channel()
-            await self.layer.group_add(meeting_stream(self.world.meeting.pk), channel)
-            self.receivers.append(
-                Receiver(f"screen-{index}", channel, None, language(index % 2 == 1))
+            r = Receiver(f"screen-{index}", channel, None, language(index % 2 == 1))
+            await subscribe(
+                r, meeting_stream(self.world.meeting.pk), room_snapshot, self.world.meeting.pk
             )
         self.tasks = [asyncio.create_task(self.listen(r)) for r in self.receivers]
 
@@ -410,12 +446,48 @@ class FanOut:
         while True:
             message = await self.layer.receive(r.channel)
             now = time.perf_counter()
-            r.count += 1
-            html = message.get("html")
-            r.last = html if isinstance(html, dict) else {}
+            r.received += 1
+            kind = message.get("type")
+            if kind == "meeting.state":
+                # As FragmentConsumer.meeting_state: take the newer revisions, always pass on.
+                for key, revision in message.get("revisions", {}).items():
+                    r.revisions[int(key)] = max(revision, r.revisions.get(int(key), -1))
+                news = True
+            elif kind == "group.state":
+                group_id, revision = message.get("group_id"), message.get("revision")
+                if not isinstance(group_id, int) or not isinstance(revision, int):
+                    self.wrong_content.append(
+                        f"{r.name}: group.state without group_id/revision ({group_id!r}, "
+                        f"{revision!r})"
+                    )
+                    continue
+                if r.group_id is not None and group_id != r.group_id:
+                    self.unexpected.append(f"{r.name} got group.state of group {group_id}")
+                if group_id == self.expect_group and revision != self.expect_revision:
+                    self.wrong_content.append(
+                        f"{r.name}: group {group_id} at revision {revision}, "
+                        f"expected {self.expect_revision}"
+                    )
+                known = r.revisions.get(group_id, -1)
+                news = r.is_news(group_id, revision)
+                if not news:
+                    r.stale += 1
+                    self.stale.append(
+                        f"{r.name}: dropped group {group_id} revision {revision} "
+                        f"(already at {known})"
+                    )
+            else:
+                self.unexpected.append(f"{r.name} got a message of type {kind!r}")
+                continue
+            r.last_dropped = not news
+            if news:
+                r.count += 1
+                html = message.get("html")
+                r.last = html if isinstance(html, dict) else {}
             if r.name not in self.pending:
                 self.unexpected.append(f"{r.name} got a message for group {self.expect_group}")
                 continue
+            # A dropped message ends the wait too (it is reported, and fails the run).
             self.pending.discard(r.name)
             self.arrivals.append(now)
             if not self.pending:
@@ -449,6 +521,10 @@ class FanOut:
                 self.wrong_content.append(
                     f"{r.name}: {code} fragment not of group {self.expect_group}"
                 )
+            elif f'data-revision="{self.expect_revision}"' not in html:
+                self.wrong_content.append(
+                    f"{r.name}: {code} fragment does not show revision {self.expect_revision}"
+                )
         if len(set(fragments.values())) < len(fragments):
             self.same_in_all_languages += 1
 
@@ -457,6 +533,8 @@ class FanOut:
         expected = [r for r in self.receivers if r.group_id in (None, group.pk)]
         self.pending = {r.name for r in expected}
         self.expect_group = group.pk
+        # Set before the write: its message may arrive before the write returns.
+        self.expect_revision = self.world.revisions[group.pk] + 1
         self.expect_text = plan.text
         self.arrivals = []
         self.done.clear()
@@ -469,7 +547,8 @@ class FanOut:
             self.pending = set()
             return
         for r in expected:
-            self.check_content(r, r.last)
+            if not r.last_dropped:  # a dropped one is already reported
+                self.check_content(r, r.last)
         stats.fanout_s.append(max(self.arrivals) - started)
         stats.first_s.append(min(self.arrivals) - started)
         stats.payload_bytes.append(sum(nbytes(h) for r in expected for h in r.last.values()))
@@ -487,11 +566,16 @@ class FanOut:
 async def fan_out_run(world: World, stats: Stats, writes: int) -> FanOut:
     from asgiref.sync import sync_to_async
     from channels.layers import get_channel_layer
-    from django.db import connections
+    from django.db import connections, reset_queries
 
     layer = get_channel_layer()
     fan = FanOut(layer, world)
     await fan.attach()
+    if tracemalloc.is_tracing():
+        # The traced pass measures the writes, not the receivers' connect snapshots: their
+        # renders (freed at once) and, with DEBUG=True, their ~200 logged queries (kept).
+        await sync_to_async(reset_queries, thread_sensitive=True)()
+        tracemalloc.reset_peak()
     # As under ASGI: a sync view runs in asgiref's worker thread and its on_commit
     # async_to_sync(send_all) hops back onto this event loop, once per broadcast.
     run = sync_to_async(write_once, thread_sensitive=True)
@@ -504,7 +588,7 @@ async def fan_out_run(world: World, stats: Stats, writes: int) -> FanOut:
 
 
 def check_isolation(fan: FanOut, writes_per_group: Counter[int], total: int) -> list[str]:
-    problems = list(fan.unexpected) + fan.wrong_content
+    problems = list(fan.unexpected) + fan.wrong_content + fan.stale
     for r in fan.receivers:
         expected = total if r.group_id is None else writes_per_group[r.group_id]
         if r.count != expected:
@@ -576,19 +660,34 @@ def fragment_figures(world: World, rows: list[Row]) -> None:
     )
     connect = []
     room_html: dict[str, str] = {}
+    snapshot_revisions_ok = True
     for code in languages():
         with CaptureQueriesContext(connection) as phone_queries:
-            broadcast.phone_fragment(world.groups[0].pk, code)
+            phone = broadcast.phone_snapshot(world.groups[0].pk, code)
         with CaptureQueriesContext(connection) as room_queries:
-            room_html[code] = broadcast.room_fragment(world.meeting.pk, code) or ""
+            room = broadcast.room_snapshot(world.meeting.pk, code)
         connect += [len(phone_queries), len(room_queries)]
+        room_html[code] = room[0] if room else ""
+        # The revisions a screen starts from are those the bench expects after its writes.
+        snapshot_revisions_ok &= phone is not None and phone[1] == {
+            world.groups[0].pk: world.revisions[world.groups[0].pk]
+        }
+        snapshot_revisions_ok &= room is not None and room[1] == world.revisions
     rows.append(
         Row(
-            "queries / connect: phone_fragment / room_fragment",
+            "queries / connect: phone_snapshot / room_snapshot",
             f"{connect[0]} / {connect[1]}"
             + ("" if len(set(connect[::2])) == len(set(connect[1::2])) == 1 else " (varies)"),
             f"≤ {TARGET_QUERIES}",
             max(connect) <= TARGET_QUERIES,
+        )
+    )
+    rows.append(
+        Row(
+            "snapshot revisions = 1 per write since the start",
+            "yes" if snapshot_revisions_ok else "NO",
+            "exact",
+            snapshot_revisions_ok,
         )
     )
 
@@ -740,12 +839,17 @@ def run(started: float) -> int:
     rows.append(
         Row("    _send (1 hop, 2 group_sends gathered)", p50_p95([ms(t) for t in stats.send_s]))
     )
+    all_queries = [n for values in stats.write_queries.values() for n in values]
     rows.append(
         Row(
             "queries / write incl. broadcast (min–max)",
-            f"{min(stats.write_queries)}–{max(stats.write_queries)}",
+            f"{min(all_queries)}–{max(all_queries)}",
         )
     )
+    for op in ("add", "edit", "remove"):
+        counts = stats.write_queries.get(op, [])
+        if counts:
+            rows.append(Row(f"  {op}", f"{min(counts)}–{max(counts)}"))
     bq = stats.broadcast_queries
     constant = max(bq) <= TARGET_QUERIES and min(bq) == max(bq)
     rows.append(
@@ -776,6 +880,16 @@ def run(started: float) -> int:
         Row(
             "  per phone min–max / per screen",
             f"{min(phone_counts)}–{max(phone_counts)} / {min(screen_counts)}",
+        )
+    )
+    received = sum(r.received for r in fan.receivers)
+    stale = sum(r.stale for r in fan.receivers)
+    rows.append(
+        Row(
+            "revision rule: messages dropped as stale / received",
+            f"{stale} / {received}",
+            "0 (sequential)",
+            stale == 0,
         )
     )
     rows.append(
@@ -846,8 +960,7 @@ def run(started: float) -> int:
     mem_fan = asyncio.run(fan_out_run(world, mem_stats, MEMORY_WRITES))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    if mem_fan.unexpected or mem_fan.wrong_content:
-        problems += mem_fan.unexpected + mem_fan.wrong_content
+    problems += mem_fan.unexpected + mem_fan.wrong_content + mem_fan.stale
     rows.append(
         Row(
             f"peak traced Python memory, fan-out pass ({MEMORY_WRITES} writes)",
@@ -861,7 +974,7 @@ def run(started: float) -> int:
     missed = print_table(rows)
     print()
     if problems:
-        print("ISOLATION FAILED:")
+        print("CHECKS FAILED (isolation, languages, revisions):")
         for problem in problems[:20]:
             print(f"  {problem}")
         return 1
