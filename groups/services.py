@@ -74,6 +74,11 @@ def get_factor(group: Group, factor_id: int) -> SuccessFactor:
 
 def _factor_in(group: Group, factor_id: int, version: int | None) -> SuccessFactor:
     factor = get_factor(group, factor_id)
+    _ensure_version(factor, version)
+    return factor
+
+
+def _ensure_version(factor: SuccessFactor, version: int | None) -> None:
     if version is not None and factor.version != version:
         raise DomainError(
             "stale",
@@ -82,7 +87,6 @@ def _factor_in(group: Group, factor_id: int, version: int | None) -> SuccessFact
             ),
             status=409,
         )
-    return factor
 
 
 @transaction.atomic
@@ -133,12 +137,11 @@ def edit_factor(
     factor = get_factor(group, factor_id)
     if factor.text == text:
         return factor  # already so: a resent form, or two people typing the same
-    factor = _factor_in(group, factor_id, version)
-    if factor.text != text:
-        factor.text = text
-        factor.version += 1
-        factor.save(update_fields=["text", "version", "updated_at"])
-        _changed(group)
+    _ensure_version(factor, version)
+    factor.text = text
+    factor.version += 1
+    factor.save(update_fields=["text", "version", "updated_at"])
+    _changed(group)
     return factor
 
 
