@@ -227,3 +227,14 @@ def mark_agreed(*, group: Group, confirmed_short: bool = False) -> Group:
     group.save(update_fields=["agreed_at"])
     _changed(group)
     return group
+
+
+@transaction.atomic
+def unlock_group(*, group: Group) -> Group:
+    """The facilitator opens an agreed list again for the whole group."""
+    locked = Group.objects.select_for_update(of=("self",), no_key=True).get(pk=group.pk)
+    if locked.agreed_at is not None:
+        locked.agreed_at = None
+        locked.save(update_fields=["agreed_at"])
+        _changed(locked)
+    return locked

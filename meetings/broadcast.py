@@ -74,15 +74,23 @@ def phone_snapshot(group_id: int, language: str) -> Snapshot | None:
     return render_in(language, PHONE_GROUP_STATE, group_context(group)), {group.pk: group.revision}
 
 
-def room_snapshot(meeting_id: int, language: str) -> Snapshot | None:
-    """Every column of the room screen now (sent when its WebSocket connects)."""
+def _room_state(meeting_id: int) -> tuple[dict[str, Any], dict[int, int]] | None:
+    """The room screen's context and the revision of each group in it."""
     from .models import Meeting
 
     meeting = Meeting.objects.filter(pk=meeting_id).first()
     if meeting is None:
         return None
     context = room_context(meeting)
-    revisions = {group.pk: group.revision for group in context["groups"]}
+    return context, {group.pk: group.revision for group in context["groups"]}
+
+
+def room_snapshot(meeting_id: int, language: str) -> Snapshot | None:
+    """Every column of the room screen now (sent when its WebSocket connects)."""
+    state = _room_state(meeting_id)
+    if state is None:
+        return None
+    context, revisions = state
     return render_in(language, ROOM_GROUPS, context), revisions
 
 
@@ -120,20 +128,16 @@ def _send_group_state(group_id: int) -> None:
 
 
 def _send_meeting_state(meeting_id: int) -> None:
-    from .models import Meeting
-
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
-    if meeting is not None:
-        context = room_context(meeting)
-        html = render_all_languages(ROOM_GROUPS, context)
-        # String keys: channels-redis (msgpack) accepts only those in maps.
-        revisions = {str(group.pk): group.revision for group in context["groups"]}
-        _send(
-            (
-                meeting_stream(meeting_id),
-                {"type": "meeting.state", "html": html, "revisions": revisions},
-            )
-        )
+    state = _room_state(meeting_id)
+    if state is None:
+        return
+    context, revisions = state
+    html = render_all_languages(ROOM_GROUPS, context)
+    # String keys: channels-redis (msgpack) accepts only those in maps.
+    by_key = {str(group_id): revision for group_id, revision in revisions.items()}
+    _send(
+        (meeting_stream(meeting_id), {"type": "meeting.state", "html": html, "revisions": by_key})
+    )
 
 
 def group_changed(group_id: int) -> None:

@@ -215,14 +215,3 @@ def join_meeting(
 def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(joining_open=is_open)
     meeting.joining_open = is_open
-
-
-@transaction.atomic
-def unlock_group(*, group: Group) -> Group:
-    locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
-    if locked.agreed_at is not None:
-        locked.agreed_at = None
-        locked.revision += 1
-        locked.save(update_fields=["agreed_at", "revision"])
-        broadcast.group_changed(locked.pk)
-    return locked

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups import services as group_services
+
 from . import broadcast, services
 from .codes import normalize_join_code
 from .errors import DomainError
@@ -245,7 +247,7 @@ def groups_add_usual(request: HttpRequest, pk: int) -> HttpResponse:
 def group_unlock(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     meeting = _meeting_for_facilitator(request, pk)
     group = get_object_or_404(Group, pk=group_id, meeting=meeting)
-    services.unlock_group(group=group)
+    group_services.unlock_group(group=group)
     return redirect("meetings:detail", pk=meeting.pk)
 
 

@@ -147,7 +147,7 @@ async def test_unlock_reaches_the_room_screen(meeting: Meeting, teachers: Group)
     room = room_socket(meeting)
     initial = await connected(room)
     assert "✓ Klar" in initial
-    await database_sync_to_async(services.unlock_group)(group=teachers)
+    await database_sync_to_async(group_services.unlock_group)(group=teachers)
     fragment = await room.receive_from(timeout=3)
     assert f'id="room-group-{teachers.pk}"' in fragment and "✓ Klar" not in fragment
     await room.disconnect()
