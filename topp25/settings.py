@@ -122,12 +122,18 @@ else:
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
+    from topp25.channel_layer import redis_host
+
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "topp25.channel_layer.BlockingPoolRedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [redis_host(REDIS_URL)],
                 "prefix": env_str("CHANNEL_PREFIX", "topp25"),
+                # A screen's queue must hold a burst: channels-redis silently skips a
+                # channel whose queue is full (default 100) when sending to a group.
+                "capacity": 1000,
+                "expiry": 60,
             },
         }
     }
