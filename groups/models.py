@@ -38,8 +38,10 @@ class SuccessFactor(models.Model):
             models.UniqueConstraint(fields=["group", "client_token"], name="factor_unique_token"),
             # The upper bound per meeting (factor_count) lives in another table, so the
             # database holds the hard maximum and services.py holds the meeting's own.
+            # 0 is where a factor waits while two swap places (groups.services), inside
+            # one transaction; lists count from 1.
             models.CheckConstraint(
-                condition=Q(position__gte=1) & Q(position__lte=MAX_FACTOR_COUNT),
+                condition=Q(position__gte=0) & Q(position__lte=MAX_FACTOR_COUNT),
                 name="factor_position_range",
             ),
             models.CheckConstraint(

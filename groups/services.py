@@ -7,6 +7,7 @@ both taking "the last free place"; every change is broadcast after commit.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,10 +15,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings import broadcast
-from meetings.errors import DomainError
+from meetings.errors import STATUS_BY_CODE, DomainError
 from meetings.models import Group, Participant
 
 from .models import FACTOR_MAX_LENGTH, SuccessFactor
+
+STATUS_BY_CODE.update(
+    {
+        "locked": 409,
+        "factor_gone": 404,
+        "stale": 409,
+        "moved": 409,
+        "cannot_move": 409,
+        "list_full": 409,
+        "empty": 409,
+    }
+)
 
 
 def clean_factor_text(raw: str | None) -> str:
@@ -38,9 +51,7 @@ def clean_factor_text(raw: str | None) -> str:
 
 def ensure_open(group: Group) -> None:
     if group.agreed_at is not None:
-        raise DomainError(
-            "locked", _("Listan är redan klar — be samtalsledaren låsa upp den."), status=409
-        )
+        raise DomainError("locked", _("Listan är redan klar — be samtalsledaren låsa upp den."))
 
 
 def _lock_open_group(group: Group) -> Group:
@@ -67,7 +78,6 @@ def get_factor(group: Group, factor_id: int) -> SuccessFactor:
         raise DomainError(
             "factor_gone",
             _("Framgångsfaktorn finns inte längre — någon i gruppen har tagit bort den."),
-            status=404,
         )
     return factor
 
@@ -85,7 +95,6 @@ def _ensure_version(factor: SuccessFactor, version: int | None) -> None:
             _(
                 "Någon i gruppen har just ändrat den här framgångsfaktorn — se listan och försök igen."
             ),
-            status=409,
         )
 
 
@@ -115,7 +124,6 @@ def add_factor(
                 limit,
             )
             % {"count": limit},
-            status=409,
         )
     factor = SuccessFactor.objects.create(
         group=group,
@@ -159,7 +167,6 @@ def move_factor(
         raise DomainError(
             "moved",
             _("Någon i gruppen har just ändrat ordningen — se listan och försök igen."),
-            status=409,
         )
     target = factor.position - 1 if direction == "up" else factor.position + 1
     neighbour = group.factors.filter(position=target).first()
@@ -167,27 +174,27 @@ def move_factor(
         raise DomainError(
             "cannot_move",
             _("Faktorn står redan först.") if direction == "up" else _("Faktorn står redan sist."),
-            status=409,
         )
     _swap_positions(factor, neighbour)
     _changed(group)
     return factor
 
 
+# Position 0 is outside every list (they count from 1): the one place a factor waits while
+# two swap places inside the row-locked transaction. Never committed.
+PARKING_POSITION = 0
+
+
 def _swap_positions(first: SuccessFactor, second: SuccessFactor) -> None:
-    # Both SQLite and PostgreSQL check unique (group, position) row by row, and the position
-    # range check leaves no spare slot, so one row steps out (deleted and re-inserted with
-    # its own id, author, version and timestamps) while the other takes its place. Nothing
-    # may point at a factor with CASCADE (tests/test_models.py guards this). `version` is
+    # Both SQLite and PostgreSQL check unique (group, position) row by row, so one factor
+    # steps out to the parking position, the other takes its place, then the first takes
+    # the other's. Each keeps its identity (votes and themes point at it). `version` is
     # about the text, so a move does not make open edit forms stale.
     first_position, second_position = first.position, second.position
-    SuccessFactor.objects.filter(pk=second.pk).delete()
-    first.position = second_position
-    first.save(update_fields=["position", "updated_at"])
-    second.position = first_position
-    created_at = second.created_at
-    second.save(force_insert=True)
-    SuccessFactor.objects.filter(pk=second.pk).update(created_at=created_at)
+    SuccessFactor.objects.filter(pk=first.pk).update(position=PARKING_POSITION)
+    SuccessFactor.objects.filter(pk=second.pk).update(position=first_position)
+    SuccessFactor.objects.filter(pk=first.pk).update(position=second_position)
+    first.position, second.position = second_position, first_position
 
 
 @transaction.atomic
@@ -203,8 +210,17 @@ def remove_factor(*, group: Group, factor_id: int, version: int | None = None) -
     _changed(group)
 
 
+@dataclass(frozen=True)
+class AgreeOutcome:
+    """Marking a short list as agreed asks the group once more: a result, not an error."""
+
+    group: Group
+    agreed: bool
+    confirm_message: str = ""
+
+
 @transaction.atomic
-def mark_agreed(*, group: Group, confirmed_short: bool = False) -> Group:
+def mark_agreed(*, group: Group, confirmed_short: bool = False) -> AgreeOutcome:
     """Lock the list for the whole group. A short list needs an explicit confirmation."""
     group = _lock_open_group(group)
     count = group.factors.count()
@@ -212,21 +228,20 @@ def mark_agreed(*, group: Group, confirmed_short: bool = False) -> Group:
         raise DomainError(
             "empty",
             _("Skriv minst en framgångsfaktor innan ni markerar listan som klar."),
-            status=409,
         )
     if count < group.meeting.factor_count and not confirmed_short:
-        raise DomainError(
-            "needs_confirmation",
-            _(
+        return AgreeOutcome(
+            group=group,
+            agreed=False,
+            confirm_message=_(
                 "Ni har %(count)d av %(limit)d framgångsfaktorer. Vill ni ändå markera listan som klar?"
             )
             % {"count": count, "limit": group.meeting.factor_count},
-            status=409,
         )
     group.agreed_at = timezone.now()
     group.save(update_fields=["agreed_at"])
     _changed(group)
-    return group
+    return AgreeOutcome(group=group, agreed=True)
 
 
 @transaction.atomic

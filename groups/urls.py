@@ -26,4 +26,10 @@ urlpatterns = [
         name="remove",
     ),
     path("m/<joincode:code>/group/<int:group_id>/agree/", views.mark_agreed, name="agree"),
+    # The facilitator's console acts on a group's list through this app.
+    path(
+        "console/meetings/<int:pk>/groups/<int:group_id>/unlock/",
+        views.console_unlock,
+        name="console_unlock",
+    ),
 ]

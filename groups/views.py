@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -15,10 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from meetings.errors import DomainError
+from meetings import broadcast
+from meetings.errors import DomainError, status_of
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import parse_uuid, participant_for_session
 from meetings.services import find_meeting
+from meetings.views import console_answer, meeting_for_facilitator
 
 from . import services
 from .models import SuccessFactor
@@ -35,16 +38,19 @@ def _membership(request: HtmxHttpRequest, code: str) -> tuple[Meeting, Participa
     return meeting, participant_for_session(request.session, meeting)
 
 
+def _phase_meeting(meeting: Meeting) -> Meeting:
+    """The meeting with its current phase, read for the page's phase panel."""
+    return Meeting.objects.select_related("current_phase").get(pk=meeting.pk)
+
+
 def _own_group(
     request: HtmxHttpRequest, code: str, group_id: int
 ) -> tuple[Meeting, Participant, Group]:
     meeting, participant = _membership(request, code)
     if participant is None:
-        raise DomainError("not_joined", _("Gå med i mötet och välj din grupp först."), status=403)
+        raise DomainError("not_joined", _("Gå med i mötet och välj din grupp först."))
     if participant.home_group_id != group_id:
-        raise DomainError(
-            "not_your_group", _("Du kan bara ändra din egen grupps lista."), status=403
-        )
+        raise DomainError("not_your_group", _("Du kan bara ändra din egen grupps lista."))
     return meeting, participant, participant.home_group
 
 
@@ -113,8 +119,8 @@ def _form_error(
     """A rejected text stays in the form with the reason beside it: nothing typed is lost."""
     context = _context(meeting, participant, group, error=error.message, **form)
     if not request.htmx:
-        return render(request, TEMPLATE, context, status=error.status)
-    response = render(request, f"{TEMPLATE}#factor_form", context, status=error.status)
+        return _full_page(request, meeting, context, status_of(error))
+    response = render(request, f"{TEMPLATE}#factor_form", context, status=status_of(error))
     return reswap(retarget(response, "#factor-form"), "outerHTML")
 
 
@@ -129,12 +135,12 @@ def _flash_error(request: HtmxHttpRequest, code: str, error: DomainError) -> Htt
             # Not (or no longer) in the meeting: to the group picker, as a whole page.
             return HttpResponseClientRedirect(reverse("meetings:join", args=[meeting.join_code]))
         return render(
-            request, "meetings/message.html", {"message": error.message}, status=error.status
+            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
         )
     context = _context(meeting, participant, participant.home_group, flash=error.message)
     if not request.htmx:
-        return render(request, TEMPLATE, context, status=error.status)
-    response = render(request, f"{TEMPLATE}#group_live", context, status=error.status)
+        return _full_page(request, meeting, context, status_of(error))
+    response = render(request, f"{TEMPLATE}#group_live", context, status=status_of(error))
     return _announce(reswap(retarget(response, "#group-live"), "innerHTML"), error.message)
 
 
@@ -145,6 +151,7 @@ def _list_action(
     action: Callable[[Group], object],
     announcement: str | Promise,
 ) -> HttpResponse:
+    """The one path of every button on the list: who is asking, the action, the answer."""
     try:
         meeting, participant, group = _own_group(request, code, group_id)
         action(group)
@@ -159,11 +166,11 @@ def group_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
         meeting, participant = _membership(request, code)
     except DomainError as error:
         return render(
-            request, "meetings/message.html", {"message": error.message}, status=error.status
+            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
         )
     if participant is None:
         return redirect("meetings:join", code=meeting.join_code)
-    return render(request, TEMPLATE, _context(meeting, participant, participant.home_group))
+    return _full_page(request, meeting, _context(meeting, participant, participant.home_group))
 
 
 @require_GET
@@ -223,7 +230,7 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
         context = _context(meeting, participant, group, **_edit_form_context(meeting, factor))
         if request.htmx:
             return render(request, f"{TEMPLATE}#factor_form", context)
-        return render(request, TEMPLATE, context)
+        return _full_page(request, meeting, context)
     text = request.POST.get("text", "")
     version = _int_or_none(request.POST.get("version"))
     try:
@@ -272,15 +279,15 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     confirmed = request.POST.get("confirm") == "1"
     try:
         meeting, participant, group = _own_group(request, code, group_id)
-        services.mark_agreed(group=group, confirmed_short=confirmed)
+        outcome = services.mark_agreed(group=group, confirmed_short=confirmed)
     except DomainError as error:
-        if error.code != "needs_confirmation":
-            return _flash_error(request, code, error)
-        # Not a failure: the group is asked once more, on the page, before the list locks.
-        context = _context(meeting, participant, group, confirm_short=error.message)
+        return _flash_error(request, code, error)
+    if not outcome.agreed:
+        # The group is asked once more, on the page, before the list locks.
+        context = _context(meeting, participant, group, confirm_short=outcome.confirm_message)
         if request.htmx:
             return render(request, f"{TEMPLATE}#group_live", context)
-        return render(request, TEMPLATE, context)
+        return _full_page(request, meeting, context)
     return _updated(
         request,
         meeting,
@@ -289,3 +296,24 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
         _("Listan är klar och låst för hela gruppen."),
         fresh_form=False,
     )
+
+
+def _full_page(
+    request: HtmxHttpRequest, meeting: Meeting, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """The whole phone page (no htmx): the group's part and the meeting's phase panel."""
+    meeting = _phase_meeting(meeting)
+    context.update(broadcast.phase_context(meeting))
+    return render(request, TEMPLATE, context, status=status)
+
+
+# --- Facilitator console: acting on a group's list ---------------------------------------
+
+
+@login_required
+@require_POST
+def console_unlock(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    group = get_object_or_404(Group, pk=group_id, meeting=meeting)
+    services.unlock_group(group=group)
+    return console_answer(request, meeting)

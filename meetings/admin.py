@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Group, Meeting, Participant, Series
+from .models import Group, Meeting, Participant, Phase, Series
 
 
 @admin.register(Series)
@@ -14,6 +14,19 @@ class GroupInline(admin.TabularInline):
     fields = ["kind", "name", "profession", "position", "agreed_at"]
 
 
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+    fields = ["position", "kind", "title", "planned_minutes", "speaker", "started_at", "ended_at"]
+    readonly_fields = ["started_at", "ended_at"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "kind", "position", "planned_minutes", "started_at"]
+    list_filter = ["kind"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "date", "venue", "join_code", "joining_open"]
@@ -21,7 +34,7 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "join_code", "core_question"]
     readonly_fields = ["join_code", "room_token", "created_at"]
     filter_horizontal = ["facilitators"]
-    inlines = [GroupInline]
+    inlines = [PhaseInline, GroupInline]
 
 
 @admin.register(Group)

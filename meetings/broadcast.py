@@ -1,56 +1,33 @@
-"""The one place that fans out live updates.
+"""What the meeting's screens show, rendered for the live transport (topp25.live).
 
-Each event renders its partial once per language the site speaks, from committed data, and
-sends the HTML to a channel group: `group-<id>` for the phones of one group, `meeting-<id>`
-for the meeting's screens. Each consumer passes on the language its person chose.
-Sending happens in `transaction.on_commit`, so a rolled-back write is never shown.
+Each function here reads committed data once, renders each fragment once per language from the
+same partials the pages use, and hands a typed event to `live.publish`, which sends it after
+commit. The snapshot functions give a screen its whole current state when its socket connects.
 """
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone
 
-if TYPE_CHECKING:
-    from .models import Group, Meeting
+from topp25 import live
 
-# A fragment in every language: {"sv": "<section …>", "en": "<section …>"}.
-Fragments = dict[str, str]
+from .models import Group, Meeting, Participant, Phase
+from .phases import CONSOLE_TEMPLATE, PHONE_TEMPLATE, ROOM_TEMPLATE, PhaseScreens, screens_for
 
-PHONE_GROUP_STATE = "groups/group.html#group_state"
-ROOM_GROUP_COLUMN = "meetings/room.html#group_column"
-ROOM_GROUPS = "meetings/room.html#room_groups"
+PHONE_GROUP_STATE = f"{PHONE_TEMPLATE}#group_state"
+PHONE_PHASE = f"{PHONE_TEMPLATE}#phone_phase"
+ROOM_LIVE = f"{ROOM_TEMPLATE}#room_live"
+ROOM_GROUP_COLUMN = f"{ROOM_TEMPLATE}#group_column"
+CONSOLE_LIVE = f"{CONSOLE_TEMPLATE}#console_live"
+CONSOLE_GROUP_ROW = f"{CONSOLE_TEMPLATE}#console_group_row"
 
-
-def meeting_stream(meeting_id: int) -> str:
-    return f"meeting-{meeting_id}"
-
-
-def group_stream(group_id: int) -> str:
-    return f"group-{group_id}"
-
-
-def render_in(language: str, template: str, context: dict[str, Any]) -> str:
-    with translation.override(language):
-        # A plain str: the in-memory layer deep-copies messages, and a SafeString is copied
-        # character by character where a str is shared.
-        return str.__str__(render_to_string(template, context))
-
-
-def render_all_languages(template: str, context: dict[str, Any]) -> Fragments:
-    return {code: render_in(code, template, context) for code, _name in settings.LANGUAGES}
+# The phone's variant when it has no expert group (or the phase does not depend on it).
+ANY_VARIANT = "*"
 
 
 def _group(group_id: int) -> Group | None:
-    from .models import Group
-
     return Group.objects.with_factors().filter(pk=group_id).first()
 
 
@@ -58,93 +35,152 @@ def group_context(group: Group) -> dict[str, Any]:
     return {"group": group, "meeting": group.meeting}
 
 
+def phase_context(meeting: Meeting) -> dict[str, Any]:
+    """The phase and timer every screen shows; `meeting` is read before anything else, so the
+    data rendered is at least as new as its revision."""
+    phase: Phase | None = meeting.current_phase
+    screens: PhaseScreens = screens_for(meeting, phase)
+    now = timezone.now()
+    return {
+        "meeting": meeting,
+        "phase": phase,
+        "screens": screens,
+        "remaining": phase.remaining_seconds(now) if phase is not None else None,
+        "server_now_ms": int(now.timestamp() * 1000),
+    }
+
+
 def room_context(meeting: Meeting) -> dict[str, Any]:
-    return {"meeting": meeting, "groups": list(meeting.home_groups().with_factors())}
+    context = phase_context(meeting)
+    context["groups"] = list(meeting.home_groups().with_factors())
+    return context
 
 
-# A snapshot: the HTML a screen shows now, and the revision of each group in it.
-Snapshot = tuple[str, dict[int, int]]
+def console_context(meeting: Meeting) -> dict[str, Any]:
+    context = phase_context(meeting)
+    context["agenda"] = list(meeting.agenda())
+    context["groups"] = list(meeting.home_groups().with_factors().prefetch_related("members"))
+    context["participants"] = list(
+        meeting.participants.select_related("home_group", "expert_group")
+    )
+    return context
 
 
-def phone_snapshot(group_id: int, language: str) -> Snapshot | None:
-    """What a phone shows of its group now (sent when its WebSocket connects)."""
+def _meeting(meeting_id: int) -> Meeting | None:
+    return Meeting.objects.select_related("current_phase").filter(pk=meeting_id).first()
+
+
+def _revisions(meeting: Meeting, groups: list[Group]) -> dict[str, int]:
+    revisions = {live.group_key(group.pk): group.revision for group in groups}
+    revisions[live.MEETING_KEY] = meeting.revision
+    return revisions
+
+
+# --- Snapshots: a screen's whole state when its socket connects -------------------------
+
+
+def phone_snapshot(group_id: int, participant_id: int, language: str) -> live.Snapshot | None:
     group = _group(group_id)
-    if group is None:
+    participant = Participant.objects.filter(pk=participant_id).first()
+    if group is None or participant is None:
         return None
-    return render_in(language, PHONE_GROUP_STATE, group_context(group)), {group.pk: group.revision}
+    meeting = _meeting(group.meeting_id)
+    if meeting is None:
+        return None
+    context = {**phase_context(meeting), "participant": participant}
+    html = live.render_in(language, PHONE_GROUP_STATE, group_context(group))
+    html += live.render_in(language, PHONE_PHASE, context)
+    return html, {live.group_key(group.pk): group.revision, live.MEETING_KEY: meeting.revision}
 
 
-def _room_state(meeting_id: int) -> tuple[dict[str, Any], dict[int, int]] | None:
-    """The room screen's context and the revision of each group in it."""
-    from .models import Meeting
-
-    meeting = Meeting.objects.filter(pk=meeting_id).first()
+def room_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
+    meeting = _meeting(meeting_id)
     if meeting is None:
         return None
     context = room_context(meeting)
-    return context, {group.pk: group.revision for group in context["groups"]}
+    return live.render_in(language, ROOM_LIVE, context), _revisions(meeting, context["groups"])
 
 
-def room_snapshot(meeting_id: int, language: str) -> Snapshot | None:
-    """Every column of the room screen now (sent when its WebSocket connects)."""
-    state = _room_state(meeting_id)
-    if state is None:
+def console_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
+    meeting = _meeting(meeting_id)
+    if meeting is None:
         return None
-    context, revisions = state
-    return render_in(language, ROOM_GROUPS, context), revisions
+    context = console_context(meeting)
+    html = live.render_in(language, CONSOLE_LIVE, context)
+    return html, _revisions(meeting, context["groups"])
 
 
-# A stalled channel layer must not stall the write that triggered the broadcast: the
-# database already holds the change, and screens catch up when they reconnect.
-SEND_TIMEOUT_SECONDS = 2.0
+# --- Events ------------------------------------------------------------------------------
 
 
-def _send(*messages: tuple[str, dict[str, Any]]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-
-    async def send_all() -> None:
-        sends = (layer.group_send(stream, event) for stream, event in messages)
-        await asyncio.wait_for(asyncio.gather(*sends), SEND_TIMEOUT_SECONDS)
-
-    # One event loop hop for all streams of an event.
-    async_to_sync(send_all)()
-
-
-def _send_group_state(group_id: int) -> None:
+def _group_event(group_id: int) -> live.GroupListChanged | None:
     group = _group(group_id)
     if group is None:
-        return
+        return None
     context = group_context(group)
-    # Writers commit and render in any order; the revision lets each screen keep the newest.
-    about = {"group_id": group.pk, "revision": group.revision}
-    phone = render_all_languages(PHONE_GROUP_STATE, context)
-    room = render_all_languages(ROOM_GROUP_COLUMN, context)
-    _send(
-        (group_stream(group_id), {"type": "group.state", "html": phone, **about}),
-        (meeting_stream(group.meeting_id), {"type": "group.state", "html": room, **about}),
+    console = {**context, "members": list(group.members.all())}
+    return live.GroupListChanged(
+        meeting_id=group.meeting_id,
+        group_id=group.pk,
+        revision=group.revision,
+        phone=live.render_all_languages(PHONE_GROUP_STATE, context),
+        room=live.render_all_languages(ROOM_GROUP_COLUMN, context),
+        console=live.render_all_languages(CONSOLE_GROUP_ROW, console),
     )
 
 
-def _send_meeting_state(meeting_id: int) -> None:
-    state = _room_state(meeting_id)
-    if state is None:
-        return
-    context, revisions = state
-    html = render_all_languages(ROOM_GROUPS, context)
-    # String keys: channels-redis (msgpack) accepts only those in maps.
-    by_key = {str(group_id): revision for group_id, revision in revisions.items()}
-    _send(
-        (meeting_stream(meeting_id), {"type": "meeting.state", "html": html, "revisions": by_key})
+def _phone_variants(context: dict[str, Any]) -> dict[str, live.Fragments]:
+    """The phone's phase panel once per expert group (its own table) and once for anyone."""
+    meeting: Meeting = context["meeting"]
+    variants = {ANY_VARIANT: live.render_all_languages(PHONE_PHASE, context)}
+    if context["screens"].phone == "phone_expert":
+        for expert_group in meeting.groups.filter(kind=Group.Kind.EXPERT):
+            participant = Participant(expert_group=expert_group)
+            variants[str(expert_group.pk)] = live.render_all_languages(
+                PHONE_PHASE, {**context, "participant": participant}
+            )
+    return variants
+
+
+# Which screens a meeting-wide change concerns.
+ALL_SCREENS = frozenset({"phone", "room", "console"})
+CONSOLE_ONLY = frozenset({"console"})
+
+
+def _meeting_event(meeting_id: int, screens: frozenset[str]) -> live.MeetingChanged | None:
+    meeting = _meeting(meeting_id)
+    if meeting is None:
+        return None
+    room = room_context(meeting) if "room" in screens else None
+    console = console_context(meeting) if "console" in screens else None
+    groups = (room or console or {"groups": []})["groups"]
+    participants = console["participants"] if console else []
+    return live.MeetingChanged(
+        meeting_id=meeting.pk,
+        revision=meeting.revision,
+        phone=_phone_variants(phase_context(meeting)) if "phone" in screens else {},
+        room=live.render_all_languages(ROOM_LIVE, room) if room else {},
+        console=live.render_all_languages(CONSOLE_LIVE, console) if console else {},
+        group_revisions={group.pk: group.revision for group in groups},
+        expert_groups=_expert_groups(meeting, participants),
     )
+
+
+def _expert_groups(meeting: Meeting, participants: list[Participant]) -> dict[int, int]:
+    if not participants:
+        participants = list(meeting.participants.filter(expert_group__isnull=False))
+    return {
+        participant.pk: participant.expert_group_id
+        for participant in participants
+        if participant.expert_group_id is not None
+    }
 
 
 def group_changed(group_id: int) -> None:
     """A group's list or lock changed: phones of that group and the meeting's screens."""
-    transaction.on_commit(lambda: _send_group_state(group_id), robust=True)
+    live.publish(lambda: _group_event(group_id))
 
 
-def meeting_changed(meeting_id: int) -> None:
-    """The set of groups changed: screens re-render all columns."""
-    transaction.on_commit(lambda: _send_meeting_state(meeting_id), robust=True)
+def meeting_changed(meeting_id: int, screens: frozenset[str] = ALL_SCREENS) -> None:
+    """The meeting as a whole changed: the screens concerned re-render their meeting parts."""
+    live.publish(lambda: _meeting_event(meeting_id, screens))

@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_FACTOR_COUNT, Meeting, Profession
+from .models import MAX_FACTOR_COUNT, MAX_PHASE_MINUTES, Meeting, PhaseKind, Profession
+from .phases import AgendaTemplate
+
+MAX_GROUPS_AT_ONCE = 30
 
 
 class MeetingForm(forms.ModelForm):
@@ -15,13 +18,35 @@ class MeetingForm(forms.ModelForm):
         required=False,
         help_text=_("Till exempel ”Topp 25 2026–2028”. Möten i samma serie hålls ihop."),
     )
-    usual_home_groups = forms.BooleanField(
-        label=_("Lägg till de vanliga sju hemgrupperna"),
+    home_groups = forms.ChoiceField(
+        label=_("Hemgrupper"),
+        choices=[
+            (
+                "usual",
+                _(
+                    "De vanliga sju yrkesgrupperna (lärare, förskollärare, rektorer, "
+                    "förskolechefer, skolchefer, elevhälsa, politiker)"
+                ),
+            ),
+            ("names", _("Egna namn, till exempel verksamheter (skriv dem nedan)")),
+        ],
+        initial="usual",
+        widget=forms.RadioSelect,
+    )
+    group_names = forms.CharField(
+        label=_("Egna hemgrupper, en per rad"),
         required=False,
-        initial=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Lärare, förskollärare, rektorer, förskolechefer, skolchefer, elevhälsa och politiker."
+            "Till exempel Lotsen, KomTek, Naturskolan. Fler grupper kan läggas till sedan."
         ),
+    )
+    agenda_template = forms.ChoiceField(
+        label=_("Dagordning"),
+        choices=AgendaTemplate.CHOICES,
+        initial=AgendaTemplate.PROFESSION_AFTERNOON,
+        widget=forms.RadioSelect,
+        help_text=_("Faserna går att ändra, flytta och ta bort efteråt."),
     )
 
     class Meta:
@@ -45,6 +70,32 @@ class MeetingForm(forms.ModelForm):
             )
         return value
 
+    def clean_group_names(self) -> str:
+        value: str = self.cleaned_data["group_names"]
+        names = [line.strip() for line in value.splitlines() if line.strip()]
+        if len(names) > MAX_GROUPS_AT_ONCE:
+            raise forms.ValidationError(
+                _("Skriv högst %(max)d grupper åt gången."), params={"max": MAX_GROUPS_AT_ONCE}
+            )
+        if any(len(name) > 100 for name in names):
+            raise forms.ValidationError(_("Gruppens namn får vara högst 100 tecken."))
+        if len({name.casefold() for name in names}) < len(names):
+            raise forms.ValidationError(_("Två grupper har samma namn."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("home_groups") == "names" and not self.typed_group_names():
+            self.add_error("group_names", _("Skriv minst en hemgrupp, en per rad."))
+        return cleaned
+
+    def typed_group_names(self) -> list[str]:
+        """The home groups typed one per line (when the facilitator chose own names)."""
+        if self.cleaned_data.get("home_groups") != "names":
+            return []
+        raw = self.cleaned_data.get("group_names") or ""
+        return [line.strip() for line in raw.splitlines() if line.strip()]
+
     def clean_core_question(self) -> str:
         value: str = self.cleaned_data["core_question"].strip()
         if not value:
@@ -56,4 +107,19 @@ class HomeGroupForm(forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=100)
     profession = forms.ChoiceField(
         label=_("Yrkesgrupp"), choices=[("", _("(ingen)")), *Profession.choices], required=False
+    )
+
+
+class PhaseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Vad händer"), choices=PhaseKind.choices)
+    title = forms.CharField(label=_("Rubrik"), max_length=120)
+    planned_minutes = forms.IntegerField(
+        label=_("Minuter"), min_value=0, max_value=MAX_PHASE_MINUTES, initial=10
+    )
+    speaker = forms.CharField(label=_("Talare (valfritt)"), max_length=120, required=False)
+    note = forms.CharField(
+        label=_("Anteckning (valfri)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

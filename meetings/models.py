@@ -1,20 +1,20 @@
 from __future__ import annotations
 
+import datetime
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .codes import new_join_code, new_room_token
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    from groups.models import SuccessFactor
 
 MAX_FACTOR_COUNT = 10
 
@@ -94,6 +94,21 @@ class Meeting(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The phase the room is in now; none before the first and after one has ended.
+    current_phase = models.ForeignKey(
+        "Phase",
+        verbose_name=_("pågående fas"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # An archive: a meeting imported from an export (last year's results), not one run here.
+    is_archive = models.BooleanField(_("arkiv"), default=False, editable=False)
+    # Bumped under the meeting's row lock by every change to the meeting as a whole (phase,
+    # timer, agenda, the set of groups, who is in), and carried by every meeting-wide live
+    # fragment, so a screen never replaces a newer state with an older one.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -117,6 +132,90 @@ class Meeting(models.Model):
 
     def home_groups(self) -> GroupQuerySet:
         return Group.objects.filter(meeting=self, kind=Group.Kind.HOME)
+
+    def agenda(self) -> models.QuerySet[Phase]:
+        return self.phases.all()
+
+    @cached_property
+    def has_run(self) -> bool:
+        """Whether any phase of the agenda has been started (the afternoon is under way)."""
+        return self.agenda().filter(started_at__isnull=False).exists()
+
+    @cached_property
+    def has_agenda(self) -> bool:
+        return self.agenda().exists()
+
+
+class PhaseKind(models.TextChoices):
+    INTRODUCTION = "introduction", _("Inledning")
+    BUZZ = "buzz", _("Bikupor")
+    DIALOGUE = "dialogue", _("Helgrupp")
+    AGREE = "agree", _("Enas om fem")
+    BREAK = "break", _("Fika")
+    EXPERT = "expert", _("Expertgrupper")
+    REFLECTION = "reflection", _("Reflektion")
+    CLOSED = "closed", _("Avslutning")
+
+
+MAX_PHASE_MINUTES = 600
+
+
+class Phase(models.Model):
+    """One step of a meeting's agenda, and its timer.
+
+    The timer lives here, on the server: every screen computes the same countdown from it.
+    `duration_seconds` is the planned time plus what the facilitator added or removed.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="phases")
+    position = models.PositiveSmallIntegerField(_("ordning"))
+    kind = models.CharField(_("sort"), max_length=20, choices=PhaseKind.choices)
+    title = models.CharField(_("rubrik"), max_length=120)
+    planned_minutes = models.PositiveSmallIntegerField(_("planerade minuter"), default=10)
+    speaker = models.CharField(_("talare"), max_length=120, blank=True)
+    note = models.TextField(_("anteckning"), max_length=1000, blank=True)
+    started_at = models.DateTimeField(_("startade"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("avslutades"), null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("fas")
+        verbose_name_plural = _("faser")
+        ordering = ["meeting_id", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_minutes__lte=MAX_PHASE_MINUTES), name="phase_minutes_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(title__regex=r"^\s*$"), name="phase_title_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_running(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.is_running and self.paused_at is not None
+
+    def elapsed_seconds(self, now: datetime.datetime) -> int:
+        if self.started_at is None:
+            return 0
+        until = self.ended_at or self.paused_at or now
+        paused = self.paused_seconds
+        return max(0, int((until - self.started_at).total_seconds()) - paused)
+
+    def remaining_seconds(self, now: datetime.datetime) -> int:
+        """Seconds left; negative once time has run out (nothing is taken away then)."""
+        if self.started_at is None:
+            return self.planned_minutes * 60
+        return self.duration_seconds - self.elapsed_seconds(now)
 
 
 class GroupQuerySet(models.QuerySet["Group"]):
@@ -159,8 +258,9 @@ class Group(models.Model):
     def is_agreed(self) -> bool:
         return self.agreed_at is not None
 
-    def ordered_factors(self) -> list[SuccessFactor]:
-        # SuccessFactor's default ordering is by position; uses the prefetch cache if any.
+    def ordered_factors(self) -> list[Any]:
+        # The groups app's SuccessFactor (ordered by position), read through the reverse
+        # relation so this app needs no import of it; uses the prefetch cache if any.
         return list(self.factors.all())
 
 

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import translation
+from django.db.models import F, Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import broadcast
 from .codes import is_plausible_join_code, new_join_code, normalize_join_code
 from .errors import DomainError
 from .models import (
     MAX_FACTOR_COUNT,
+    MAX_PHASE_MINUTES,
     USUAL_PROFESSIONS,
     Group,
     Meeting,
     Participant,
+    Phase,
+    PhaseKind,
     Profession,
     Series,
 )
+from .phases import AgendaTemplate, planned_agenda
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -40,6 +46,8 @@ def create_meeting(
     factor_count: int = 5,
     series_name: str = "",
     usual_home_groups: bool = False,
+    home_group_names: list[str] | None = None,
+    agenda_template: str = AgendaTemplate.EMPTY,
 ) -> Meeting:
     if not 1 <= factor_count <= MAX_FACTOR_COUNT:
         raise DomainError(
@@ -63,6 +71,18 @@ def create_meeting(
     meeting.facilitators.add(facilitator)  # type: ignore[arg-type]
     if usual_home_groups:
         add_usual_home_groups(meeting=meeting)
+    for name in home_group_names or []:
+        if name.strip():
+            add_home_group(meeting=meeting, name=name, announce=False)
+    with translation.override(settings.LANGUAGE_CODE):
+        for planned in planned_agenda(agenda_template):
+            add_phase(
+                meeting=meeting,
+                kind=planned.kind,
+                title=planned.title,
+                planned_minutes=planned.minutes,
+                announce=False,
+            )
     return meeting
 
 
@@ -97,7 +117,6 @@ def add_home_group(
     exists = DomainError(
         "group_exists",
         _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name},
-        status=409,
     )
     if meeting.groups.filter(kind=Group.Kind.HOME, name__iexact=name).exists():
         raise exists
@@ -114,7 +133,7 @@ def add_home_group(
     except IntegrityError as error:  # the case-insensitive unique name, on SQLite races
         raise exists from error
     if announce:
-        broadcast.meeting_changed(meeting.pk)
+        meeting_changed(meeting)
     return group
 
 
@@ -141,7 +160,7 @@ def add_usual_home_groups(*, meeting: Meeting) -> list[Group]:
                 )
             )
     if created:
-        broadcast.meeting_changed(meeting.pk)
+        meeting_changed(meeting)
     return created
 
 
@@ -158,7 +177,6 @@ def find_meeting(raw_code: str) -> Meeting:
             "code_unknown",
             _("Det finns inget möte med koden %(code)s — kontrollera koden på rumsskärmen.")
             % {"code": code[:12]},
-            status=404,
         )
     return meeting
 
@@ -168,7 +186,6 @@ def ensure_joining_open(meeting: Meeting) -> None:
         raise DomainError(
             "meeting_closed",
             _("Mötet tar inte emot deltagare just nu — fråga samtalsledaren."),
-            status=403,
         )
 
 
@@ -198,20 +215,393 @@ def join_meeting(
         if display_name:
             participant.display_name = display_name
         participant.save(update_fields=["home_group", "display_name"])
+        meeting_changed(meeting, broadcast.CONSOLE_ONLY)
         return participant
     if join_token is not None:
         earlier = meeting.participants.filter(join_token=join_token).first()
         if earlier is not None:
             return earlier
-    return Participant.objects.create(
+    participant = Participant.objects.create(
         meeting=meeting,
         home_group=group,
         display_name=display_name,
         join_token=join_token or uuid.uuid4(),
     )
+    meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+    return participant
 
 
 @transaction.atomic
 def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(joining_open=is_open)
     meeting.joining_open = is_open
+    meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+
+
+def meeting_changed(meeting: Meeting, screens: frozenset[str] = broadcast.ALL_SCREENS) -> None:
+    """Every change to the meeting as a whole: a new revision, then the news (after commit).
+
+    The increment is one UPDATE, so it takes the row lock itself and two writers never get
+    the same revision."""
+    Meeting.objects.filter(pk=meeting.pk).update(revision=F("revision") + 1)
+    broadcast.meeting_changed(meeting.pk, screens)
+
+
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+
+
+# --- Agenda -------------------------------------------------------------------------------
+
+
+def _clean_phase_fields(
+    kind: str, title: str, planned_minutes: int, speaker: str, note: str
+) -> tuple[str, str, int, str, str]:
+    if kind not in PhaseKind.values:
+        raise DomainError("phase_kind", _("Välj vad som ska hända i fasen."))
+    title = " ".join(title.split())
+    if not title:
+        raise DomainError("phase_title_blank", _("Skriv en rubrik för fasen."))
+    if len(title) > 120:
+        raise DomainError("phase_title_too_long", _("Fasens rubrik får vara högst 120 tecken."))
+    if not 0 <= planned_minutes <= MAX_PHASE_MINUTES:
+        raise DomainError(
+            "phase_minutes",
+            _("Planerad tid ska vara mellan 0 och %(max)d minuter.") % {"max": MAX_PHASE_MINUTES},
+        )
+    speaker = " ".join(speaker.split())
+    if len(speaker) > 120:
+        raise DomainError("phase_speaker_too_long", _("Talarens namn får vara högst 120 tecken."))
+    note = note.strip()
+    if len(note) > 1000:
+        raise DomainError("phase_note_too_long", _("Anteckningen får vara högst 1000 tecken."))
+    return kind, title, planned_minutes, speaker, note
+
+
+@transaction.atomic
+def add_phase(
+    *,
+    meeting: Meeting,
+    kind: str,
+    title: str,
+    planned_minutes: int,
+    speaker: str = "",
+    note: str = "",
+    announce: bool = True,
+) -> Phase:
+    kind, title, planned_minutes, speaker, note = _clean_phase_fields(
+        kind, title, planned_minutes, speaker, note
+    )
+    meeting = _lock_meeting(meeting)
+    last = meeting.phases.aggregate(last=Max("position"))["last"]
+    phase = Phase.objects.create(
+        meeting=meeting,
+        position=(last or 0) + 1,
+        kind=kind,
+        title=title,
+        planned_minutes=planned_minutes,
+        speaker=speaker,
+        note=note,
+    )
+    if announce:
+        meeting_changed(meeting)
+    return phase
+
+
+def _phase_in(meeting: Meeting, phase_id: int) -> Phase:
+    phase = Phase.objects.filter(meeting=meeting, pk=phase_id).first()
+    if phase is None:
+        raise DomainError("phase_gone", _("Fasen finns inte längre — ladda om sidan."))
+    return phase
+
+
+@transaction.atomic
+def update_phase(
+    *,
+    meeting: Meeting,
+    phase_id: int,
+    kind: str,
+    title: str,
+    planned_minutes: int,
+    speaker: str = "",
+    note: str = "",
+) -> Phase:
+    kind, title, planned_minutes, speaker, note = _clean_phase_fields(
+        kind, title, planned_minutes, speaker, note
+    )
+    meeting = _lock_meeting(meeting)
+    phase = _phase_in(meeting, phase_id)
+    if phase.is_running and phase.kind != kind:
+        raise DomainError(
+            "phase_running_kind",
+            _("Fasen pågår — avsluta den innan du byter vad som ska hända i den."),
+        )
+    if not phase.is_running or phase.started_at is None:
+        phase.duration_seconds = planned_minutes * 60
+    else:
+        # Retiming a running phase moves its end by the difference.
+        phase.duration_seconds = max(
+            0, phase.duration_seconds + (planned_minutes - phase.planned_minutes) * 60
+        )
+    phase.kind, phase.title, phase.planned_minutes = kind, title, planned_minutes
+    phase.speaker, phase.note = speaker, note
+    phase.save()
+    meeting_changed(meeting)
+    return phase
+
+
+@transaction.atomic
+def remove_phase(*, meeting: Meeting, phase_id: int) -> None:
+    meeting = _lock_meeting(meeting)
+    phase = _phase_in(meeting, phase_id)
+    if phase.is_running:
+        raise DomainError("phase_running", _("Fasen pågår — avsluta den innan du tar bort den."))
+    phase.delete()
+    meeting_changed(meeting)
+
+
+@transaction.atomic
+def move_phase(*, meeting: Meeting, phase_id: int, direction: str) -> Phase:
+    if direction not in ("up", "down"):
+        raise DomainError("direction", _("Välj om fasen ska flyttas upp eller ner."))
+    meeting = _lock_meeting(meeting)
+    phases = list(meeting.phases.all())
+    index = next((i for i, phase in enumerate(phases) if phase.pk == phase_id), None)
+    if index is None:
+        raise DomainError("phase_gone", _("Fasen finns inte längre — ladda om sidan."))
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(phases):
+        raise DomainError(
+            "cannot_move",
+            _("Fasen står redan först.") if direction == "up" else _("Fasen står redan sist."),
+        )
+    phases[index], phases[other] = phases[other], phases[index]
+    # Renumber 1..n: positions have no unique constraint, so plain updates keep identities.
+    for position, phase in enumerate(phases, start=1):
+        if phase.position != position:
+            Phase.objects.filter(pk=phase.pk).update(position=position)
+    meeting_changed(meeting)
+    return phases[other]
+
+
+# --- Running the afternoon: phases and the timer -------------------------------------------
+
+
+def _end_running(meeting: Meeting, now: datetime.datetime) -> None:
+    running = meeting.current_phase
+    if running is not None and running.is_running:
+        if running.paused_at is not None:
+            running.paused_seconds += int((now - running.paused_at).total_seconds())
+            running.paused_at = None
+        running.ended_at = now
+        running.save(update_fields=["ended_at", "paused_at", "paused_seconds"])
+
+
+@transaction.atomic
+def start_phase(*, meeting: Meeting, phase_id: int | None = None) -> Phase:
+    """Start a phase (the next one when none is named), ending the one that runs."""
+    meeting = _lock_meeting(meeting)
+    phases = list(meeting.phases.all())
+    if phase_id is None:
+        phase = _next_phase(meeting, phases)
+        if phase is None:
+            raise DomainError("no_next_phase", _("Det finns ingen nästa fas i dagordningen."))
+    else:
+        phase = _phase_in(meeting, phase_id)
+    now = timezone.now()
+    _end_running(meeting, now)
+    # Starting a phase again (after going back to it) gives it its planned time anew.
+    phase.started_at, phase.ended_at, phase.paused_at = now, None, None
+    phase.paused_seconds = 0
+    phase.duration_seconds = phase.planned_minutes * 60
+    phase.save()
+    meeting.current_phase = phase
+    meeting.save(update_fields=["current_phase"])
+    meeting_changed(meeting)
+    return phase
+
+
+def _next_phase(meeting: Meeting, phases: list[Phase]) -> Phase | None:
+    """After the current phase, else after the last one started, else the first."""
+    current = meeting.current_phase_id
+    started = [phase for phase in phases if phase.started_at is not None]
+    anchor = current or (max(started, key=lambda p: p.started_at).pk if started else None)  # type: ignore[arg-type, return-value]
+    if anchor is None:
+        return phases[0] if phases else None
+    ids = [phase.pk for phase in phases]
+    if anchor not in ids:
+        return phases[0] if phases else None
+    index = ids.index(anchor)
+    return phases[index + 1] if index + 1 < len(phases) else None
+
+
+def _running_phase(meeting: Meeting) -> Phase:
+    phase = meeting.current_phase
+    if phase is None or not phase.is_running:
+        raise DomainError("phase_not_running", _("Ingen fas pågår just nu."))
+    return phase
+
+
+@transaction.atomic
+def pause_phase(*, meeting: Meeting) -> Phase:
+    meeting = _lock_meeting(meeting)
+    phase = _running_phase(meeting)
+    if phase.paused_at is None:  # a second tap on Pausa changes nothing
+        phase.paused_at = timezone.now()
+        phase.save(update_fields=["paused_at"])
+        meeting_changed(meeting)
+    return phase
+
+
+@transaction.atomic
+def resume_phase(*, meeting: Meeting) -> Phase:
+    meeting = _lock_meeting(meeting)
+    phase = _running_phase(meeting)
+    if phase.paused_at is not None:
+        phase.paused_seconds += int((timezone.now() - phase.paused_at).total_seconds())
+        phase.paused_at = None
+        phase.save(update_fields=["paused_at", "paused_seconds"])
+        meeting_changed(meeting)
+    return phase
+
+
+MAX_ADJUST_MINUTES = 120
+
+
+@transaction.atomic
+def adjust_phase_minutes(*, meeting: Meeting, minutes: int) -> Phase:
+    """Add (or, negative, remove) minutes; the remaining time never goes below zero by it."""
+    if minutes == 0 or abs(minutes) > MAX_ADJUST_MINUTES:
+        raise DomainError(
+            "adjust_minutes",
+            _("Lägg till eller ta bort mellan 1 och %(max)d minuter.")
+            % {"max": MAX_ADJUST_MINUTES},
+        )
+    meeting = _lock_meeting(meeting)
+    phase = _running_phase(meeting)
+    elapsed = phase.elapsed_seconds(timezone.now())
+    phase.duration_seconds = max(elapsed, phase.duration_seconds + minutes * 60)
+    phase.save(update_fields=["duration_seconds"])
+    meeting_changed(meeting)
+    return phase
+
+
+@transaction.atomic
+def end_phase(*, meeting: Meeting) -> Phase:
+    meeting = _lock_meeting(meeting)
+    phase = _running_phase(meeting)
+    _end_running(meeting, timezone.now())
+    meeting.current_phase = None
+    meeting.save(update_fields=["current_phase"])
+    meeting_changed(meeting)
+    return phase
+
+
+# --- Groups and participants, from the console ----------------------------------------------
+
+
+def _group_in(meeting: Meeting, group_id: int) -> Group:
+    group = meeting.groups.filter(pk=group_id).first()
+    if group is None:
+        raise DomainError("group_gone", _("Gruppen finns inte längre — ladda om sidan."))
+    return group
+
+
+@transaction.atomic
+def rename_group(*, meeting: Meeting, group_id: int, name: str) -> Group:
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("group_name_blank", _("Skriv ett namn på hemgruppen."))
+    if len(name) > 100:
+        raise DomainError("group_name_too_long", _("Gruppens namn får vara högst 100 tecken."))
+    meeting = _lock_meeting(meeting)
+    group = _group_in(meeting, group_id)
+    taken = meeting.groups.filter(kind=group.kind, name__iexact=name).exclude(pk=group.pk)
+    if taken.exists():
+        raise DomainError(
+            "group_exists", _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name}
+        )
+    if group.name != name:
+        group.name = name
+        group.revision += 1
+        group.save(update_fields=["name", "revision"])
+        broadcast.group_changed(group.pk)
+        meeting_changed(meeting)
+    return group
+
+
+@transaction.atomic
+def move_group(*, meeting: Meeting, group_id: int, direction: str) -> Group:
+    if direction not in ("up", "down"):
+        raise DomainError("direction", _("Välj om gruppen ska flyttas upp eller ner."))
+    meeting = _lock_meeting(meeting)
+    group = _group_in(meeting, group_id)
+    siblings = list(meeting.groups.filter(kind=group.kind).order_by("position", "pk"))
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == group.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        raise DomainError(
+            "cannot_move",
+            _("Gruppen står redan först.") if direction == "up" else _("Gruppen står redan sist."),
+        )
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.position != position:
+            Group.objects.filter(pk=sibling.pk).update(position=position)
+    meeting_changed(meeting)
+    return group
+
+
+@dataclass(frozen=True)
+class DeleteOutcome:
+    """Deleting a group that holds factors asks once more: a result, not an error."""
+
+    deleted: bool
+    confirm_message: str = ""
+
+
+@transaction.atomic
+def delete_group(*, meeting: Meeting, group_id: int, confirmed: bool = False) -> DeleteOutcome:
+    meeting = _lock_meeting(meeting)
+    group = _group_in(meeting, group_id)
+    members = group.members.count()
+    if members:
+        raise DomainError(
+            "group_not_empty",
+            ngettext(
+                "%(name)s har %(count)d deltagare — flytta deltagaren till en annan grupp först.",
+                "%(name)s har %(count)d deltagare — flytta dem till en annan grupp först.",
+                members,
+            )
+            % {"name": group.name, "count": members},
+        )
+    factors = group.factors.count()
+    if factors and not confirmed:
+        return DeleteOutcome(
+            deleted=False,
+            confirm_message=ngettext(
+                "%(name)s har %(count)d framgångsfaktor. Den tas bort med gruppen.",
+                "%(name)s har %(count)d framgångsfaktorer. De tas bort med gruppen.",
+                factors,
+            )
+            % {"name": group.name, "count": factors},
+        )
+    group.delete()
+    meeting_changed(meeting)
+    return DeleteOutcome(deleted=True)
+
+
+@transaction.atomic
+def move_participant(*, meeting: Meeting, participant_id: int, group_id: int) -> Participant:
+    meeting = _lock_meeting(meeting)
+    participant = meeting.participants.filter(pk=participant_id).first()
+    if participant is None:
+        raise DomainError("participant_gone", _("Deltagaren finns inte längre i mötet."))
+    group = _group_in(meeting, group_id)
+    if group.kind != Group.Kind.HOME:
+        raise DomainError("group_unknown", _("Välj en av mötets hemgrupper i listan."))
+    if participant.home_group_id != group.pk:
+        participant.home_group = group
+        participant.save(update_fields=["home_group"])
+        meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+    return participant

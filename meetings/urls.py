@@ -17,10 +17,44 @@ urlpatterns = [
     path("console/meetings/<int:pk>/", views.meeting_detail, name="detail"),
     path("console/meetings/<int:pk>/groups/", views.group_add, name="group_add"),
     path("console/meetings/<int:pk>/groups/usual/", views.groups_add_usual, name="groups_usual"),
-    path(
-        "console/meetings/<int:pk>/groups/<int:group_id>/unlock/",
-        views.group_unlock,
-        name="group_unlock",
-    ),
     path("console/meetings/<int:pk>/joining/", views.joining_toggle, name="joining"),
+    path(
+        "console/meetings/<int:pk>/groups/<int:group_id>/rename/",
+        views.group_rename,
+        name="group_rename",
+    ),
+    path(
+        "console/meetings/<int:pk>/groups/<int:group_id>/move/", views.group_move, name="group_move"
+    ),
+    path(
+        "console/meetings/<int:pk>/groups/<int:group_id>/delete/",
+        views.group_delete,
+        name="group_delete",
+    ),
+    path(
+        "console/meetings/<int:pk>/participants/<int:participant_id>/move/",
+        views.participant_move,
+        name="participant_move",
+    ),
+    path("console/meetings/<int:pk>/phases/", views.phase_add, name="phase_add"),
+    path(
+        "console/meetings/<int:pk>/phases/<int:phase_id>/",
+        views.phase_update,
+        name="phase_update",
+    ),
+    path(
+        "console/meetings/<int:pk>/phases/<int:phase_id>/remove/",
+        views.phase_remove,
+        name="phase_remove",
+    ),
+    path(
+        "console/meetings/<int:pk>/phases/<int:phase_id>/move/",
+        views.phase_move,
+        name="phase_move",
+    ),
+    path("console/meetings/<int:pk>/run/start/", views.phase_start, name="phase_start"),
+    path("console/meetings/<int:pk>/run/pause/", views.phase_pause, name="phase_pause"),
+    path("console/meetings/<int:pk>/run/resume/", views.phase_resume, name="phase_resume"),
+    path("console/meetings/<int:pk>/run/adjust/", views.phase_adjust, name="phase_adjust"),
+    path("console/meetings/<int:pk>/run/end/", views.phase_end, name="phase_end"),
 ]

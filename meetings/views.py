@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -17,13 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups import services as group_services
-
 from . import broadcast, services
 from .codes import normalize_join_code
-from .errors import DomainError
-from .forms import HomeGroupForm, MeetingForm
-from .models import Group, Meeting
+from .errors import DomainError, status_of
+from .forms import HomeGroupForm, MeetingForm, PhaseForm
+from .models import Meeting
 from .participation import parse_uuid, participant_for_session, remember_participant
 
 
@@ -40,7 +39,9 @@ def join_url(request: HttpRequest, meeting: Meeting) -> str:
 
 
 def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return render(request, "meetings/message.html", {"message": error.message}, status=error.status)
+    return render(
+        request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+    )
 
 
 # --- Participant: start page and joining -------------------------------------------------
@@ -61,7 +62,7 @@ def start(request: HttpRequest) -> HttpResponse:
             request,
             "meetings/start.html",
             {"error": error.message, "code": raw[:20]},
-            status=error.status,
+            status=status_of(error),
         )
     return redirect("meetings:join", code=meeting.join_code)
 
@@ -103,7 +104,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         context["error"] = error.message
         context["display_name"] = request.POST.get("display_name", "")[:60]
-        return render(request, "meetings/join.html", context, status=error.status)
+        return render(request, "meetings/join.html", context, status=status_of(error))
     remember_participant(request.session, participant)
     return redirect("groups:page", code=meeting.join_code)
 
@@ -133,7 +134,7 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def room(request: HttpRequest, token: str) -> HttpResponse:
-    meeting = Meeting.objects.filter(room_token=token).first()
+    meeting = Meeting.objects.select_related("current_phase").filter(room_token=token).first()
     if meeting is None:
         raise Http404(_("Det finns ingen rumsskärm på den adressen."))
     context = broadcast.room_context(meeting)
@@ -144,7 +145,7 @@ def room(request: HttpRequest, token: str) -> HttpResponse:
 # --- Facilitator console -----------------------------------------------------------------
 
 
-def _meeting_for_facilitator(request: HttpRequest, pk: int) -> Meeting:
+def meeting_for_facilitator(request: HttpRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
     if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied(_("Du är inte samtalsledare för det här mötet."))
@@ -180,7 +181,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 core_question=form.cleaned_data["core_question"],
                 factor_count=form.cleaned_data["factor_count"],
                 series_name=form.cleaned_data["series_name"],
-                usual_home_groups=form.cleaned_data["usual_home_groups"],
+                usual_home_groups=form.cleaned_data["home_groups"] == "usual",
+                home_group_names=form.typed_group_names(),
+                agenda_template=form.cleaned_data["agenda_template"],
             )
         except DomainError as error:
             form.add_error(None, str(error.message))
@@ -190,70 +193,260 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", {"form": form}, status=status)
 
 
+CONSOLE = "meetings/console_meeting.html"
+
+
 def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
-    context: dict[str, Any] = {
-        "meeting": meeting,
-        "groups": meeting.home_groups().with_factors().prefetch_related("members"),
-        "join_url": join_url(request, meeting),
-        "room_url": public_url(request, reverse("meetings:room", args=[meeting.room_token])),
-        "group_form": HomeGroupForm(),
-        "can_export": request.user.has_perm("meetings.export_meeting"),
-        "participant_count": meeting.participants.count(),
-    }
+    context = broadcast.console_context(meeting)
+    context.update(
+        {
+            "join_url": join_url(request, meeting),
+            "room_url": public_url(request, reverse("meetings:room", args=[meeting.room_token])),
+            "group_form": HomeGroupForm(),
+            "phase_form": PhaseForm(),
+            "can_export": request.user.has_perm("meetings.export_meeting"),
+        }
+    )
     context.update(extra)
     return context
+
+
+def _fresh(meeting: Meeting) -> Meeting:
+    """The meeting as committed now (phase and revision), for the answer to an action."""
+    return Meeting.objects.select_related("current_phase", "series").get(pk=meeting.pk)
+
+
+def console_answer(
+    request: HttpRequest, meeting: Meeting, error: DomainError | None = None, **extra: Any
+) -> HttpResponse:
+    """After a console action. With htmx: the live parts of the console (and the editors),
+    swapped out of band, with the error if any; without: back to the page (PRG)."""
+    if not getattr(request, "htmx", False):
+        if error is not None:
+            context = _detail_context(request, _fresh(meeting), console_error=error.message)
+            return render(request, CONSOLE, context, status=status_of(error))
+        return redirect("meetings:detail", pk=meeting.pk)
+    context = _detail_context(request, _fresh(meeting), oob=True, **extra)
+    if error is not None:
+        context["console_error"] = error.message
+    status = status_of(error) if error is not None else 200
+    return render(request, f"{CONSOLE}#console_answer", context, status=status)
 
 
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_for_facilitator(request, pk)
-    return render(request, "meetings/console_meeting.html", _detail_context(request, meeting))
+    meeting = meeting_for_facilitator(request, pk)
+    return render(request, CONSOLE, _detail_context(request, _fresh(meeting)))
+
+
+def _console_action(
+    request: HttpRequest, pk: int, action: Callable[[Meeting], object]
+) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    try:
+        action(meeting)
+    except DomainError as error:
+        return console_answer(request, meeting, error)
+    return console_answer(request, meeting)
+
+
+def _int(raw: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else default
+    except ValueError:
+        return default
+
+
+# --- Home groups ---------------------------------------------------------------------------
 
 
 @login_required
 @require_POST
 def group_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_for_facilitator(request, pk)
+    meeting = meeting_for_facilitator(request, pk)
     form = HomeGroupForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_home_group(
-                meeting=meeting,
-                name=form.cleaned_data["name"],
-                profession=form.cleaned_data["profession"],
-            )
-        except DomainError as error:
-            form.add_error("name", str(error.message))
-            status = error.status
-        else:
-            return redirect("meetings:detail", pk=meeting.pk)
-    else:
-        status = 400
-    context = _detail_context(request, meeting, group_form=form)
-    return render(request, "meetings/console_meeting.html", context, status=status)
+    if not form.is_valid():
+        error = DomainError(
+            "group_form",
+            " ".join(str(e) for e in form.errors.get("name", []))
+            or _("Skriv ett namn på hemgruppen."),
+        )
+        return console_answer(request, meeting, error, group_form=form)
+    try:
+        services.add_home_group(
+            meeting=meeting,
+            name=form.cleaned_data["name"],
+            profession=form.cleaned_data["profession"],
+        )
+    except DomainError as error:
+        form.add_error("name", str(error.message))
+        return console_answer(request, meeting, error, group_form=form)
+    return console_answer(request, meeting)
 
 
 @login_required
 @require_POST
 def groups_add_usual(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_for_facilitator(request, pk)
-    services.add_usual_home_groups(meeting=meeting)
-    return redirect("meetings:detail", pk=meeting.pk)
+    return _console_action(request, pk, lambda m: services.add_usual_home_groups(meeting=m))
 
 
 @login_required
 @require_POST
-def group_unlock(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
-    meeting = _meeting_for_facilitator(request, pk)
-    group = get_object_or_404(Group, pk=group_id, meeting=meeting)
-    group_services.unlock_group(group=group)
-    return redirect("meetings:detail", pk=meeting.pk)
+def group_rename(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
+    name = request.POST.get("name", "")
+    return _console_action(
+        request, pk, lambda m: services.rename_group(meeting=m, group_id=group_id, name=name)
+    )
+
+
+@login_required
+@require_POST
+def group_move(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
+    direction = request.POST.get("direction", "")
+    return _console_action(
+        request,
+        pk,
+        lambda m: services.move_group(meeting=m, group_id=group_id, direction=direction),
+    )
+
+
+@login_required
+@require_POST
+def group_delete(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    confirmed = request.POST.get("confirm") == "1"
+    try:
+        outcome = services.delete_group(meeting=meeting, group_id=group_id, confirmed=confirmed)
+    except DomainError as error:
+        return console_answer(request, meeting, error)
+    if not outcome.deleted:
+        # Not a failure: the facilitator is asked once more, beside the group.
+        return console_answer(
+            request, meeting, confirm_delete=group_id, confirm_message=outcome.confirm_message
+        )
+    return console_answer(request, meeting)
+
+
+@login_required
+@require_POST
+def participant_move(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
+    group_id = _int(request.POST.get("group"), 0) or 0
+    return _console_action(
+        request,
+        pk,
+        lambda m: services.move_participant(
+            meeting=m, participant_id=participant_id, group_id=group_id
+        ),
+    )
 
 
 @login_required
 @require_POST
 def joining_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting_for_facilitator(request, pk)
-    services.set_joining_open(meeting=meeting, is_open=request.POST.get("open") == "1")
-    return redirect("meetings:detail", pk=meeting.pk)
+    is_open = request.POST.get("open") == "1"
+    return _console_action(
+        request, pk, lambda m: services.set_joining_open(meeting=m, is_open=is_open)
+    )
+
+
+# --- Agenda --------------------------------------------------------------------------------
+
+
+def _phase_fields(request: HttpRequest) -> tuple[PhaseForm, dict[str, Any] | None]:
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        return form, None
+    return form, form.cleaned_data
+
+
+def _form_error(form: PhaseForm) -> DomainError:
+    messages = [str(message) for errors in form.errors.values() for message in errors]
+    return DomainError("phase_form", " ".join(messages))
+
+
+@login_required
+@require_POST
+def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    form, fields = _phase_fields(request)
+    if fields is None:
+        return console_answer(request, meeting, _form_error(form), phase_form=form)
+    try:
+        services.add_phase(meeting=meeting, **fields)
+    except DomainError as error:
+        return console_answer(request, meeting, error, phase_form=form)
+    return console_answer(request, meeting)
+
+
+@login_required
+@require_POST
+def phase_update(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    form, fields = _phase_fields(request)
+    if fields is None:
+        return console_answer(request, meeting, _form_error(form))
+    try:
+        services.update_phase(meeting=meeting, phase_id=phase_id, **fields)
+    except DomainError as error:
+        return console_answer(request, meeting, error)
+    return console_answer(request, meeting)
+
+
+@login_required
+@require_POST
+def phase_remove(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
+    return _console_action(
+        request, pk, lambda m: services.remove_phase(meeting=m, phase_id=phase_id)
+    )
+
+
+@login_required
+@require_POST
+def phase_move(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
+    direction = request.POST.get("direction", "")
+    return _console_action(
+        request,
+        pk,
+        lambda m: services.move_phase(meeting=m, phase_id=phase_id, direction=direction),
+    )
+
+
+# --- Running the afternoon -----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def phase_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the named phase, or the next one when none is named."""
+    phase_id = _int(request.POST.get("phase"))
+    return _console_action(
+        request, pk, lambda m: services.start_phase(meeting=m, phase_id=phase_id)
+    )
+
+
+@login_required
+@require_POST
+def phase_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    return _console_action(request, pk, lambda m: services.pause_phase(meeting=m))
+
+
+@login_required
+@require_POST
+def phase_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    return _console_action(request, pk, lambda m: services.resume_phase(meeting=m))
+
+
+@login_required
+@require_POST
+def phase_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = _int(request.POST.get("minutes"), 0) or 0
+    return _console_action(
+        request, pk, lambda m: services.adjust_phase_minutes(meeting=m, minutes=minutes)
+    )
+
+
+@login_required
+@require_POST
+def phase_end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _console_action(request, pk, lambda m: services.end_phase(meeting=m))

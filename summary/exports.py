@@ -94,7 +94,7 @@ class ImportRejected(DomainError):
 
 
 def _fail(message: str) -> ImportRejected:
-    return ImportRejected("invalid_import", message, status=400)
+    return ImportRejected("invalid_import", message)
 
 
 # Every object in the file has exactly these fields: a missing one and an unknown one (a typo,

@@ -15,9 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(count: int, action) -> tuple[list[object], list[DomainError]]:
+    """Run `action` in `count` threads released at once. Domain refusals are results; any
+    other exception (a database error, a deadlock) fails the test."""
     start = threading.Barrier(count)
     done: list[object] = []
     refused: list[DomainError] = []
+    crashed: list[BaseException] = []
     lock = threading.Lock()
 
     def run(index: int) -> None:
@@ -29,6 +32,9 @@ def race(count: int, action) -> tuple[list[object], list[DomainError]]:
         except DomainError as error:
             with lock:
                 refused.append(error)
+        except BaseException as error:  # noqa: BLE001 — reported to the test below
+            with lock:
+                crashed.append(error)
         finally:
             close_old_connections()
 
@@ -37,6 +43,8 @@ def race(count: int, action) -> tuple[list[object], list[DomainError]]:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert crashed == []
     return done, refused
 
 
@@ -74,9 +82,16 @@ def test_remove_and_move_at_once_keep_positions_dense(teachers: Group, add_facto
             return group_services.remove_factor(group=teachers, factor_id=factors[0].pk)
         return group_services.move_factor(group=teachers, factor_id=factors[4].pk, direction="up")
 
-    race(2, act)
+    done, refused = race(2, act)
+    # The removal always succeeds; the move either succeeds (before or after the removal)
+    # or is refused because the list changed under it; never both lost.
+    assert len(done) + len(refused) == 2
+    assert all(error.code in ("moved", "factor_gone") for error in refused)
+    assert not teachers.factors.filter(pk=factors[0].pk).exists()
     positions = list(teachers.factors.order_by("position").values_list("position", flat=True))
     assert positions == [1, 2, 3, 4]
+    ids = list(teachers.factors.order_by("position").values_list("pk", flat=True))
+    assert sorted(ids) == sorted(factor.pk for factor in factors[1:])
 
 
 def test_two_clicks_on_the_usual_seven(meeting) -> None:

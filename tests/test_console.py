@@ -33,7 +33,8 @@ def test_create_meeting_with_the_usual_seven(client: Client, facilitator: User) 
             "core_question": "Vad gör skillnad?",
             "factor_count": "5",
             "series_name": "Topp 25",
-            "usual_home_groups": "on",
+            "home_groups": "usual",
+            "agenda_template": "afternoon",
         },
     )
     meeting = Meeting.objects.get(title="Dialogmöte 2")
@@ -79,7 +80,9 @@ def test_usual_seven_are_not_added_twice(
     client: Client, facilitator: User, meeting: Meeting
 ) -> None:
     client.force_login(facilitator)
-    client.post(reverse("meetings:groups_usual", args=[meeting.pk]))
+    response = client.post(reverse("meetings:groups_usual", args=[meeting.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:detail", args=[meeting.pk])
     assert meeting.home_groups().count() == 7
 
 
@@ -91,7 +94,7 @@ def test_unlock_an_agreed_list(
     client.force_login(facilitator)
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "Lås upp" in page
-    response = client.post(reverse("meetings:group_unlock", args=[meeting.pk, teachers.pk]))
+    response = client.post(reverse("groups:console_unlock", args=[meeting.pk, teachers.pk]))
     assert response.status_code == 302
     teachers.refresh_from_db()
     assert not teachers.is_agreed
@@ -107,7 +110,7 @@ def test_other_facilitators_meeting_is_forbidden(
     client.force_login(stranger)
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 403
     assert (
-        client.post(reverse("meetings:group_unlock", args=[meeting.pk, teachers.pk])).status_code
+        client.post(reverse("groups:console_unlock", args=[meeting.pk, teachers.pk])).status_code
         == 403
     )
     assert (

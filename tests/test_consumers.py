@@ -14,6 +14,7 @@ from django.db import transaction
 from groups import services as group_services
 from meetings import services
 from meetings.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from meetings.errors import DomainError
 from meetings.models import Group, Meeting
 from meetings.participation import remember_participant
 from topp25.asgi import application
@@ -89,8 +90,9 @@ async def test_rolled_back_write_sends_nothing(meeting: Meeting, teachers: Group
 async def test_refused_write_sends_nothing(meeting: Meeting, teachers: Group) -> None:
     room = room_socket(meeting)
     await connected(room)
-    with pytest.raises(Exception, match="Skriv en framgångsfaktor"):
+    with pytest.raises(DomainError, match="Skriv en framgångsfaktor") as refused:
         await add_factor(group=teachers, text="   ")
+    assert refused.value.code == "blank"
     assert await room.receive_nothing(timeout=0.3)
     await room.disconnect()
 
@@ -178,7 +180,7 @@ async def test_an_older_fragment_never_replaces_a_newer_one(
 ) -> None:
     from channels.layers import get_channel_layer
 
-    from meetings.broadcast import meeting_stream
+    from topp25.live import group_key, room_stream
 
     await add_factor(group=teachers, text="Ett")
     room = room_socket(meeting)
@@ -189,10 +191,10 @@ async def test_an_older_fragment_never_replaces_a_newer_one(
 
     # A writer that rendered before the last commit but sent after it.
     await get_channel_layer().group_send(
-        meeting_stream(meeting.pk),
+        room_stream(meeting.pk),
         {
-            "type": "group.state",
-            "group_id": teachers.pk,
+            "type": "group.list",
+            "key": group_key(teachers.pk),
             "revision": 1,
             "html": {"sv": "<section>gammal</section>", "en": "<section>old</section>"},
         },

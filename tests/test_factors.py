@@ -195,6 +195,10 @@ def test_move_up_and_down_keeps_positions_unique(
 ) -> None:
     join_as(teachers)
     first, second, third = add_factors(teachers, 3)
+    before = {
+        factor.pk: (factor.text, factor.version, factor.client_token, factor.created_at)
+        for factor in SuccessFactor.objects.filter(group=teachers)
+    }
     assert (
         client.post(factor_url("groups:move", third), {"direction": "up"}, **HX).status_code == 200
     )
@@ -204,8 +208,15 @@ def test_move_up_and_down_keeps_positions_unique(
         == 200
     )
     assert texts(teachers) == ["Faktor 3", "Faktor 1", "Faktor 2"]
-    # The moved factors keep their identity and author.
-    assert SuccessFactor.objects.get(pk=third.pk).position == 1
+    # Every factor keeps its identity (votes and themes point at it): the same rows, with
+    # their text, version, form token and creation time, only at new positions.
+    after = SuccessFactor.objects.filter(group=teachers).order_by("position")
+    assert [factor.pk for factor in after] == [third.pk, first.pk, second.pk]
+    assert {
+        factor.pk: (factor.text, factor.version, factor.client_token, factor.created_at)
+        for factor in after
+    } == before
+    assert not SuccessFactor.objects.filter(position=0).exists()  # the swap's parking place
     refused = client.post(factor_url("groups:move", third), {"direction": "up"}, **HX)
     assert refused.status_code == 409 and "redan först" in refused.content.decode()
     bogus = client.post(factor_url("groups:move", third), {"direction": "sideways"}, **HX)

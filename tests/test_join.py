@@ -171,3 +171,4 @@ def test_participant_comes_back_through_the_start_page_after_closing(
     set_joining_open(meeting=meeting, is_open=False)
     response = client.get("/", {"code": meeting.join_code})
     assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:join", args=[meeting.join_code])

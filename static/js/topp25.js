@@ -99,35 +99,95 @@
     setTimeout(function () { announcer.textContent = event.detail.message; }, 50);
   });
 
-  // --- Never replace a newer list with an older one. Every fragment of a group's list
-  // carries data-revision; an HTTP answer or a broadcast can overtake another.
+  // --- Never replace newer with older. Every live fragment (a group's list, a column, the
+  // meeting's phase panel, the console's parts) carries data-revision; an HTTP answer or a
+  // broadcast can overtake another. An htmx extension sees every answer and every WebSocket
+  // message before it is swapped: an older top-level part is dropped, an older part inside a
+  // newer one is replaced by what is shown (so a late full snapshot never undoes a column).
   function revisionOf(el) { return el ? parseInt(el.getAttribute("data-revision"), 10) : NaN; }
-  function parseFragment(html) {
-    var template = document.createElement("template");
-    template.innerHTML = html;
-    return template;
-  }
   function olderThanShown(incoming) {
     if (!incoming || !incoming.id) { return false; }
     var shown = document.getElementById(incoming.id);
     return revisionOf(incoming) < revisionOf(shown);
   }
-  document.addEventListener("htmx:wsBeforeMessage", function (event) {
-    var fragment = parseFragment(event.detail.message).content.firstElementChild;
-    if (fragment && fragment.hasAttribute("data-revision") && olderThanShown(fragment)) {
-      event.preventDefault();
-    }
+  function keepNewer(text, dropTopLevel) {
+    if (typeof text !== "string" || text.indexOf("data-revision") === -1) { return text; }
+    var template = document.createElement("template");
+    template.innerHTML = text;
+    var changed = false;
+    template.content.querySelectorAll("[id][data-revision]").forEach(function (incoming) {
+      // Skip what went with an older part already replaced above it.
+      if (!template.content.contains(incoming) || !olderThanShown(incoming)) { return; }
+      changed = true;
+      if (dropTopLevel && incoming.parentNode === template.content) {
+        incoming.remove(); // a WebSocket part is swapped by its id: leave the newer one be
+      } else {
+        incoming.replaceWith(document.getElementById(incoming.id).cloneNode(true));
+      }
+    });
+    return changed ? template.innerHTML : text;
+  }
+  htmx.defineExtension("revisions", {
+    // xhr is null for a WebSocket message, whose parts are all swapped by id.
+    transformResponse: function (text, xhr) { return keepNewer(text, !xhr); }
   });
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (!event.detail.serverResponse || event.detail.target.id !== "group-live") { return; }
-    var template = parseFragment(event.detail.serverResponse);
-    var incoming = template.content.querySelector("#group-state");
-    if (olderThanShown(incoming)) {
-      // Keep the newer list on screen; the rest of the answer (message, fresh form) stands.
-      incoming.replaceWith(document.getElementById("group-state").cloneNode(true));
-      event.detail.serverResponse = template.innerHTML;
-    }
-  });
+
+  // --- Reconnect soon after a dropped socket (a restarted worker, a Redis outage): at most
+  // ~5 s with jitter, not htmx's default of up to 64 s; the server resends the whole state.
+  htmx.config.wsReconnectDelay = function (retryCount) {
+    var base = Math.min(4000, 500 * Math.pow(2, Math.max(0, retryCount - 1)));
+    return base + Math.random() * 1000;
+  };
+
+  // --- The phase timer: counts down from what the server said (data-remaining seconds when
+  // it rendered at data-server-now), measured on this device's own steady clock from the
+  // moment the fragment arrived, so a phone whose clock is off still shows the right time.
+  // Screen readers hear it only at 5 minutes, 1 minute and the end, never every second.
+  var ANNOUNCE_AT = [300, 60, 0];
+  var timerState = new WeakMap();
+  var announced = {};
+  function formatClock(seconds) {
+    var left = Math.max(0, Math.ceil(seconds));
+    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+  function timerAnnouncement(left, el) {
+    var lang = document.documentElement.lang || "sv";
+    var english = lang.indexOf("en") === 0;
+    if (left <= 0) { return el.dataset.over || (english ? "Time is up" : "Tiden är ute"); }
+    var minutes = Math.round(left / 60);
+    if (english) { return minutes === 1 ? "1 minute left" : minutes + " minutes left"; }
+    return minutes === 1 ? "1 minut kvar" : minutes + " minuter kvar";
+  }
+  function tickTimers() {
+    var now = performance.now();
+    document.querySelectorAll("[data-timer]").forEach(function (el) {
+      var state = timerState.get(el);
+      if (!state) {
+        state = { remaining: parseFloat(el.dataset.remaining), at: now };
+        timerState.set(el, state);
+      }
+      var left = el.hasAttribute("data-paused") ? state.remaining : state.remaining - (now - state.at) / 1000;
+      var clock = el.querySelector(".timer-clock");
+      var text = formatClock(left);
+      if (clock && clock.textContent !== text) { clock.textContent = text; }
+      el.classList.toggle("is-over", left <= 0);
+      if (el.hasAttribute("data-paused")) { return; }
+      // Say a threshold once per phase run, when the countdown crosses it while shown.
+      var key = el.dataset.phase || "";
+      ANNOUNCE_AT.forEach(function (mark) {
+        var id = key + "@" + mark;
+        if (left <= mark && state.remaining > mark && !announced[id]) {
+          announced[id] = true;
+          var announcer = document.getElementById("timer-announcer");
+          if (announcer) { announcer.textContent = timerAnnouncement(left, el); }
+        }
+      });
+    });
+  }
+  setInterval(tickTimers, 250);
+  document.addEventListener("htmx:load", tickTimers);
 
   // --- Room screen: a factor that was not there before fades in once.
   var seen = null;

@@ -248,6 +248,9 @@ INIT_SCRIPT = """
 (() => {
   window.__csp = [];
   window.__ws = {opened: 0, closed: 0, messages: 0};
+  window.__htmx = {settled: 0, loaded: 0};
+  document.addEventListener("htmx:afterSettle", () => { window.__htmx.settled += 1; });
+  document.addEventListener("htmx:load", () => { window.__htmx.loaded += 1; });
   document.addEventListener("securitypolicyviolation", (e) => {
     window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
   });

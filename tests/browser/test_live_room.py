@@ -105,7 +105,8 @@ def test_fresh_form_is_empty_after_adding(
     meeting: Meeting, teachers: Group, asgi_server: LiveASGIServer, browser: Browser
 ) -> None:
     phone = add_on_phone(browser, meeting, "Lärare", "Tydliga mål")
-    phone.wait_for_timeout(500)  # past htmx's settle, when the draft would be restored
+    # Past htmx's settle of the answer, when a kept draft would have been restored.
+    phone.wait_for_function("() => window.__htmx.settled >= 1")
     assert phone.get_by_label("Ny framgångsfaktor").input_value() == ""
     browser.assert_no_errors()
 
@@ -133,7 +134,8 @@ def test_room_screen_catches_up_after_a_dropped_connection(
         assert status.inner_text() == "Återansluter …"
 
         factor = asgi_server.call(group_services.add_factor, group=teachers, text=text)
-        room.wait_for_timeout(1500)  # time for a (failing) retry and any stray broadcast
+        # A reconnect attempt has been made and failed (offline) after the factor was added.
+        room.wait_for_function("() => window.__ws.closed >= 2", timeout=LIVE_TIMEOUT)
         assert room.evaluate("window.__ws.opened") == 1, "reconnected while offline"
         assert column.locator(".room-factors li").count() == 0
 

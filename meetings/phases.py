@@ -1,0 +1,130 @@
+"""What every screen shows in each kind of phase, and the agendas a meeting can start from.
+
+The registry is the one place that maps a phase kind to the partial of the phone, the room
+screen and the console. A new activity is added as a kind plus its partials (and a
+`register()` call from the app that owns it), not by editing views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import Meeting, Phase, PhaseKind
+
+PHONE_TEMPLATE = "groups/group.html"
+ROOM_TEMPLATE = "meetings/room.html"
+CONSOLE_TEMPLATE = "meetings/console_meeting.html"
+
+
+@dataclass(frozen=True)
+class PhaseScreens:
+    """Partial names, each inside its screen's one template."""
+
+    phone: str
+    room: str
+    console: str = "console_phase_timer"
+    # The room shows the gallery of all groups' lists below the phase header.
+    room_gallery: bool = False
+    # The phone puts the group's list first (the list is always on the phone; in other
+    # phases it follows the phase panel).
+    phone_list_first: bool = False
+
+    @property
+    def phone_partial(self) -> str:
+        return f"{PHONE_TEMPLATE}#{self.phone}"
+
+    @property
+    def room_partial(self) -> str:
+        return f"{ROOM_TEMPLATE}#{self.room}"
+
+    @property
+    def console_partial(self) -> str:
+        return f"{CONSOLE_TEMPLATE}#{self.console}"
+
+
+REGISTRY: dict[str, PhaseScreens] = {
+    PhaseKind.INTRODUCTION: PhaseScreens(phone="phone_introduction", room="room_join"),
+    PhaseKind.BUZZ: PhaseScreens(phone="phone_buzz", room="room_timer"),
+    PhaseKind.DIALOGUE: PhaseScreens(
+        phone="phone_dialogue", room="room_timer", room_gallery=True, phone_list_first=True
+    ),
+    PhaseKind.AGREE: PhaseScreens(
+        phone="phone_agree", room="room_timer", room_gallery=True, phone_list_first=True
+    ),
+    PhaseKind.BREAK: PhaseScreens(phone="phone_break", room="room_break"),
+    PhaseKind.EXPERT: PhaseScreens(phone="phone_expert", room="room_timer", room_gallery=True),
+    PhaseKind.REFLECTION: PhaseScreens(phone="phone_reflection", room="room_timer"),
+    PhaseKind.CLOSED: PhaseScreens(phone="phone_closed", room="room_closed", room_gallery=True),
+}
+
+# Before the first phase: the room invites people in. Between phases, and for a meeting
+# that has run or is an archive: the gallery of the groups' lists.
+LOBBY = PhaseScreens(phone="phone_waiting", room="room_join")
+BETWEEN = PhaseScreens(phone="phone_waiting", room="room_between", room_gallery=True)
+# A meeting run without an agenda: the room is the board of lists, the phone just the list.
+BOARD = PhaseScreens(phone="phone_board", room="room_board", room_gallery=True)
+
+
+def register(kind: str, screens: PhaseScreens) -> None:
+    """For an app that adds an activity (its kind must be one of PhaseKind's)."""
+    REGISTRY[kind] = screens
+
+
+def screens_for(meeting: Meeting, phase: Phase | None) -> PhaseScreens:
+    if phase is not None and phase.is_running:
+        return REGISTRY[phase.kind]
+    if meeting.is_archive or meeting.has_run:
+        return BETWEEN
+    if not meeting.has_agenda:
+        return BOARD
+    return LOBBY
+
+
+# --- Agenda templates ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedPhase:
+    kind: PhaseKind
+    title: str
+    minutes: int
+
+
+class AgendaTemplate:
+    PROFESSION_AFTERNOON = "afternoon"
+    UNIT_DAY = "unit_day"
+    EMPTY = "empty"
+
+    CHOICES = [
+        (PROFESSION_AFTERNOON, _("Yrkeseftermiddagen (hemgrupper per yrke, expertgrupper)")),
+        (UNIT_DAY, _("Verksamhetsdagen (varje verksamhet presenteras och samtalar)")),
+        (EMPTY, _("Tom dagordning")),
+    ]
+
+
+def planned_agenda(template: str) -> list[PlannedPhase]:
+    """The phases a new meeting starts with (titles in the active language)."""
+    if template == AgendaTemplate.PROFESSION_AFTERNOON:
+        return [
+            PlannedPhase(PhaseKind.INTRODUCTION, str(_("Inledning: föreläsning och film")), 30),
+            PlannedPhase(PhaseKind.BUZZ, str(_("Bikupor: samtala två och två")), 10),
+            PlannedPhase(PhaseKind.DIALOGUE, str(_("Samtal i hemgruppen")), 30),
+            PlannedPhase(PhaseKind.AGREE, str(_("Enas om fem framgångsfaktorer")), 20),
+            PlannedPhase(PhaseKind.BREAK, str(pgettext_lazy("phase", "Fika")), 20),
+            PlannedPhase(PhaseKind.EXPERT, str(_("Expertgrupper")), 40),
+            PlannedPhase(PhaseKind.REFLECTION, str(_("Gemensam reflektion")), 20),
+            PlannedPhase(PhaseKind.CLOSED, str(_("Tack för i dag")), 0),
+        ]
+    if template == AgendaTemplate.UNIT_DAY:
+        return [
+            PlannedPhase(PhaseKind.INTRODUCTION, str(_("Verksamheterna presenteras")), 60),
+            PlannedPhase(PhaseKind.BREAK, str(pgettext_lazy("phase", "Fika")), 20),
+            PlannedPhase(PhaseKind.DIALOGUE, str(_("Samtal i verksamhetsgrupperna")), 40),
+            PlannedPhase(PhaseKind.AGREE, str(_("Enas om fem framgångsfaktorer")), 20),
+            PlannedPhase(PhaseKind.REFLECTION, str(_("Gemensam reflektion")), 20),
+            PlannedPhase(PhaseKind.CLOSED, str(_("Tack för i dag")), 0),
+        ]
+    return []

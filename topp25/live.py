@@ -1,0 +1,254 @@
+"""The live transport: typed events, the one function that sends them, and the base consumer.
+
+It imports no feature app: meetings and groups render their fragments and publish events here;
+the consumers in meetings subscribe screens to streams and check who may listen.
+
+Streams (channel-layer groups), so that fan-out stays small:
+- `group-<id>`: the phones of one group (its list);
+- `phase-<meeting>`: every phone of a meeting (the phase and its timer);
+- `room-<meeting>`: the room screens; `console-<meeting>`: the facilitators' consoles.
+
+Every fragment is rendered once per language from committed data and carries the revision it
+was rendered from, under a key ("group-12", "meeting"): a screen never takes an older fragment
+for a key than the one it already has. Sending happens in `transaction.on_commit`, so a
+rolled-back write is never shown, and a failing channel layer never fails a write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from asgiref.sync import async_to_sync
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from topp25.middleware import chosen_language
+
+logger = logging.getLogger(__name__)
+
+# A fragment in every language: {"sv": "<section …>", "en": "<section …>"}.
+Fragments = dict[str, str]
+
+# Application close codes (4000–4999): the browser does not retry these.
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+# The key of the fragments about the meeting as a whole (phase, timer, set of groups).
+MEETING_KEY = "meeting"
+
+
+def group_key(group_id: int) -> str:
+    return f"group-{group_id}"
+
+
+def group_stream(group_id: int) -> str:
+    return f"group-{group_id}"
+
+
+def phase_stream(meeting_id: int) -> str:
+    return f"phase-{meeting_id}"
+
+
+def room_stream(meeting_id: int) -> str:
+    return f"room-{meeting_id}"
+
+
+def console_stream(meeting_id: int) -> str:
+    return f"console-{meeting_id}"
+
+
+def render_in(language: str, template: str, context: dict[str, Any]) -> str:
+    with translation.override(language):
+        # A plain str: the in-memory layer deep-copies messages, and a SafeString is copied
+        # character by character where a str is shared.
+        return str.__str__(render_to_string(template, context))
+
+
+def render_all_languages(template: str, context: dict[str, Any]) -> Fragments:
+    return {code: render_in(code, template, context) for code, _name in settings.LANGUAGES}
+
+
+# --- Typed events ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupListChanged:
+    """A group's list, lock or name changed: its phones, the room screens and the consoles."""
+
+    meeting_id: int
+    group_id: int
+    revision: int
+    phone: Fragments
+    room: Fragments
+    console: Fragments
+    type: ClassVar[str] = "group.list"
+
+    def messages(self) -> list[tuple[str, dict[str, Any]]]:
+        about = {"type": self.type, "key": group_key(self.group_id), "revision": self.revision}
+        return [
+            (group_stream(self.group_id), {**about, "html": self.phone}),
+            (room_stream(self.meeting_id), {**about, "html": self.room}),
+            (console_stream(self.meeting_id), {**about, "html": self.console}),
+        ]
+
+
+@dataclass(frozen=True)
+class MeetingChanged:
+    """The meeting as a whole changed (phase, timer, agenda, the set of groups, who is in):
+    every screen of the meeting re-renders its meeting-wide parts.
+
+    `phone` holds one rendering per variant of the phone's phase panel (e.g. per expert
+    group), each in every language; a phone consumer picks its own variant, or "*".
+    `group_revisions` are the revisions of the groups inside the room and console fragments;
+    `expert_groups` says which participant sits in which expert group (their variant).
+    """
+
+    meeting_id: int
+    revision: int
+    phone: dict[str, Fragments]
+    room: Fragments
+    console: Fragments
+    group_revisions: dict[int, int] = field(default_factory=dict)
+    expert_groups: dict[int, int] = field(default_factory=dict)
+    type: ClassVar[str] = "meeting.state"
+
+    def messages(self) -> list[tuple[str, dict[str, Any]]]:
+        # String keys: channels-redis (msgpack) accepts only those in maps.
+        groups = {str(group_id): rev for group_id, rev in self.group_revisions.items()}
+        about = {"type": self.type, "key": MEETING_KEY, "revision": self.revision}
+        messages: list[tuple[str, dict[str, Any]]] = []
+        # A screen left out (e.g. who joined concerns only the consoles) just never sees
+        # this revision; the next one it gets is newer still.
+        if self.phone:
+            experts = {str(pid): str(gid) for pid, gid in self.expert_groups.items()}
+            phone = {**about, "variants": self.phone, "experts": experts}
+            messages.append((phase_stream(self.meeting_id), phone))
+        if self.room:
+            room = {**about, "html": self.room, "groups": groups}
+            messages.append((room_stream(self.meeting_id), room))
+        if self.console:
+            console = {**about, "html": self.console, "groups": groups}
+            messages.append((console_stream(self.meeting_id), console))
+        return messages
+
+
+LiveEvent = GroupListChanged | MeetingChanged
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+# A stalled channel layer must not stall the write that triggered the broadcast: the
+# database already holds the change, and screens catch up when they reconnect.
+SEND_TIMEOUT_SECONDS = 2.0
+
+
+def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    batch = list(messages)
+
+    async def send_all() -> None:
+        sends = (layer.group_send(stream, message) for stream, message in batch)
+        await asyncio.wait_for(asyncio.gather(*sends), SEND_TIMEOUT_SECONDS)
+
+    try:
+        # One event loop hop for all streams of an event.
+        async_to_sync(send_all)()
+    except Exception:  # the layer is down or full: the write stands, screens resync
+        logger.warning("live update not sent", exc_info=True)
+
+
+def publish(build: Callable[[], LiveEvent | None]) -> None:
+    """After the current transaction commits: build the event (rendering its fragments once,
+    from committed data) and send it. Outside a transaction it is sent at once."""
+
+    def send() -> None:
+        event = build()
+        if event is not None:
+            send_now(event.messages())
+
+    transaction.on_commit(send, robust=True)
+
+
+# --- Consumers ----------------------------------------------------------------------------
+
+
+# A snapshot: the HTML a screen shows now, and the revision of each key in it.
+Snapshot = tuple[str, dict[str, int]]
+
+
+class ScreenConsumer(AsyncWebsocketConsumer):
+    """Relays fragments to one screen; one handler per event type. Subclasses check who may
+    listen in `connect` and then call `subscribe`."""
+
+    # Which fragment of an event this screen shows ("phone", "room" or "console").
+    role: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.streams: list[str] = []
+        # The newest revision of each key this screen has been sent.
+        self.revisions: dict[str, int] = {}
+        # A phone's participant: which variant of the phase panel is theirs.
+        self.participant_id: int | None = None
+
+    @property
+    def language(self) -> str:
+        return chosen_language(self.scope.get("cookies", {}))
+
+    async def subscribe(
+        self, streams: list[str], snapshot: Callable[[], Awaitable[Snapshot | None]]
+    ) -> None:
+        # Join before reading the state: a change committed in between then arrives as an
+        # event (handled after connect returns) instead of falling between the two.
+        self.streams = streams
+        for stream in streams:
+            await self.channel_layer.group_add(stream, self.channel_name)
+        current = await snapshot()
+        if current is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        html, self.revisions = current
+        await self.accept()
+        await self.send(text_data=html)
+
+    async def disconnect(self, code: int) -> None:
+        for stream in self.streams:
+            await self.channel_layer.group_discard(stream, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Screens only listen; writes go through HTTP views so they are validated once.
+        return
+
+    def _is_news(self, key: str, revision: int) -> bool:
+        if revision <= self.revisions.get(key, -1):
+            return False
+        self.revisions[key] = revision
+        return True
+
+    async def group_list(self, event: dict[str, Any]) -> None:
+        if self._is_news(event["key"], event["revision"]):
+            await self.send(text_data=event["html"][self.language])
+
+    async def meeting_state(self, event: dict[str, Any]) -> None:
+        if not self._is_news(event["key"], event["revision"]):
+            return
+        if "variants" in event:
+            variants = event["variants"]
+            variant = event["experts"].get(str(self.participant_id), "*")
+            html = variants.get(variant) or variants["*"]
+            await self.send(text_data=html[self.language])
+            return
+        for group_id, revision in event.get("groups", {}).items():
+            key = group_key(int(group_id))
+            self.revisions[key] = max(revision, self.revisions.get(key, -1))
+        await self.send(text_data=event["html"][self.language])
