@@ -216,21 +216,37 @@ def _fresh(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_related("current_phase", "series").get(pk=meeting.pk)
 
 
+# Which part of the console an action's htmx answer replaces (its form's hx-target): the
+# live parts (phase, groups, people) or the editors (agenda, groups) or the joining form.
+# Forms target a part no broadcast replaces, so an answer that arrives after a broadcast
+# still lands; the other parts follow over the console's WebSocket.
+ANSWER_PARTIALS = {
+    "live": f"{CONSOLE}#console_live_answer",
+    "editors": f"{CONSOLE}#console_editors",
+    "joining": f"{CONSOLE}#joining_form",
+}
+
+
 def console_answer(
-    request: HttpRequest, meeting: Meeting, error: DomainError | None = None, **extra: Any
+    request: HttpRequest,
+    meeting: Meeting,
+    error: DomainError | None = None,
+    *,
+    part: str = "live",
+    **extra: Any,
 ) -> HttpResponse:
-    """After a console action. With htmx: the live parts of the console (and the editors),
-    swapped out of band, with the error if any; without: back to the page (PRG)."""
-    if not getattr(request, "htmx", False):
-        if error is not None:
-            context = _detail_context(request, _fresh(meeting), console_error=error.message)
-            return render(request, CONSOLE, context, status=status_of(error))
-        return redirect("meetings:detail", pk=meeting.pk)
-    context = _detail_context(request, _fresh(meeting), oob=True, **extra)
+    """After a console action. With htmx: the part its form targets, with the error if any;
+    without: back to the page (PRG), or the page with the error."""
+    context = _detail_context(request, _fresh(meeting), **extra)
+    status = 200
     if error is not None:
         context["console_error"] = error.message
-    status = status_of(error) if error is not None else 200
-    return render(request, f"{CONSOLE}#console_answer", context, status=status)
+        status = status_of(error)
+    if not getattr(request, "htmx", False):
+        if error is None and "confirm_message" not in extra:
+            return redirect("meetings:detail", pk=meeting.pk)
+        return render(request, CONSOLE, context, status=status)
+    return render(request, ANSWER_PARTIALS[part], context, status=status)
 
 
 @login_required
@@ -241,14 +257,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _console_action(
-    request: HttpRequest, pk: int, action: Callable[[Meeting], object]
+    request: HttpRequest, pk: int, action: Callable[[Meeting], object], part: str = "live"
 ) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
     try:
         action(meeting)
     except DomainError as error:
-        return console_answer(request, meeting, error)
-    return console_answer(request, meeting)
+        return console_answer(request, meeting, error, part=part)
+    return console_answer(request, meeting, part=part)
 
 
 def _int(raw: str | None, default: int | None = None) -> int | None:
@@ -272,7 +288,7 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
             " ".join(str(e) for e in form.errors.get("name", []))
             or _("Skriv ett namn på hemgruppen."),
         )
-        return console_answer(request, meeting, error, group_form=form)
+        return console_answer(request, meeting, error, part="editors", group_form=form)
     try:
         services.add_home_group(
             meeting=meeting,
@@ -281,14 +297,16 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as error:
         form.add_error("name", str(error.message))
-        return console_answer(request, meeting, error, group_form=form)
-    return console_answer(request, meeting)
+        return console_answer(request, meeting, error, part="editors", group_form=form)
+    return console_answer(request, meeting, part="editors")
 
 
 @login_required
 @require_POST
 def groups_add_usual(request: HttpRequest, pk: int) -> HttpResponse:
-    return _console_action(request, pk, lambda m: services.add_usual_home_groups(meeting=m))
+    return _console_action(
+        request, pk, lambda m: services.add_usual_home_groups(meeting=m), part="editors"
+    )
 
 
 @login_required
@@ -296,7 +314,10 @@ def groups_add_usual(request: HttpRequest, pk: int) -> HttpResponse:
 def group_rename(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     name = request.POST.get("name", "")
     return _console_action(
-        request, pk, lambda m: services.rename_group(meeting=m, group_id=group_id, name=name)
+        request,
+        pk,
+        lambda m: services.rename_group(meeting=m, group_id=group_id, name=name),
+        part="editors",
     )
 
 
@@ -319,13 +340,17 @@ def group_delete(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     try:
         outcome = services.delete_group(meeting=meeting, group_id=group_id, confirmed=confirmed)
     except DomainError as error:
-        return console_answer(request, meeting, error)
+        return console_answer(request, meeting, error, part="editors")
     if not outcome.deleted:
         # Not a failure: the facilitator is asked once more, beside the group.
         return console_answer(
-            request, meeting, confirm_delete=group_id, confirm_message=outcome.confirm_message
+            request,
+            meeting,
+            part="editors",
+            confirm_delete=group_id,
+            confirm_message=outcome.confirm_message,
         )
-    return console_answer(request, meeting)
+    return console_answer(request, meeting, part="editors")
 
 
 @login_required
@@ -346,7 +371,7 @@ def participant_move(request: HttpRequest, pk: int, participant_id: int) -> Http
 def joining_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     is_open = request.POST.get("open") == "1"
     return _console_action(
-        request, pk, lambda m: services.set_joining_open(meeting=m, is_open=is_open)
+        request, pk, lambda m: services.set_joining_open(meeting=m, is_open=is_open), part="joining"
     )
 
 
@@ -371,12 +396,12 @@ def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
     form, fields = _phase_fields(request)
     if fields is None:
-        return console_answer(request, meeting, _form_error(form), phase_form=form)
+        return console_answer(request, meeting, _form_error(form), part="editors", phase_form=form)
     try:
         services.add_phase(meeting=meeting, **fields)
     except DomainError as error:
-        return console_answer(request, meeting, error, phase_form=form)
-    return console_answer(request, meeting)
+        return console_answer(request, meeting, error, part="editors", phase_form=form)
+    return console_answer(request, meeting, part="editors")
 
 
 @login_required
@@ -385,19 +410,19 @@ def phase_update(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
     form, fields = _phase_fields(request)
     if fields is None:
-        return console_answer(request, meeting, _form_error(form))
+        return console_answer(request, meeting, _form_error(form), part="editors")
     try:
         services.update_phase(meeting=meeting, phase_id=phase_id, **fields)
     except DomainError as error:
-        return console_answer(request, meeting, error)
-    return console_answer(request, meeting)
+        return console_answer(request, meeting, error, part="editors")
+    return console_answer(request, meeting, part="editors")
 
 
 @login_required
 @require_POST
 def phase_remove(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
     return _console_action(
-        request, pk, lambda m: services.remove_phase(meeting=m, phase_id=phase_id)
+        request, pk, lambda m: services.remove_phase(meeting=m, phase_id=phase_id), part="editors"
     )
 
 
@@ -409,6 +434,7 @@ def phase_move(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
         request,
         pk,
         lambda m: services.move_phase(meeting=m, phase_id=phase_id, direction=direction),
+        part="editors",
     )
 
 

@@ -400,7 +400,9 @@ def _parse(data: Any) -> _Plan:
 def _create(plan: _Plan, facilitator: AbstractBaseUser | None) -> Meeting:
     series = Series.objects.get_or_create(name=plan.series)[0] if plan.series else None
     # An archive is not a live meeting: nobody can join it until a facilitator opens it.
-    meeting = Meeting.objects.create(**plan.meeting, series=series, joining_open=False)
+    meeting = Meeting.objects.create(
+        **plan.meeting, series=series, joining_open=False, is_archive=True
+    )
     if facilitator is not None:
         meeting.facilitators.add(facilitator)  # type: ignore[arg-type]
     positions = {Group.Kind.HOME: 0, Group.Kind.EXPERT: 0}

@@ -284,7 +284,7 @@ def test_console_runs_the_afternoon(client: Client, facilitator: User, afternoon
     response = console_post(client, "phase_start", afternoon)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="console-phase"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="console-phase"' in html and 'id="console-people"' in html
     assert "Inledning: föreläsning och film" in html and "Pausa" in html
     assert console_post(client, "phase_pause", afternoon).status_code == 200
     assert "Fortsätt" in console_post(client, "phase_pause", afternoon).content.decode()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from groups import services as group_services
 from meetings import services
 from meetings.models import Meeting
+from meetings.phases import AgendaTemplate
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
 
 DEMO_USERNAME = "samtalsledare"
@@ -65,6 +66,7 @@ class Command(BaseCommand):
                 core_question="Vad gör störst skillnad för att eleverna ska nå målen i vår kommun?",
                 series_name="Topp 25 – skolans resultat 2026–2028",
                 usual_home_groups=True,
+                agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
             )
             for group in meeting.home_groups():
                 for text in DEMO_FACTORS.get(group.name, []):
