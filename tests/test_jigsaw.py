@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -345,3 +346,9 @@ def test_latecomers_after_an_allocation_keep_their_group_spread(
     late_counts = [sum(1 for group, _m in table if group == late_group) for table in seated]
     # Nobody gets a second latecomer of the group while another table has none.
     assert min(late_counts) >= 1 or max(late_counts) <= 1
+
+
+def test_refusal_messages_have_english() -> None:
+    with translation.override("en"), pytest.raises(AllocationError) as caught:
+        allocate({"Lärare": ["a", "b"], "Rektorer": ["c"]}, 4)
+    assert str(caught.value) == "3 participants cannot form 4 expert groups: choose at most 3."
