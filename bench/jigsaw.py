@@ -122,6 +122,17 @@ def main() -> None:
         timed(lambda: cloud_layout(rank(entries)), 200),
         WORDS_WARM_TARGET_MS,
     )
+    start = time.perf_counter()
+    fold("kompetensutvecklingsinsatserna" * 3)
+    line("fold, one new 90-letter word", time.perf_counter() - start)
+    heads = ["matematik", "läs", "skriv", "elevhälso", "värdegrunds"]
+    heads += ["kvalitets", "samverkans", "trygghets", "studie", "rast"]
+    tails = ["lyftet", "teamet", "arbetet", "rådet", "gruppen"]
+    per_word = []
+    for head in heads:
+        for tail in tails:
+            per_word.extend(timed(lambda word=head + tail: fold(word), 1))
+    report(f"fold, a new compound (e.g. {heads[0] + tails[0]}), {len(per_word)} words", per_word)
     distinct = len({fold(entry) for entry in entries})
     print(f"{distinct} distinct words, {len(cloud)} in the cloud")
     print(f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

@@ -23,6 +23,9 @@ SMALLEST_SIZE, LARGEST_SIZE = 1, 6
 # How many words a projector can show legibly at once.
 DEFAULT_MAX_WORDS = 40
 _MAX_LEMMA_STEPS = 4
+# Greedy lookup of a word the dictionary lacks tries its splits: ~0.3–1 ms for most new words,
+# ~15 ms for some, ~40 ms for a 90-letter one. Longer tokens than this are looked up whole only.
+_GREEDY_MAX_LENGTH = 32
 
 # Letters and digits; anything else (spaces, punctuation, hyphens, emoji) separates tokens.
 _TOKEN = re.compile(r"[^\W_]+")
@@ -152,8 +155,9 @@ def _lemma(token: str) -> str:
     seen = [token]
     while len(seen) <= _MAX_LEMMA_STEPS:
         # low_memory: the full Swedish dictionary costs ~100 MB per process, the compact one
-        # ~15 MB and ~40 µs for a word not looked up before (hence the cache).
-        lemma = simplemma.lemmatize(seen[-1], lang=LANGUAGE, greedy=True, low_memory=True)
+        # ~15 MB and tens of µs per word the first time (hence the cache).
+        greedy = len(seen[-1]) <= _GREEDY_MAX_LENGTH
+        lemma = simplemma.lemmatize(seen[-1], lang=LANGUAGE, greedy=greedy, low_memory=True)
         lemma = lemma.casefold()  # a dictionary lemma may be capitalised ("no" → "No")
         if lemma in seen:
             # Settled (or going round in a circle: pick one member of it, always the same one).

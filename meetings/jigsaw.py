@@ -68,6 +68,13 @@ def allocate[Person: Hashable](
     next_extra = 0  # the table that gets the next "extra" member, carried across home groups
     for members in members_by_home_group.values():
         per_table, extras = divmod(len(members), expert_count)
+        if per_table == 0:
+            # Fewer members than tables: one each at the next tables (without walking all tables,
+            # so allocating stays linear in people plus tables).
+            for step, member in enumerate(members):
+                tables[(next_extra + step) % expert_count].append(member)
+            next_extra = (next_extra + extras) % expert_count
+            continue
         counts = [per_table] * expert_count
         for step in range(extras):
             counts[(next_extra + step) % expert_count] += 1
