@@ -129,10 +129,13 @@ def _group_event(group_id: int) -> live.GroupListChanged | None:
     )
 
 
-def _phone_variants(context: dict[str, Any]) -> dict[str, live.Fragments]:
-    """The phone's phase panel once per expert group (its own table) and once for anyone."""
+def _phone_variants(context: dict[str, Any], moved: bool = False) -> dict[str, live.Fragments]:
+    """The phone's phase panel once per expert group (its own table), once for anyone, and
+    once for people just moved to another group."""
     meeting: Meeting = context["meeting"]
     variants = {ANY_VARIANT: live.render_all_languages(PHONE_PHASE, context)}
+    if moved:
+        variants["moved"] = live.render_all_languages(PHONE_PHASE, {**context, "moved": True})
     if context["screens"].phone == "phone_expert":
         for expert_group in meeting.groups.filter(kind=Group.Kind.EXPERT):
             participant = Participant(expert_group=expert_group)
@@ -145,9 +148,12 @@ def _phone_variants(context: dict[str, Any]) -> dict[str, live.Fragments]:
 # Which screens a meeting-wide change concerns.
 ALL_SCREENS = frozenset({"phone", "room", "console"})
 CONSOLE_ONLY = frozenset({"console"})
+PHONES_AND_CONSOLE = frozenset({"phone", "console"})
 
 
-def _meeting_event(meeting_id: int, screens: frozenset[str]) -> live.MeetingChanged | None:
+def _meeting_event(
+    meeting_id: int, screens: frozenset[str], moved: dict[int, int]
+) -> live.MeetingChanged | None:
     meeting = _meeting(meeting_id)
     if meeting is None:
         return None
@@ -158,11 +164,12 @@ def _meeting_event(meeting_id: int, screens: frozenset[str]) -> live.MeetingChan
     return live.MeetingChanged(
         meeting_id=meeting.pk,
         revision=meeting.revision,
-        phone=_phone_variants(phase_context(meeting)) if "phone" in screens else {},
+        phone=_phone_variants(phase_context(meeting), bool(moved)) if "phone" in screens else {},
         room=live.render_all_languages(ROOM_LIVE, room) if room else {},
         console=live.render_all_languages(CONSOLE_LIVE, console) if console else {},
         group_revisions={group.pk: group.revision for group in groups},
         expert_groups=_expert_groups(meeting, participants),
+        moved=moved,
     )
 
 
@@ -181,6 +188,8 @@ def group_changed(group_id: int) -> None:
     live.publish(lambda: _group_event(group_id))
 
 
-def meeting_changed(meeting_id: int, screens: frozenset[str] = ALL_SCREENS) -> None:
+def meeting_changed(
+    meeting_id: int, screens: frozenset[str] = ALL_SCREENS, moved: dict[int, int] | None = None
+) -> None:
     """The meeting as a whole changed: the screens concerned re-render their meeting parts."""
-    live.publish(lambda: _meeting_event(meeting_id, screens))
+    live.publish(lambda: _meeting_event(meeting_id, screens, moved or {}))

@@ -44,6 +44,7 @@ class GroupConsumer(live.ScreenConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         meeting_id, self.participant_id = found
+        self.group_id = group_id
         participant_id = self.participant_id
         await self.subscribe(
             [live.group_stream(group_id), live.phase_stream(meeting_id)],

@@ -238,13 +238,17 @@ def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
     meeting_changed(meeting, broadcast.CONSOLE_ONLY)
 
 
-def meeting_changed(meeting: Meeting, screens: frozenset[str] = broadcast.ALL_SCREENS) -> None:
+def meeting_changed(
+    meeting: Meeting,
+    screens: frozenset[str] = broadcast.ALL_SCREENS,
+    moved: dict[int, int] | None = None,
+) -> None:
     """Every change to the meeting as a whole: a new revision, then the news (after commit).
 
     The increment is one UPDATE, so it takes the row lock itself and two writers never get
     the same revision."""
     Meeting.objects.filter(pk=meeting.pk).update(revision=F("revision") + 1)
-    broadcast.meeting_changed(meeting.pk, screens)
+    broadcast.meeting_changed(meeting.pk, screens, moved)
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
@@ -603,5 +607,6 @@ def move_participant(*, meeting: Meeting, participant_id: int, group_id: int) ->
     if participant.home_group_id != group.pk:
         participant.home_group = group
         participant.save(update_fields=["home_group"])
-        meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+        # Their phone is told (and linked to the new group); the other phones learn nothing new.
+        meeting_changed(meeting, broadcast.PHONES_AND_CONSOLE, moved={participant.pk: group.pk})
     return participant

@@ -118,6 +118,9 @@ class MeetingChanged:
     console: Fragments
     group_revisions: dict[int, int] = field(default_factory=dict)
     expert_groups: dict[int, int] = field(default_factory=dict)
+    # Participants the facilitator just moved to another home group: their phones get the
+    # "moved" variant, which tells them and links to their new group.
+    moved: dict[int, int] = field(default_factory=dict)
     type: ClassVar[str] = "meeting.state"
 
     def messages(self) -> list[tuple[str, dict[str, Any]]]:
@@ -129,7 +132,8 @@ class MeetingChanged:
         # this revision; the next one it gets is newer still.
         if self.phone:
             experts = {str(pid): str(gid) for pid, gid in self.expert_groups.items()}
-            phone = {**about, "variants": self.phone, "experts": experts}
+            moved = {str(pid): gid for pid, gid in self.moved.items()}
+            phone = {**about, "variants": self.phone, "experts": experts, "moved": moved}
             messages.append((phase_stream(self.meeting_id), phone))
         if self.room:
             room = {**about, "html": self.room, "groups": groups}
@@ -198,8 +202,9 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         self.streams: list[str] = []
         # The newest revision of each key this screen has been sent.
         self.revisions: dict[str, int] = {}
-        # A phone's participant: which variant of the phase panel is theirs.
+        # A phone's participant and home group: which variant of the phase panel is theirs.
         self.participant_id: int | None = None
+        self.group_id: int | None = None
 
     @property
     def language(self) -> str:
@@ -245,6 +250,9 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         if "variants" in event:
             variants = event["variants"]
             variant = event["experts"].get(str(self.participant_id), "*")
+            moved_to = event.get("moved", {}).get(str(self.participant_id))
+            if moved_to is not None and moved_to != self.group_id:
+                variant = "moved"
             html = variants.get(variant) or variants["*"]
             await self.send(text_data=html[self.language])
             return
