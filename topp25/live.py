@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from asgiref.sync import async_to_sync
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -190,21 +193,49 @@ def publish(build: Callable[[], LiveEvent | None]) -> None:
 Snapshot = tuple[str, dict[str, int]]
 
 
+# Sent after a screen's own fragments to say whether live updates flow (static/js/topp25.js
+# shows "live updates paused" meanwhile). No words in it: each page has them in its language.
+LIVE_PAUSED = '<div id="live-state" hidden data-state="paused"></div>'
+LIVE_OK = '<div id="live-state" hidden data-state="live"></div>'
+
+# While the channel layer is down: first retry after about this long, then at most this.
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 4.0
+
+
 class ScreenConsumer(AsyncWebsocketConsumer):
     """Relays fragments to one screen; one handler per event type. Subclasses check who may
-    listen in `connect` and then call `subscribe`."""
+    listen in `connect` and then call `subscribe`.
 
-    # Which fragment of an event this screen shows ("phone", "room" or "console").
-    role: ClassVar[str] = ""
+    The database is the truth and the channel layer only a messenger: when the layer fails
+    (Redis down), the screen still connects and gets its state from the database, is told that
+    live updates are paused, and once the layer answers again it is subscribed anew and sent
+    its whole state again, so nothing sent meanwhile is missing."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.streams: list[str] = []
+        self._snapshot: Callable[[], Awaitable[Snapshot | None]] | None = None
         # The newest revision of each key this screen has been sent.
         self.revisions: dict[str, int] = {}
         # A phone's participant and home group: which variant of the phase panel is theirs.
         self.participant_id: int | None = None
         self.group_id: int | None = None
+        # Accepted and sent its state: only then may live messages follow.
+        self.live = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # AsyncConsumer.__call__, with a channel-layer receive that survives a layer outage
+        # instead of ending the consumer (and the socket) with the layer's exception.
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.channel_receive = self._receive_from_layer
+        self.base_send = send
+        try:
+            await await_many_dispatch([receive, self.channel_receive], self.dispatch)
+        except StopConsumer:
+            pass
 
     @property
     def language(self) -> str:
@@ -215,20 +246,62 @@ class ScreenConsumer(AsyncWebsocketConsumer):
     ) -> None:
         # Join before reading the state: a change committed in between then arrives as an
         # event (handled after connect returns) instead of falling between the two.
-        self.streams = streams
-        for stream in streams:
-            await self.channel_layer.group_add(stream, self.channel_name)
+        self.streams, self._snapshot = streams, snapshot
+        joined = await self._join_streams()
         current = await snapshot()
         if current is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
         html, self.revisions = current
         await self.accept()
-        await self.send(text_data=html)
+        await self.send(text_data=html + ("" if joined else LIVE_PAUSED))
+        self.live = True
+
+    async def _join_streams(self) -> bool:
+        try:
+            for stream in self.streams:
+                await self.channel_layer.group_add(stream, self.channel_name)
+        except Exception:  # the layer is down: the screen works from the database meanwhile
+            logger.warning("channel layer unavailable; live updates paused", exc_info=True)
+            return False
+        return True
+
+    async def _receive_from_layer(self) -> dict[str, Any]:
+        while True:
+            try:
+                message: dict[str, Any] = await self.channel_layer.receive(self.channel_name)
+                return message
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("channel layer receive failed; live updates paused", exc_info=True)
+            if self.live:
+                await self.send(text_data=LIVE_PAUSED)
+            await self._resubscribe_when_back()
+
+    async def _resubscribe_when_back(self) -> None:
+        delay = RETRY_FIRST_SECONDS
+        while True:
+            await asyncio.sleep(delay + random.random() * delay / 2)
+            # Before the screen is connected there is nothing to join yet: `subscribe` will.
+            if self.live and await self._join_streams():
+                break
+            delay = min(delay * 2, RETRY_MAX_SECONDS)
+        # Back: whatever was broadcast meanwhile is lost, so resend the whole state.
+        if self._snapshot is not None:
+            current = await self._snapshot()
+            if current is not None:
+                html, self.revisions = current
+                await self.send(text_data=html + LIVE_OK)
+                return
+        await self.send(text_data=LIVE_OK)
 
     async def disconnect(self, code: int) -> None:
         for stream in self.streams:
-            await self.channel_layer.group_discard(stream, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(stream, self.channel_name)
+            except Exception:  # the layer is down; its group entries expire on their own
+                logger.warning("group_discard failed", exc_info=True)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # Screens only listen; writes go through HTTP views so they are validated once.

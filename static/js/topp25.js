@@ -28,6 +28,19 @@
     }
   });
 
+  // --- The server says when its channel layer is down (live updates paused; the page still
+  // has the database's state) and when it is back (it has just resent the whole state).
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var state = document.getElementById("live-state");
+    var el = statusEl();
+    if (!state || !el) { return; }
+    if (state.dataset.state === "paused") {
+      el.textContent = el.dataset.layerDown || el.dataset.paused || "";
+    } else if (el.textContent === el.dataset.layerDown) {
+      el.textContent = "";
+    }
+  });
+
   // --- A request that never reached the server (phone offline) or that the server failed:
   // say so; the typed text stays in the form because nothing was swapped.
   function tell(key) {
