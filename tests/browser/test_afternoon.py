@@ -18,6 +18,7 @@ from meetings.models import Group, Meeting
 from meetings.phases import AgendaTemplate
 
 from .conftest import PHONE, ROOM_VIEWPORT, Browser, LiveASGIServer
+from .test_accessibility import axe_source, violations  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -94,6 +95,7 @@ def test_an_afternoon_through_every_phase(
     facilitator: User,
     asgi_server: LiveASGIServer,
     browser: Browser,
+    axe_source: str,
 ) -> None:
     console = login_console(browser, facilitator, afternoon)
     room = browser.new_page("room screen", viewport=ROOM_VIEWPORT)
@@ -106,6 +108,14 @@ def test_an_afternoon_through_every_phase(
         "dan": join(browser, afternoon, "Rektorer", "dan"),
     }
     room_live = room.locator("#room-live")
+    found: dict[str, list[str]] = {}
+
+    def scan(state: str) -> None:
+        """WCAG 2.1 AA (axe-core) on every screen in this phase state."""
+        for screen, page in (("room", room), ("phone", phones["anna"]), ("console", console)):
+            # A new factor fades in once: judge contrast at its end state, not mid-fade.
+            page.evaluate("document.getAnimations().forEach(a => a.finish())")
+            found[f"{state}: {screen}"] = violations(page, axe_source)
 
     # Before the first phase: the room invites people in, phones wait, the console counts.
     assert room_live.get_attribute("data-mode") == "room_join"
@@ -113,6 +123,7 @@ def test_an_afternoon_through_every_phase(
     for phone in phones.values():
         assert "Välkommen!" in phase_panel(phone).inner_text()
     wait_text(console.locator("#console-people"), "4 deltagare i mötet")
+    scan("before the first phase")
 
     # Introduction: code and QR still large in the room, the talk's title and its timer.
     next_phase(console)
@@ -140,6 +151,7 @@ def test_an_afternoon_through_every_phase(
     wait_text(room_live, "Pausad")
     for phone in phones.values():
         wait_text(phase_panel(phone), "Pausad")
+    scan("buzz groups, paused")
     paused_at = clock_seconds(room_live)
     room.wait_for_timeout(0)  # yield to the page's own timer once
     console.locator("#phase-plus-5").click()
@@ -180,6 +192,7 @@ def test_an_afternoon_through_every_phase(
     wait_text(bo.locator("#factor-list"), "Tid för kollegialt lärande")
     wait_text(console.locator(f"#console-group-{teachers.pk}"), "1 av 5")
     assert phones["cia"].locator("#factor-list").count() == 0  # another group's list
+    scan("dialogue")
 
     # Agree on five: a short list agreed after confirmation, shown as klar everywhere.
     next_phase(console)
@@ -201,6 +214,7 @@ def test_an_afternoon_through_every_phase(
     wait_text(room_live, "Ta en kopp kaffe")
     assert cia.get_by_label("Ny framgångsfaktor").input_value() == "Halvskriven tanke om"
     assert "Tid för kollegialt lärande" in anna.locator("#factor-list").inner_text()
+    scan("fika")
 
     # Expert groups: the gallery again; phones wait for their table.
     next_phase(console)
@@ -217,6 +231,7 @@ def test_an_afternoon_through_every_phase(
     wait_text(room_live, "Tack för att ni deltog!")
     assert room.locator("#room-groups .room-col").count() == 2
     assert cia.get_by_label("Ny framgångsfaktor").input_value() == "Halvskriven tanke om"
+    scan("closed")
 
     # The console's agenda shows what ran, and nothing was ever reloaded.
     done = console.locator(".agenda-run .is-done")
@@ -224,6 +239,7 @@ def test_an_afternoon_through_every_phase(
     assert re.search(r"Klar \d\d:\d\d–\d\d:\d\d", done.first.inner_text())
     for page in (console, room, *phones.values()):
         assert page.evaluate("window.__noReload") == 1, "a screen reloaded"
+    assert {state: v for state, v in found.items() if v} == {}
     browser.assert_no_errors()
 
 
