@@ -240,7 +240,7 @@
   // (a word may stick out into the column's padding, which the column itself does not notice).
   function columnFits(col) {
     if (!fitsIn(col)) { return false; }
-    var lines = col.querySelectorAll("h2, p, li");
+    var lines = col.querySelectorAll("h2, p, ol, li");
     for (var i = 0; i < lines.length; i++) {
       if (lines[i].scrollWidth > lines[i].clientWidth) { return false; }
     }
