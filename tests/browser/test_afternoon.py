@@ -95,7 +95,7 @@ def test_an_afternoon_through_every_phase(
     facilitator: User,
     asgi_server: LiveASGIServer,
     browser: Browser,
-    axe_source: str,
+    axe_source: str,  # noqa: F811  (the fixture imported above)
 ) -> None:
     console = login_console(browser, facilitator, afternoon)
     room = browser.new_page("room screen", viewport=ROOM_VIEWPORT)
