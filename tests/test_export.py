@@ -38,16 +38,18 @@ def test_markdown_summary(full_meeting: Meeting) -> None:
     text = out.getvalue()
     assert text.startswith("# Dialogmöte 1\n\n23 november 2026 · Stadshuset\n")
     assert "**Grundfråga:** Vad höjer elevernas resultat?" in text
+    assert "**Deltagare:** 2 (Lärare 1, Förskollärare 0, Rektorer 1," in text
     assert (
-        "## Lärare\n\n1. Tid för kollegialt lärande\n2. Tydliga mål\n3. Tidiga insatser\n" in text
-    )
-    assert "## Rektorer\n\n1. Nära pedagogiskt ledarskap\n" in text
+        "## Lärare\n\n_Inte klar · 3 av 5_\n\n"
+        "1. Tid för kollegialt lärande\n2. Tydliga mål\n3. Tidiga insatser\n"
+    ) in text
+    assert "## Rektorer\n\n_Klar · 1 av 5_\n\n1. Nära pedagogiskt ledarskap\n" in text
     assert text.index("## Lärare") < text.index("## Rektorer") < text.index("## Politiker")
 
 
 def test_json_has_no_personal_data(full_meeting: Meeting) -> None:
     data = meeting_data(full_meeting)
-    assert data["schema"] == "topp25.meeting" and data["version"] == 1
+    assert data["schema"] == "topp25.meeting" and data["version"] == 2
     assert "Anna" not in json.dumps(data) and "Rolf" not in json.dumps(data)
     teachers = next(g for g in data["groups"] if g["name"] == "Lärare")
     assert [f["text"] for f in teachers["factors"]] == [
@@ -79,7 +81,7 @@ def test_json_round_trip(full_meeting: Meeting, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d.update(version=2), "schemaversion"),
+        (lambda d: d.update(version=3), "schemaversion 3"),
         (lambda d: d.pop("meeting"), "meeting"),
         (
             lambda d: d["groups"][0]["factors"].append(
@@ -215,7 +217,7 @@ def test_markdown_escapes_all_participant_text(
     )
     assert "**Grundfråga:** Vad? 1. Ny lista \\<img src=x onerror=alert(1)\\>\n" in text
     assert (
-        "## \\#\\# Lärare\n\n1. 1\\. Inte en lista\n2. \\<img src=x onerror=alert(1)\\>\n"
+        "## \\#\\# Lärare\n\n_Inte klar · 3 av 5_\n\n1. 1\\. Inte en lista\n2. \\<img src=x onerror=alert(1)\\>\n"
         "3. Tidiga insatser\n"
     ) in text
     assert "<img" not in text.replace("\\<img", "")
