@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from meetings.models import Meeting
 
 LANGUAGE = "sv"
+
+# WeasyPrint logs every layout step at INFO, and the root logger prints INFO.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _long_date(doc: SummaryDocument) -> str:
@@ -95,7 +99,7 @@ def summary_pdf(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
     try:
         # Imported here: loading Pango costs ~0.3 s, and only the PDF needs it.
         from weasyprint import HTML
-    except OSError as error:  # the shared libraries are missing
+    except (ImportError, OSError) as error:  # the package or its shared libraries are missing
         raise ExportUnavailable("pdf_unavailable", PANGO_HINT, status=503) from error
     with translation.override(language):
         page = render_to_string(
