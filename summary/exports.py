@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 SCHEMA_NAME = "topp25.meeting"
 SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
+VERSION_2_FIELDS = ("agenda", "themes")
 SCHEMA_PATH = Path(__file__).with_name("schema") / "meeting-export.schema.json"
 
 
@@ -257,10 +258,9 @@ def _schema_message(data: Any, error: jsonschema.ValidationError) -> str:
     path = list(error.absolute_path)
     value = error.instance
     keyword = error.validator
-    if keyword is None:  # a `false` schema: a version-2 field in a version-1 file
-        return _("Okänt fält ”%(key)s” i %(where)s (det finns först i version 2).") % {
-            "key": path[-1],
-            "where": _where(data, path[:-1]),
+    if keyword is None:  # a `false` schema; _check_header names the version-2 fields first
+        return _("Ett fält i %(where)s är inte tillåtet i den här versionen av filen.") % {
+            "where": _where(data, path)
         }
     if keyword == "additionalProperties":
         known = error.schema.get("properties", {})
@@ -355,6 +355,15 @@ def _check_header(data: Any) -> None:
             )
             % {"found": json.dumps(version, ensure_ascii=False)}
         )
+    if version == 1:
+        # The schema says the same (if version 1 then no agenda/themes), but jsonschema's
+        # error for it does not name the field.
+        for key in VERSION_2_FIELDS:
+            if key in data:
+                raise _fail(
+                    _("Okänt fält ”%(key)s” i %(where)s (det finns först i version 2).")
+                    % {"key": key, "where": _("filen")}
+                )
 
 
 def _check_schema(data: Any) -> None:
