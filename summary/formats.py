@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,15 @@ LANGUAGE = "sv"
 
 # WeasyPrint logs every layout step at INFO, and the root logger prints INFO.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+# XML 1.0 cannot hold these; python-docx refuses them, and a PDF
+# would show a box for each. A phone form can still send "\x07".
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _long_date(doc: SummaryDocument) -> str:
@@ -76,9 +86,10 @@ def summary_html(doc: SummaryDocument, *, language: str = LANGUAGE) -> str:
     Headings start at <h2>, since the CMS page has its own <h1>.
     """
     with translation.override(language):
-        return render_to_string(
+        fragment = render_to_string(
             "summary/meeting_fragment.html", _context(doc, language=language, top=2)
         )
+    return _xml_text(fragment)
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -97,7 +108,8 @@ class ExportUnavailable(DomainError):
 def summary_pdf(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
     """A4, tagged PDF/UA-1 (headings, lists and reading order in the structure tree)."""
     try:
-        # Imported here: loading Pango costs ~0.3 s, and only the PDF needs it.
+        # Imported here: loading WeasyPrint and Pango takes a second or more (3.6 s measured
+        # on a busy 2-core machine), and only the PDF needs it.
         from weasyprint import HTML
     except (ImportError, OSError) as error:  # the package or its shared libraries are missing
         raise ExportUnavailable("pdf_unavailable", PANGO_HINT, status=503) from error
@@ -105,7 +117,7 @@ def summary_pdf(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         page = render_to_string(
             "summary/meeting_print.html", _context(doc, language=language, top=1)
         )
-    pdf = HTML(string=page).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = HTML(string=_xml_text(page)).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None  # write_pdf() without a target returns the bytes
     return pdf
 
@@ -121,8 +133,8 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
 
     document = docx.Document()
     properties = document.core_properties
-    properties.title = doc.title
-    properties.subject = doc.core_question
+    properties.title = _xml_text(doc.title)
+    properties.subject = _xml_text(doc.core_question)
     properties.language = "sv-SE" if language == "sv" else language
     properties.author = "topp25"
     # Spelling and screen readers need the text's language on the default style.
@@ -140,7 +152,7 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         num = numbering.add_num(abstract_id)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         for text in entries:
-            paragraph = document.add_paragraph(text, style="List Number")
+            paragraph = document.add_paragraph(_xml_text(text), style="List Number")
             num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
             num_pr.get_or_add_numId().val = num.numId
@@ -148,10 +160,10 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
     def labelled(label: str, text: str) -> None:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(text)
+        paragraph.add_run(_xml_text(text))
 
     def group_section(group: GroupSummary, level: int) -> None:
-        document.add_heading(group.name, level=level)
+        document.add_heading(_xml_text(group.name), level=level)
         document.add_paragraph(group.status)
         if group.factors:
             numbered([factor.published_text for factor in group.factors])
@@ -159,8 +171,8 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
             document.add_paragraph(_("Gruppen har inte skrivit några framgångsfaktorer."))
 
     with translation.override(language):
-        document.add_heading(doc.title, level=1)
-        document.add_paragraph(_byline(doc))
+        document.add_heading(_xml_text(doc.title), level=1)
+        document.add_paragraph(_xml_text(_byline(doc)))
         labelled(_("Grundfråga"), doc.core_question)
         labelled(_("Deltagare"), _participation(doc))
         for group in doc.home_groups:
@@ -173,10 +185,10 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         if themes:
             document.add_heading(_("Teman som återkommer"), level=2)
             for theme in themes:
-                document.add_heading(theme.heading, level=3)
+                document.add_heading(_xml_text(theme.heading), level=3)
                 for group, factor in theme.entries:
                     document.add_paragraph(
-                        f"{factor.published_text} ({group.name})", style="List Bullet"
+                        _xml_text(f"{factor.published_text} ({group.name})"), style="List Bullet"
                     )
     buffer = io.BytesIO()
     document.save(buffer)
@@ -253,7 +265,8 @@ def summary_csv(doc: SummaryDocument, *, language: str = LANGUAGE) -> str:
 def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
     """Three sheets: the factors (one row each), the groups, and the meeting itself.
 
-    Strings are never turned into formulas, URLs or numbers: "=1+1" stays text.
+    Strings are never turned into formulas, URLs or numbers: "=1+1" stays text. Control
+    characters are left out (Excel would show them as "_x0007_").
     """
     import xlsxwriter
 
@@ -267,7 +280,9 @@ def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
             "strings_to_numbers": False,
         },
     )
-    workbook.set_properties({"title": doc.title, "subject": doc.core_question})
+    workbook.set_properties(
+        {"title": _xml_text(doc.title), "subject": _xml_text(doc.core_question)}
+    )
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     top = workbook.add_format({"valign": "top"})
@@ -278,14 +293,14 @@ def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         sheet = workbook.add_worksheet(_("Framgångsfaktorer"))
         sheet.write_row(0, 0, _columns(), bold)
         for index, row in enumerate(factor_rows(doc), start=1):
-            sheet.write_string(index, 0, doc.title, top)
+            sheet.write_string(index, 0, _xml_text(doc.title), top)
             sheet.write_datetime(index, 1, doc.date, iso_date)
-            sheet.write_string(index, 2, row.group.name, top)
+            sheet.write_string(index, 2, _xml_text(row.group.name), top)
             sheet.write_string(index, 3, row.group.kind_label, top)
             sheet.write_number(index, 4, row.factor.position, top)
-            sheet.write_string(index, 5, row.factor.text, wrap)
-            sheet.write_string(index, 6, row.factor.edited_text or "", wrap)
-            sheet.write_string(index, 7, row.themes, wrap)
+            sheet.write_string(index, 5, _xml_text(row.factor.text), wrap)
+            sheet.write_string(index, 6, _xml_text(row.factor.edited_text or ""), wrap)
+            sheet.write_string(index, 7, _xml_text(row.themes), wrap)
             sheet.write_string(index, 8, yes if row.group.agreed else no, top)
         for column, width in enumerate([24, 11, 18, 13, 8, 50, 50, 24, 6]):
             sheet.set_column(column, column, width)
@@ -303,7 +318,7 @@ def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         ]
         groups.write_row(0, 0, headers, bold)
         for index, group in enumerate(doc.groups, start=1):
-            groups.write_string(index, 0, group.name)
+            groups.write_string(index, 0, _xml_text(group.name))
             groups.write_string(index, 1, group.kind_label)
             groups.write_number(index, 2, group.participant_count)
             groups.write_number(index, 3, group.filled)
@@ -325,7 +340,7 @@ def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         for index, (label, value) in enumerate(facts):
             meeting.write_string(index, 0, label, bold)
             if isinstance(value, str):
-                meeting.write_string(index, 1, value, wrap)
+                meeting.write_string(index, 1, _xml_text(value), wrap)
             elif isinstance(value, int):
                 meeting.write_number(index, 1, value, top)
             else:

@@ -562,3 +562,19 @@ def test_command_writes_files(summary_meeting: Meeting, tmp_path: Path, fmt: str
     text = _read_back(fmt, written.read_bytes())
     for factor in FACTORS["Rektorer"]:
         assert _squash(factor) in _squash(text)
+
+
+def test_control_characters_from_a_form_do_not_break_any_format(summary_meeting: Meeting) -> None:
+    # Django's forms refuse NUL only; a bell character can be posted from a phone.
+    teachers = summary_meeting.home_groups().get(name="Lärare")
+    teachers.factors.filter(position=1).update(text="Tid för\x07 kollegialt\x1b lärande")
+    Group.objects.filter(pk=teachers.pk).update(name="Lär\x0bare")
+    doc = build_summary(summary_meeting)
+    document = docx.Document(io.BytesIO(summary_docx(doc)))
+    assert "Tid för kollegialt lärande" in [p.text for p in document.paragraphs]
+    assert "Tid för kollegialt lärande" in _read_back("pdf", summary_pdf(doc))
+    assert "<li>Tid för kollegialt lärande</li>" in summary_html(doc)
+    sheet = openpyxl.load_workbook(io.BytesIO(summary_xlsx(doc)))["Framgångsfaktorer"]
+    assert sheet.cell(row=2, column=6).value == "Tid för kollegialt lärande"
+    assert sheet.cell(row=2, column=3).value == "Lärare"
+    assert "Tid för\x07 kollegialt\x1b lärande" in summary_csv(doc)
