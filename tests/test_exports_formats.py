@@ -19,7 +19,7 @@ import pypdf
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -578,3 +578,12 @@ def test_control_characters_from_a_form_do_not_break_any_format(summary_meeting:
     assert sheet.cell(row=2, column=6).value == "Tid för kollegialt lärande"
     assert sheet.cell(row=2, column=3).value == "Lärare"
     assert "Tid för\x07 kollegialt\x1b lärande" in summary_csv(doc)
+
+
+def test_command_asks_for_a_file_for_binary_formats_without_a_byte_stream(
+    summary_meeting: Meeting,
+) -> None:
+    with pytest.raises(CommandError, match="Binära format behöver --output FIL"):
+        call_command(
+            "export_meeting", summary_meeting.join_code, "--format", "pdf", stdout=StringIO()
+        )
