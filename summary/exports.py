@@ -299,10 +299,6 @@ def _schema_message(data: Any, error: jsonschema.ValidationError) -> str:
                 )
                 % field
             )
-        if key == "kind":
-            return _(
-                "Fältet ”kind” i %(where)s ska vara ett kort namn med små bokstäver (a–z, 0–9, _)."
-            ) % {"where": where}
         return _("Fältet ”%(key)s” i %(where)s är tomt.") % field
     if keyword == "maxLength":
         return _("Fältet ”%(key)s” i %(where)s är längre än %(max)d tecken.") % {
