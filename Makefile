@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup migrate demo serve check lint typecheck bench messages clean
+.PHONY: run test setup pdf-libs migrate demo serve check lint typecheck bench messages clean
 
 run: setup migrate demo serve
 
@@ -23,7 +23,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the accessibility checks in the browser tests will be skipped."; fi
 
-setup: $(STAMP) node_modules/.package-lock.json
+# The PDF export needs Pango, HarfBuzz and a font from the system (Debian has them); this
+# stops with the packages to install when they are missing.
+pdf-libs: $(STAMP)
+	@scripts/check-pdf-libs $(PY)
+
+setup: $(STAMP) node_modules/.package-lock.json pdf-libs
 
 migrate: setup
 	$(PY) manage.py migrate --noinput

@@ -1,46 +1,75 @@
-"""The meeting as Markdown (for an article) and as versioned JSON (docs/export-schema.md)."""
+"""The meeting as versioned JSON (docs/export-schema.md), and its import.
+
+The file's shape is a JSON Schema document (summary/schema/meeting-export.schema.json),
+checked with `jsonschema`; what needs the whole file (unique keys, references, positions,
+the meeting's own factor count, the phone's text rule) is checked here. Both report in
+Swedish, naming the field and where it is.
+"""
 
 from __future__ import annotations
 
 import datetime
 import json
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jsonschema
 from django.db import DataError, IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import FACTOR_MAX_LENGTH, SuccessFactor
 from groups.services import clean_factor_text
 from meetings.errors import DomainError
-from meetings.models import MAX_FACTOR_COUNT, Group, Meeting, Participant, Profession, Series
+from meetings.models import Group, Meeting, Participant, Phase, Series
+
+from .document import Theme, ThemeFactor, build_summary, group_keys, ordered_groups
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 SCHEMA_NAME = "topp25.meeting"
-SCHEMA_VERSION = 1
-
-
-def _groups(meeting: Meeting) -> list[Group]:
-    """Home groups first, then expert groups, each in their seating order."""
-    groups = meeting.groups.with_factors()
-    return sorted(groups, key=lambda g: (g.kind != Group.Kind.HOME, g.position, g.pk))
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+VERSION_2_FIELDS = ("agenda", "themes")
+SCHEMA_PATH = Path(__file__).with_name("schema") / "meeting-export.schema.json"
 
 
 def meeting_markdown(meeting: Meeting, *, language: str = "sv") -> str:
-    with translation.override(language):
-        groups = [group for group in _groups(meeting) if group.kind == Group.Kind.HOME]
-        return render_to_string("summary/meeting.md", {"meeting": meeting, "groups": groups})
+    from .formats import summary_markdown
+
+    return summary_markdown(build_summary(meeting), language=language)
 
 
-def meeting_data(meeting: Meeting) -> dict[str, Any]:
+def _moment(value: datetime.datetime | None) -> str | None:
+    # In the meeting's own time zone (TIME_ZONE), as people read the afternoon's clock.
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def _agenda_data(meeting: Meeting) -> list[dict[str, Any]]:
+    """The meeting's agenda phases, in order, with when each ran (docs/export-schema.md)."""
+    return [
+        {
+            "position": position,
+            "kind": phase.kind,
+            "title": phase.title,
+            "planned_minutes": phase.planned_minutes,
+            "speaker": phase.speaker,
+            "note": phase.note,
+            "started_at": _moment(phase.started_at),
+            "ended_at": _moment(phase.ended_at),
+        }
+        for position, phase in enumerate(meeting.agenda(), start=1)
+    ]
+
+
+def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> dict[str, Any]:
     """The whole meeting without personal data: participants are anonymous keys."""
-    groups = _groups(meeting)
-    group_keys = {group.pk: f"g{index}" for index, group in enumerate(groups, start=1)}
+    groups = ordered_groups(meeting)
+    keys = group_keys(groups)
     participants = list(meeting.participants.order_by("pk"))
     participant_keys = {p.pk: f"p{index}" for index, p in enumerate(participants, start=1)}
     return {
@@ -54,9 +83,10 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
             "factor_count": meeting.factor_count,
             "series": meeting.series.name if meeting.series else None,
         },
+        "agenda": _agenda_data(meeting),
         "groups": [
             {
-                "key": group_keys[group.pk],
+                "key": keys[group.pk],
                 "kind": group.kind,
                 "name": group.name,
                 "profession": group.profession or None,
@@ -77,16 +107,23 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "participants": [
             {
                 "key": participant_keys[p.pk],
-                "home_group": group_keys[p.home_group_id],
-                "expert_group": group_keys.get(p.expert_group_id) if p.expert_group_id else None,
+                "home_group": keys[p.home_group_id],
+                "expert_group": keys.get(p.expert_group_id) if p.expert_group_id else None,
             }
             for p in participants
+        ],
+        "themes": [
+            {
+                "label": theme.label,
+                "factors": [{"group": f.group, "position": f.position} for f in theme.factors],
+            }
+            for theme in themes
         ],
     }
 
 
-def meeting_json(meeting: Meeting) -> str:
-    return json.dumps(meeting_data(meeting), ensure_ascii=False, indent=2) + "\n"
+def meeting_json(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> str:
+    return json.dumps(meeting_data(meeting, themes=themes), ensure_ascii=False, indent=2) + "\n"
 
 
 class ImportRejected(DomainError):
@@ -97,20 +134,36 @@ def _fail(message: str) -> ImportRejected:
     return ImportRejected("invalid_import", message)
 
 
-# Every object in the file has exactly these fields: a missing one and an unknown one (a typo,
-# or a field from a newer topp25) are both refused, so nothing in a file is silently dropped.
-_FILE_FIELDS = ("schema", "version", "meeting", "groups", "participants")
-_MEETING_FIELDS = ("title", "date", "venue", "core_question", "factor_count", "series")
-_GROUP_FIELDS = ("key", "kind", "name", "profession", "agreed", "factors")
-_FACTOR_FIELDS = ("position", "text", "author")
-_PARTICIPANT_FIELDS = ("key", "home_group", "expert_group")
+# --- The schema, with a strict idea of an integer ------------------------------------------
 
-KEY_MAX_LENGTH = 40
-SERIES_MAX_LENGTH = 200
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Control characters other than tab and line breaks (PostgreSQL refuses NUL), and lone
-# surrogates from "\ud800" escapes (no database can store them).
-_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+def _strict_integer(checker: Any, instance: Any) -> bool:
+    # JSON Schema counts 5.0 as an integer and Python counts True as one; a file that says
+    # 5.0 or true where a count belongs was not written by topp25, so both are refused.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
+)
+
+
+@cache
+def export_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
+def _validator() -> Any:
+    schema = export_schema()
+    _Validator.check_schema(schema)
+    return _Validator(schema)
+
+
+def _control_pattern() -> str:
+    return str(export_schema()["$defs"]["text"]["pattern"])
 
 
 def _json_type(value: Any) -> str:
@@ -129,64 +182,208 @@ def _json_type(value: Any) -> str:
     return _("ett objekt")
 
 
-def _expected(kind: type) -> str:
-    names = {str: _("text"), int: _("ett heltal"), bool: _("true eller false")}
-    return names.get(kind, _("en lista ([ … ])"))
+def _expected(types: str | list[str]) -> str:
+    names = {
+        "string": _("text"),
+        "integer": _("ett heltal"),
+        "boolean": _("true eller false"),
+        "array": _("en lista ([ … ])"),
+        "object": _("ett objekt ({ … })"),
+    }
+    kinds = [types] if isinstance(types, str) else list(types)
+    expected = " / ".join(names[kind] for kind in kinds if kind != "null")
+    if "null" in kinds:
+        expected = _("%(kind)s eller null") % {"kind": expected}
+    return expected
 
 
-def _object(value: Any, fields: tuple[str, ...], where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
+# The order fields are written in, to report the first problem in reading order.
+_FIELD_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        [
+            "schema",
+            "version",
+            "meeting",
+            "title",
+            "date",
+            "venue",
+            "core_question",
+            "factor_count",
+            "series",
+            "agenda",
+            "groups",
+            "key",
+            "position",
+            "kind",
+            "name",
+            "profession",
+            "agreed",
+            "factors",
+            "text",
+            "author",
+            "planned_minutes",
+            "speaker",
+            "note",
+            "started_at",
+            "ended_at",
+            "participants",
+            "home_group",
+            "expert_group",
+            "themes",
+            "label",
+            "group",
+        ]
+    )
+}
+_KEYWORD_ORDER = {"additionalProperties": 0, "required": 1, "type": 2}
+
+
+def _error_order(error: jsonschema.ValidationError) -> tuple[Any, ...]:
+    path = tuple(
+        (0, step) if isinstance(step, int) else (1, _FIELD_ORDER.get(step, 99))
+        for step in error.absolute_path
+    )
+    return (path, _KEYWORD_ORDER.get(str(error.validator), 3))
+
+
+def _where(data: Any, path: Sequence[str | int]) -> str:
+    """Where in the file, as the docs and earlier messages say it: "groups[2]", "meeting",
+    "gruppen groups[1] ”Lärare”, framgångsfaktor 3", "themes[1].factors[2]"."""
+    if not path:
+        return _("filen")
+    words: list[str] = []
+    for step in path:
+        if isinstance(step, int):
+            words[-1] = f"{words[-1]}[{step + 1}]"
+        else:
+            words.append(step)
+    if len(path) == 4 and path[0] == "groups" and path[2] == "factors":
+        group = data["groups"][path[1]]
+        name = group.get("name") if isinstance(group, dict) else None
+        label = f"groups[{int(path[1]) + 1}]" + (f" ”{name}”" if isinstance(name, str) else "")
+        return _("gruppen %(group)s, framgångsfaktor %(position)d") % {
+            "group": label,
+            "position": int(path[3]) + 1,
+        }
+    return ".".join(words)
+
+
+def _schema_message(data: Any, error: jsonschema.ValidationError) -> str:
+    path = list(error.absolute_path)
+    value = error.instance
+    keyword = error.validator
+    if keyword is None:  # a `false` schema; _check_header names the version-2 fields first
+        return _("Ett fält i %(where)s är inte tillåtet i den här versionen av filen.") % {
+            "where": _where(data, path)
+        }
+    if keyword == "additionalProperties":
+        known = error.schema.get("properties", {})
+        key = next(key for key in value if key not in known)
+        return _("Okänt fält ”%(key)s” i %(where)s.") % {"key": key, "where": _where(data, path)}
+    if keyword == "required":
+        key = next(key for key in error.validator_value if key not in value)
+        return _("Fältet ”%(key)s” saknas i %(where)s.") % {"key": key, "where": _where(data, path)}
+    if keyword == "type" and (error.validator_value == "object" or not path):
+        return _("Fel typ i %(where)s: det ska vara ett objekt ({ … }), inte %(found)s.") % {
+            "where": _where(data, path),
+            "found": _json_type(value),
+        }
+    key, where = str(path[-1]), _where(data, path[:-1])
+    field = {"key": key, "where": where}
+    if keyword == "type":
+        return _("Fältet ”%(key)s” i %(where)s ska vara %(expected)s, inte %(found)s.") % {
+            **field,
+            "expected": _expected(error.validator_value),
+            "found": _json_type(value),
+        }
+    if keyword == "pattern":
+        if error.validator_value == _control_pattern():
+            return (
+                _("Fältet ”%(key)s” i %(where)s innehåller otillåtna tecken (styrtecken).") % field
+            )
+        if key == "date":
+            return _("Datumet ”%(date)s” i %(where)s ska vara ett datum som ÅÅÅÅ-MM-DD.") % {
+                "date": value,
+                "where": where,
+            }
+        if key in ("started_at", "ended_at"):
+            return (
+                _(
+                    "Fältet ”%(key)s” i %(where)s ska vara en tidpunkt som 2026-11-23T13:05:00+01:00 eller null."
+                )
+                % field
+            )
+        return _("Fältet ”%(key)s” i %(where)s är tomt.") % field
+    if keyword == "maxLength":
+        return _("Fältet ”%(key)s” i %(where)s är längre än %(max)d tecken.") % {
+            **field,
+            "max": error.validator_value,
+        }
+    if keyword == "maxItems":
+        return _("%(where)s har fler än %(count)d framgångsfaktorer.") % {
+            "where": where,
+            "count": error.validator_value,
+        }
+    if keyword in ("minimum", "maximum"):
+        low = error.schema.get("minimum")
+        high = error.schema.get("maximum")
+        if low is not None and high is not None:
+            return _("%(key)s i %(where)s ska vara mellan %(low)d och %(high)d.") % {
+                **field,
+                "low": low,
+                "high": high,
+            }
+        return _("%(key)s i %(where)s ska vara minst %(low)d.") % {**field, "low": low}
+    if keyword == "enum" and key == "profession":
+        if value == "":
+            return _("%(where)s: profession är tom; skriv null för en grupp utan yrkesgrupp.") % {
+                "where": where
+            }
+        return _("%(where)s: okänd yrkesgrupp ”%(p)s”.") % {"where": where, "p": value}
+    if keyword == "enum" and key == "kind":
+        return _("%(where)s: okänd sort ”%(kind)s”.") % {"where": where, "kind": value}
+    return _("Fältet ”%(key)s” i %(where)s har ett värde som inte är tillåtet: %(value)s.") % {
+        **field,
+        "value": json.dumps(value, ensure_ascii=False),
+    }
+
+
+def _check_header(data: Any) -> None:
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA_NAME:
         raise _fail(
-            _("Fel typ i %(where)s: det ska vara ett objekt ({ … }), inte %(found)s.")
-            % {"where": where, "found": _json_type(value)}
+            _("Filen är ingen topp25-export (schema ”%(name)s” saknas).") % {"name": SCHEMA_NAME}
         )
-    for key in value:
-        if key not in fields:
-            raise _fail(_("Okänt fält ”%(key)s” i %(where)s.") % {"where": where, "key": key})
-    for key in fields:
-        if key not in value:
-            raise _fail(_("Fältet ”%(key)s” saknas i %(where)s.") % {"key": key, "where": where})
-    return value
-
-
-def _field(
-    mapping: dict[str, Any], key: str, kind: type, where: str, *, nullable: bool = False
-) -> Any:
-    value = mapping[key]
-    if value is None and nullable:
-        return None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        expected = _expected(kind)
-        if nullable:
-            expected = _("%(kind)s eller null") % {"kind": expected}
+    version = data.get("version")
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or version not in READABLE_VERSIONS
+    ):
         raise _fail(
-            _("Fältet ”%(key)s” i %(where)s ska vara %(expected)s, inte %(found)s.")
-            % {"key": key, "where": where, "expected": expected, "found": _json_type(value)}
+            _(
+                "Filen har schemaversion %(found)s; den här versionen av topp25 läser version 1 och 2."
+            )
+            % {"found": json.dumps(version, ensure_ascii=False)}
         )
-    return value
+    if version == 1:
+        # The schema says the same (if version 1 then no agenda/themes), but jsonschema's
+        # error for it does not name the field.
+        for key in VERSION_2_FIELDS:
+            if key in data:
+                raise _fail(
+                    _("Okänt fält ”%(key)s” i %(where)s (det finns först i version 2).")
+                    % {"key": key, "where": _("filen")}
+                )
 
 
-def _checked(value: str, key: str, where: str) -> str:
-    if _FORBIDDEN_CHARACTERS.search(value):
-        raise _fail(
-            _("Fältet ”%(key)s” i %(where)s innehåller otillåtna tecken (styrtecken).")
-            % {"key": key, "where": where}
-        )
-    return value
+def _check_schema(data: Any) -> None:
+    errors = sorted(_validator().iter_errors(data), key=_error_order)
+    if errors:
+        raise _fail(_schema_message(data, errors[0]))
 
 
-def _text(
-    mapping: dict[str, Any], key: str, where: str, *, max_length: int, blank: bool = False
-) -> str:
-    value = _checked(_field(mapping, key, str, where), key, where)
-    if not blank and not value.strip():
-        raise _fail(_("Fältet ”%(key)s” i %(where)s är tomt.") % {"key": key, "where": where})
-    if len(value) > max_length:
-        raise _fail(
-            _("Fältet ”%(key)s” i %(where)s är längre än %(max)d tecken.")
-            % {"key": key, "where": where, "max": max_length}
-        )
-    return value
+# --- What the schema cannot say: rules across the whole file ------------------------------
 
 
 @dataclass(frozen=True)
@@ -219,55 +416,27 @@ class _Plan:
     series: str | None
     groups: list[_GroupPlan]
     participants: list[_ParticipantPlan]
+    agenda: list[dict[str, Any]]
+    # Checked, not stored: themes are found afresh from the factors (docs/export-schema.md).
+    themes: list[Theme]
 
 
-def _check_header(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA_NAME:
-        raise _fail(
-            _("Filen är ingen topp25-export (schema ”%(name)s” saknas).") % {"name": SCHEMA_NAME}
-        )
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version != SCHEMA_VERSION:
-        raise _fail(
-            _(
-                "Filen har schemaversion %(found)s; den här versionen av topp25 läser version %(version)d."
-            )
-            % {"found": json.dumps(version, ensure_ascii=False), "version": SCHEMA_VERSION}
-        )
-    return _object(data, _FILE_FIELDS, _("filen"))
-
-
-def _parse_meeting(raw: Any) -> tuple[dict[str, Any], str | None]:
-    info = _object(raw, _MEETING_FIELDS, "meeting")
-    title = _text(info, "title", "meeting", max_length=200)
-    date_text = _field(info, "date", str, "meeting")
+def _parse_meeting(info: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     try:
-        # fromisoformat() alone also takes "20261123" and "2026-W48-1", which would not
-        # come back the same; only the form the export writes is accepted.
-        if not _DATE.fullmatch(date_text):
-            raise ValueError(date_text)
-        date = datetime.date.fromisoformat(date_text)
+        date = datetime.date.fromisoformat(info["date"])
     except ValueError as error:
         raise _fail(
-            _("Datumet ”%(date)s” i meeting ska vara ett datum som ÅÅÅÅ-MM-DD.")
-            % {"date": date_text}
+            _("Datumet ”%(date)s” i %(where)s ska vara ett datum som ÅÅÅÅ-MM-DD.")
+            % {"date": info["date"], "where": "meeting"}
         ) from error
-    venue = _text(info, "venue", "meeting", max_length=200, blank=True)
-    core_question = _text(info, "core_question", "meeting", max_length=500)
-    factor_count = _field(info, "factor_count", int, "meeting")
-    if not 1 <= factor_count <= MAX_FACTOR_COUNT:
-        raise _fail(_("factor_count ska vara mellan 1 och %(max)d.") % {"max": MAX_FACTOR_COUNT})
-    series = None
-    if _field(info, "series", str, "meeting", nullable=True) is not None:
-        series = _text(info, "series", "meeting", max_length=SERIES_MAX_LENGTH)
     fields = {
-        "title": title,
+        "title": info["title"],
         "date": date,
-        "venue": venue,
-        "core_question": core_question,
-        "factor_count": factor_count,
+        "venue": info["venue"],
+        "core_question": info["core_question"],
+        "factor_count": info["factor_count"],
     }
-    return fields, series
+    return fields, info["series"]
 
 
 def _parse_factors(raw_factors: list[Any], group: str, factor_count: int) -> list[_FactorPlan]:
@@ -277,21 +446,19 @@ def _parse_factors(raw_factors: list[Any], group: str, factor_count: int) -> lis
             % {"group": group, "count": factor_count}
         )
     factors = []
-    for index, raw in enumerate(raw_factors, start=1):
+    for index, factor in enumerate(raw_factors, start=1):
         where = _("gruppen %(group)s, framgångsfaktor %(position)d") % {
             "group": group,
             "position": index,
         }
-        factor = _object(raw, _FACTOR_FIELDS, where)
-        if _field(factor, "position", int, where) != index:
+        if factor["position"] != index:
             raise _fail(
                 _("Fel plats i %(where)s: platserna ska vara 1, 2, 3 … i ordning.")
                 % {"where": where}
             )
-        raw_text = _checked(_field(factor, "text", str, where), "text", where)
         try:
             # The same rule as typing on a phone: whitespace collapsed, 1–200 characters.
-            text = clean_factor_text(raw_text)
+            text = clean_factor_text(factor["text"])
         except DomainError as error:
             if error.code == "blank":
                 raise _fail(_("Fältet ”text” i %(where)s är tomt.") % {"where": where}) from error
@@ -299,31 +466,25 @@ def _parse_factors(raw_factors: list[Any], group: str, factor_count: int) -> lis
                 _("Fältet ”text” i %(where)s är längre än %(max)d tecken.")
                 % {"where": where, "max": FACTOR_MAX_LENGTH}
             ) from error
-        author = _field(factor, "author", str, where, nullable=True)
-        factors.append(_FactorPlan(where=where, text=text, author=author))
+        factors.append(_FactorPlan(where=where, text=text, author=factor["author"]))
     return factors
 
 
-def _parse_groups(raw_groups: list[Any], factor_count: int) -> list[_GroupPlan]:
+def _parse_groups(raw_groups: list[dict[str, Any]], factor_count: int) -> list[_GroupPlan]:
     groups: list[_GroupPlan] = []
     keys: set[str] = set()
     # Group names are unique per meeting and kind regardless of case (group_unique_name_ci).
     names: dict[tuple[str, str], str] = {}
-    for index, raw in enumerate(raw_groups, start=1):
+    for index, group in enumerate(raw_groups, start=1):
         where = f"groups[{index}]"
-        group = _object(raw, _GROUP_FIELDS, where)
-        key = _text(group, "key", where, max_length=KEY_MAX_LENGTH)
+        key, kind, name = group["key"], group["kind"], group["name"]
         if key in keys:
             raise _fail(_("Gruppnyckeln ”%(key)s” förekommer två gånger.") % {"key": key})
         keys.add(key)
-        kind = _field(group, "kind", str, where)
-        if kind not in Group.Kind.values:
-            raise _fail(_("%(where)s: okänd sort ”%(kind)s”.") % {"where": where, "kind": kind})
         if kind == Group.Kind.HOME and groups and groups[-1].kind == Group.Kind.EXPERT:
             raise _fail(
                 _("%(where)s: hemgrupperna ska stå före expertgrupperna.") % {"where": where}
             )
-        name = _text(group, "name", where, max_length=100)
         earlier = names.setdefault((kind, name.lower()), where)
         if earlier != where:
             raise _fail(
@@ -335,39 +496,28 @@ def _parse_groups(raw_groups: list[Any], factor_count: int) -> list[_GroupPlan]:
                     "earlier": earlier,
                 }
             )
-        profession = _field(group, "profession", str, where, nullable=True)
-        if profession == "":
-            raise _fail(
-                _("%(where)s: profession är tom; skriv null för en grupp utan yrkesgrupp.")
-                % {"where": where}
-            )
-        if profession is not None and profession not in Profession.values:
-            raise _fail(
-                _("%(where)s: okänd yrkesgrupp ”%(p)s”.") % {"where": where, "p": profession}
-            )
-        agreed = _field(group, "agreed", bool, where)
         label = f"{where} ”{name}”"
-        factors = _parse_factors(_field(group, "factors", list, where), label, factor_count)
-        groups.append(_GroupPlan(key, kind, name, profession or "", agreed, factors))
+        factors = _parse_factors(group["factors"], label, factor_count)
+        profession = group["profession"] or ""
+        groups.append(_GroupPlan(key, kind, name, profession, group["agreed"], factors))
     return groups
 
 
 def _parse_participants(
-    raw_participants: list[Any], groups: dict[str, _GroupPlan]
+    raw_participants: list[dict[str, Any]], groups: dict[str, _GroupPlan]
 ) -> list[_ParticipantPlan]:
     participants: list[_ParticipantPlan] = []
     keys: set[str] = set()
-    for index, raw in enumerate(raw_participants, start=1):
+    for index, participant in enumerate(raw_participants, start=1):
         where = f"participants[{index}]"
-        participant = _object(raw, _PARTICIPANT_FIELDS, where)
-        key = _text(participant, "key", where, max_length=KEY_MAX_LENGTH)
+        key = participant["key"]
         if key in keys:
             raise _fail(_("Deltagarnyckeln ”%(key)s” förekommer två gånger.") % {"key": key})
         keys.add(key)
-        home = groups.get(_field(participant, "home_group", str, where))
+        home = groups.get(participant["home_group"])
         if home is None or home.kind != Group.Kind.HOME:
             raise _fail(_("%(where)s: home_group pekar inte på en hemgrupp.") % {"where": where})
-        expert_key = _field(participant, "expert_group", str, where, nullable=True)
+        expert_key = participant["expert_group"]
         if expert_key is not None:
             expert = groups.get(expert_key)
             if expert is None or expert.kind != Group.Kind.EXPERT:
@@ -378,14 +528,61 @@ def _parse_participants(
     return participants
 
 
+def _parse_agenda(raw_agenda: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for index, item in enumerate(raw_agenda, start=1):
+        if item["position"] != index:
+            raise _fail(
+                _("Fel plats i agenda[%(index)d]: platserna ska vara 1, 2, 3 … i ordning.")
+                % {"index": index}
+            )
+        for field in ("started_at", "ended_at"):
+            raw = item[field]
+            try:
+                moment = datetime.datetime.fromisoformat(raw) if raw else None
+            except ValueError:
+                moment = None
+                raw = f"!{raw}"
+            if raw and (moment is None or moment.tzinfo is None):
+                raise _fail(
+                    _(
+                        "Fältet ”%(field)s” i agenda[%(index)d] ska vara en tidpunkt med "
+                        "tidszon, till exempel 2026-11-23T13:05:00+01:00."
+                    )
+                    % {"field": field, "index": index}
+                )
+    return raw_agenda
+
+
+def _parse_themes(raw_themes: list[dict[str, Any]], groups: list[_GroupPlan]) -> list[Theme]:
+    sizes = {group.key: len(group.factors) for group in groups}
+    themes = []
+    for index, theme in enumerate(raw_themes, start=1):
+        refs = []
+        for number, ref in enumerate(theme["factors"], start=1):
+            where = f"themes[{index}].factors[{number}]"
+            size = sizes.get(ref["group"])
+            if size is None:
+                raise _fail(
+                    _("%(where)s: gruppen ”%(key)s” finns inte i filen.")
+                    % {"where": where, "key": ref["group"]}
+                )
+            if ref["position"] > size:
+                raise _fail(
+                    _("%(where)s: gruppen ”%(key)s” har ingen framgångsfaktor %(position)d.")
+                    % {"where": where, "key": ref["group"], "position": ref["position"]}
+                )
+            refs.append(ThemeFactor(group=ref["group"], position=ref["position"]))
+        themes.append(Theme(label=theme["label"], factors=tuple(refs)))
+    return themes
+
+
 def _parse(data: Any) -> _Plan:
     """Check the whole file before anything is written; the first problem is reported."""
-    top = _check_header(data)
-    meeting, series = _parse_meeting(top["meeting"])
-    groups = _parse_groups(_field(top, "groups", list, _("filen")), meeting["factor_count"])
-    participants = _parse_participants(
-        _field(top, "participants", list, _("filen")), {group.key: group for group in groups}
-    )
+    _check_header(data)
+    _check_schema(data)
+    meeting, series = _parse_meeting(data["meeting"])
+    groups = _parse_groups(data["groups"], meeting["factor_count"])
+    participants = _parse_participants(data["participants"], {group.key: group for group in groups})
     participant_keys = {participant.key for participant in participants}
     for group in groups:
         for factor in group.factors:
@@ -394,7 +591,9 @@ def _parse(data: Any) -> _Plan:
                     _("Okänd författare ”%(key)s” i %(where)s.")
                     % {"where": factor.where, "key": factor.author}
                 )
-    return _Plan(meeting, series, groups, participants)
+    agenda = _parse_agenda(data.get("agenda", []))
+    themes = _parse_themes(data.get("themes", []), groups)
+    return _Plan(meeting, series, groups, participants, agenda, themes)
 
 
 def _create(plan: _Plan, facilitator: AbstractBaseUser | None) -> Meeting:
@@ -432,7 +631,26 @@ def _create(plan: _Plan, facilitator: AbstractBaseUser | None) -> Meeting:
                 text=factor.text,
                 author=participants[factor.author] if factor.author is not None else None,
             )
+    for position, item in enumerate(plan.agenda, start=1):
+        started, ended = _parse_moment(item["started_at"]), _parse_moment(item["ended_at"])
+        Phase.objects.create(
+            meeting=meeting,
+            position=position,
+            kind=item["kind"],
+            title=item["title"],
+            planned_minutes=item["planned_minutes"],
+            speaker=item["speaker"],
+            note=item["note"],
+            started_at=started,
+            # A phase that was running when exported is over in the archive.
+            ended_at=ended or started,
+            duration_seconds=item["planned_minutes"] * 60,
+        )
     return meeting
+
+
+def _parse_moment(raw: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(raw) if raw else None
 
 
 @transaction.atomic

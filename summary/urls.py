@@ -5,6 +5,8 @@ from . import views
 app_name = "summary"
 
 urlpatterns = [
-    path("console/meetings/<int:pk>/export.md", views.export_markdown, name="markdown"),
-    path("console/meetings/<int:pk>/export.json", views.export_json, name="json"),
+    # The first two names stay for links written before the other formats.
+    path("console/meetings/<int:pk>/export.md", views.export, {"fmt": "md"}, name="markdown"),
+    path("console/meetings/<int:pk>/export.json", views.export, {"fmt": "json"}, name="json"),
+    path("console/meetings/<int:pk>/export.<slug:fmt>", views.export, name="export"),
 ]

@@ -1,42 +1,42 @@
-"""The editor's downloads: Markdown for the article, JSON for archives and re-import."""
+"""The editor's downloads: every format of a meeting's summary, and the JSON archive."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from meetings.errors import status_of
 from meetings.models import Meeting
 
-from .exports import meeting_json, meeting_markdown
+from .formats import FORMATS, ExportUnavailable, content_disposition
 
 
-def _download(body: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _meeting_for_export(request: HttpRequest, pk: int) -> Meeting:
+    # Who may download is decided here, for every format: login and the export permission
+    # (the Redaktör role), as for the first Markdown and JSON downloads.
+    return get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
+
+
+@login_required
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_GET
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    export_format = FORMATS.get(fmt)
+    if export_format is None:
+        raise Http404
+    meeting = _meeting_for_export(request, pk)
+    try:
+        body = export_format.write(meeting)
+    except ExportUnavailable as error:
+        return render(
+            request,
+            "meetings/message.html",
+            {"message": error.message},
+            status=status_of(error),
+        )
+    response = HttpResponse(body, content_type=export_format.content_type)
+    response["Content-Disposition"] = content_disposition(meeting, export_format.extension)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@login_required
-@permission_required("meetings.export_meeting", raise_exception=True)
-@require_GET
-def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    return _download(
-        meeting_markdown(meeting),
-        "text/markdown; charset=utf-8",
-        f"topp25-{meeting.date:%Y-%m-%d}-{meeting.join_code}.md",
-    )
-
-
-@login_required
-@permission_required("meetings.export_meeting", raise_exception=True)
-@require_GET
-def export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    return _download(
-        meeting_json(meeting),
-        "application/json; charset=utf-8",
-        f"topp25-{meeting.date:%Y-%m-%d}-{meeting.join_code}.json",
-    )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
+import jsonschema
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
@@ -17,7 +19,7 @@ from django.urls import reverse
 from groups import services as group_services
 from meetings import services
 from meetings.models import Group, Meeting, Participant, Series
-from summary.exports import meeting_data, meeting_json, meeting_markdown
+from summary.exports import SCHEMA_PATH, meeting_data, meeting_json, meeting_markdown
 from summary.templatetags.summary_markdown import markdown_escape
 
 
@@ -38,16 +40,18 @@ def test_markdown_summary(full_meeting: Meeting) -> None:
     text = out.getvalue()
     assert text.startswith("# Dialogmöte 1\n\n23 november 2026 · Stadshuset\n")
     assert "**Grundfråga:** Vad höjer elevernas resultat?" in text
+    assert "**Deltagare:** 2 (Lärare 1, Förskollärare 0, Rektorer 1," in text
     assert (
-        "## Lärare\n\n1. Tid för kollegialt lärande\n2. Tydliga mål\n3. Tidiga insatser\n" in text
-    )
-    assert "## Rektorer\n\n1. Nära pedagogiskt ledarskap\n" in text
+        "## Lärare\n\n_Inte klar · 3 av 5_\n\n"
+        "1. Tid för kollegialt lärande\n2. Tydliga mål\n3. Tidiga insatser\n"
+    ) in text
+    assert "## Rektorer\n\n_Klar · 1 av 5_\n\n1. Nära pedagogiskt ledarskap\n" in text
     assert text.index("## Lärare") < text.index("## Rektorer") < text.index("## Politiker")
 
 
 def test_json_has_no_personal_data(full_meeting: Meeting) -> None:
     data = meeting_data(full_meeting)
-    assert data["schema"] == "topp25.meeting" and data["version"] == 1
+    assert data["schema"] == "topp25.meeting" and data["version"] == 2
     assert "Anna" not in json.dumps(data) and "Rolf" not in json.dumps(data)
     teachers = next(g for g in data["groups"] if g["name"] == "Lärare")
     assert [f["text"] for f in teachers["factors"]] == [
@@ -79,7 +83,7 @@ def test_json_round_trip(full_meeting: Meeting, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d.update(version=2), "schemaversion"),
+        (lambda d: d.update(version=3), "schemaversion 3"),
         (lambda d: d.pop("meeting"), "meeting"),
         (
             lambda d: d["groups"][0]["factors"].append(
@@ -215,7 +219,7 @@ def test_markdown_escapes_all_participant_text(
     )
     assert "**Grundfråga:** Vad? 1. Ny lista \\<img src=x onerror=alert(1)\\>\n" in text
     assert (
-        "## \\#\\# Lärare\n\n1. 1\\. Inte en lista\n2. \\<img src=x onerror=alert(1)\\>\n"
+        "## \\#\\# Lärare\n\n_Inte klar · 3 av 5_\n\n1. 1\\. Inte en lista\n2. \\<img src=x onerror=alert(1)\\>\n"
         "3. Tidiga insatser\n"
     ) in text
     assert "<img" not in text.replace("\\<img", "")
@@ -514,3 +518,152 @@ def test_database_refusal_is_an_answer_not_a_traceback(
 
     monkeypatch.setattr(Participant.objects, "create", refuse)
     _refused(_write(tmp_path, meeting_data(full_meeting)), "Databasen tog inte emot filen")
+
+
+# 9. Version 2: a JSON Schema document, optional agenda and themes, version 1 still read.
+
+
+def test_export_is_valid_against_the_schema_document(full_meeting: Meeting) -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = meeting_data(full_meeting)
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+    assert data["version"] == 2 and data["agenda"] == [] and data["themes"] == []
+
+
+def test_docs_describe_every_field_of_the_schema() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    docs = (Path(__file__).parent.parent / "docs" / "export-schema.md").read_text()
+    fields: set[str] = set(schema["properties"])
+    for definition in schema["$defs"].values():
+        fields |= set(definition.get("properties", {}))
+    # Each field is named in the table, in backticks (`meeting.title`, `agenda[].speaker`).
+    missing = sorted(f for f in fields if not re.search(rf"`[^`\n]*\b{f}\b[^`\n]*`", docs))
+    assert missing == []
+
+
+def _version_1(data: dict) -> dict:
+    old = {key: value for key, value in data.items() if key not in ("agenda", "themes")}
+    return old | {"version": 1}
+
+
+def test_version_1_files_still_import(full_meeting: Meeting, tmp_path: Path) -> None:
+    exported = meeting_json(full_meeting)
+    old = _version_1(json.loads(exported))
+    assert list(old) == ["schema", "version", "meeting", "groups", "participants"]
+    imported = _imported(_write(tmp_path, old))
+    assert meeting_json(imported) == exported
+
+
+def test_version_1_files_have_no_version_2_fields(full_meeting: Meeting, tmp_path: Path) -> None:
+    old = _version_1(meeting_data(full_meeting)) | {"themes": []}
+    _refused(_write(tmp_path, old), "Okänt fält ”themes” i filen \\(det finns först i version 2\\)")
+
+
+AGENDA = [
+    {
+        "position": 1,
+        "kind": "introduction",
+        "title": "Välkommen och grundfrågan",
+        "planned_minutes": 10,
+        "speaker": "Skolchef Åsa Öberg",
+        "note": "",
+        "started_at": "2026-11-23T13:00:00+01:00",
+        "ended_at": "2026-11-23T13:12:30+01:00",
+    },
+    {
+        "position": 2,
+        "kind": "agree",
+        "title": "Hemgrupper: enas om fem framgångsfaktorer",
+        "planned_minutes": 45,
+        "speaker": "",
+        "note": "Bikupor först, sedan helgrupp.",
+        "started_at": None,
+        "ended_at": None,
+    },
+]
+
+
+def test_version_2_agenda_and_themes_are_checked(full_meeting: Meeting, tmp_path: Path) -> None:
+    data = meeting_data(full_meeting)
+    data["agenda"] = AGENDA
+    data["themes"] = [
+        {
+            "label": "Ledarskap och tid",
+            "factors": [{"group": "g1", "position": 1}, {"group": "g3", "position": 1}],
+        }
+    ]
+    imported = _imported(_write(tmp_path, data))
+    # The agenda round-trips (with when each phase ran); themes are not stored but found
+    # afresh from the factors.
+    assert json.loads(meeting_json(imported)) == data | {"themes": []}
+    assert [phase.title for phase in imported.agenda()] == [item["title"] for item in AGENDA]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(agenda={}), "”agenda” i filen ska vara en lista"),
+        (
+            lambda d: d["agenda"][0].update(started_at="23/11 13.00"),
+            "”started_at” i agenda\\[1\\] ska vara en tidpunkt",
+        ),
+        (lambda d: d["agenda"][1].update(position=3), "Fel plats i agenda\\[2\\]"),
+        (
+            lambda d: d["agenda"][0].update(kind="Välkommen"),
+            "agenda\\[1\\]: okänd sort ”Välkommen”",
+        ),
+        (lambda d: d["agenda"][0].update(title=" "), "”title” i agenda\\[1\\] är tomt"),
+        (lambda d: d["agenda"][0].pop("speaker"), "”speaker” saknas i agenda\\[1\\]"),
+        (lambda d: d["agenda"][1].update(speaker=None), "”speaker” i agenda\\[2\\] ska vara text"),
+        (
+            lambda d: d["agenda"][0].update(title="R" * 121),
+            "”title” i agenda\\[1\\] är längre än 120",
+        ),
+        (
+            lambda d: d["agenda"][0].update(planned_minutes=-5),
+            "planned_minutes i agenda\\[1\\] ska vara mellan 0 och 600",
+        ),
+        (
+            lambda d: d["agenda"][0].update(note=["x"]),
+            "”note” i agenda\\[1\\] ska vara text, inte en lista",
+        ),
+        (lambda d: d["themes"][0].update(label=""), "”label” i themes\\[1\\] är tomt"),
+        (lambda d: d["themes"][0].update(färg="röd"), "Okänt fält ”färg” i themes\\[1\\]"),
+        (
+            lambda d: d["themes"][0]["factors"][0].update(group="g99"),
+            "themes\\[1\\].factors\\[1\\]: gruppen ”g99” finns inte",
+        ),
+        (
+            lambda d: d["themes"][0]["factors"][1].update(position=2),
+            "themes\\[1\\].factors\\[2\\]: gruppen ”g3” har ingen framgångsfaktor 2",
+        ),
+        (
+            lambda d: d["themes"][0]["factors"][1].update(position="1"),
+            "”position” i themes\\[1\\].factors\\[2\\] ska vara ett heltal",
+        ),
+    ],
+)
+def test_version_2_fields_have_swedish_messages(
+    full_meeting: Meeting, tmp_path: Path, mutate, message: str
+) -> None:
+    data = meeting_data(full_meeting)
+    data["agenda"] = [dict(item) for item in AGENDA]
+    data["themes"] = [
+        {
+            "label": "Ledarskap",
+            "factors": [{"group": "g1", "position": 1}, {"group": "g3", "position": 1}],
+        }
+    ]
+    mutate(data)
+    _refused(_write(tmp_path, data), message)
+
+
+def test_json_themes_come_from_the_document_keys(full_meeting: Meeting) -> None:
+    from summary.document import Theme, ThemeFactor, build_summary
+
+    doc = build_summary(full_meeting)
+    theme = Theme("Ledarskap", (ThemeFactor(doc.home_groups[2].key, 1),))
+    data = meeting_data(full_meeting, themes=[theme])
+    group = next(g for g in data["groups"] if g["key"] == data["themes"][0]["factors"][0]["group"])
+    assert group["name"] == "Rektorer" and data["themes"][0]["label"] == "Ledarskap"

@@ -399,3 +399,21 @@ def test_phone_page_shows_the_phase(client: Client, afternoon: Meeting, join_as:
     page = client.get(reverse("groups:page", args=[afternoon.join_code])).content.decode()
     assert "Prata två och två" in page and afternoon.core_question in page
     assert 'id="factor-form"' in page  # the list and its form stay in every phase
+
+
+def test_the_agenda_is_in_the_markdown_with_times(afternoon: Meeting, clock: Clock) -> None:
+    from summary.exports import meeting_markdown
+
+    services.start_phase(meeting=afternoon)
+    clock.advance(600)
+    services.start_phase(meeting=afternoon)
+    markdown = meeting_markdown(afternoon)
+    assert "## Dagordning" in markdown
+    started = timezone.localtime(clock.now - datetime.timedelta(seconds=600)).strftime("%H:%M")
+    ended = timezone.localtime(clock.now).strftime("%H:%M")
+    assert (
+        f"1. Inledning: föreläsning och film (Inledning, 30 minuter) — kl. {started}–{ended}"
+        in (markdown)
+    )
+    assert f"2. Bikupor: samtala två och två (Bikupor, 10 minuter) — från kl. {ended}" in markdown
+    assert "8. Tack för i dag (Avslutning, 0 minuter)\n" in markdown

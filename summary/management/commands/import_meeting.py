@@ -64,7 +64,7 @@ def _user(username: str) -> AbstractBaseUser:
 
 class Command(BaseCommand):
     help = (
-        "Skapar ett möte från en JSON-export (schema topp25.meeting, version 1). "
+        "Skapar ett möte från en JSON-export (schema topp25.meeting, version 1 eller 2). "
         "Mötet får en ny kod och är stängt för nya deltagare."
     )
 

@@ -1,0 +1,236 @@
+"""A meeting's summary as one data structure, read from the database once.
+
+Every format (Markdown, HTML, DOCX, PDF, XLSX, CSV) is written from a `SummaryDocument`, so
+they cannot disagree about order, counts or wording. Two fields are seams for work that lands
+beside this module: `FactorEntry.edited_text` (the editor's published wording, from the summary
+workspace) and `SummaryDocument.themes` (from the theme finder). `build_summary` leaves them
+empty unless the caller passes them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Group, Meeting
+
+
+@dataclass(frozen=True)
+class FactorEntry:
+    position: int
+    # What the group agreed, exactly as in the record.
+    text: str
+    # The editor's wording for publication, or None when the editor has not changed it.
+    edited_text: str | None = None
+
+    @property
+    def published_text(self) -> str:
+        """The wording an article shows: the editor's if there is one."""
+        return self.edited_text if self.edited_text else self.text
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    # The same key as the JSON export's ("g1", "g2", …): home groups first, then expert groups.
+    key: str
+    name: str
+    kind: str  # Group.Kind value: "home" or "expert"
+    profession: str  # Profession value or ""
+    agreed: bool
+    participant_count: int
+    factor_count: int  # how many the meeting asks for (N in "x av N")
+    factors: tuple[FactorEntry, ...]
+
+    @property
+    def kind_label(self) -> str:
+        return str(Group.Kind(self.kind).label)
+
+    @property
+    def filled(self) -> int:
+        return len(self.factors)
+
+    @property
+    def progress(self) -> str:
+        """ "3 av 5" """
+        return _("%(filled)d av %(count)d") % {"filled": self.filled, "count": self.factor_count}
+
+    @property
+    def status(self) -> str:
+        """ "Klar · 5 av 5" or "Inte klar · 3 av 5": never colour alone, always words."""
+        state = _("Klar") if self.agreed else _("Inte klar")
+        return f"{state} · {self.progress}"
+
+
+@dataclass(frozen=True)
+class ThemeFactor:
+    group: str  # a GroupSummary.key
+    position: int
+
+
+@dataclass(frozen=True)
+class Theme:
+    label: str
+    factors: tuple[ThemeFactor, ...]
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    """A theme resolved against the document: its factors' texts and groups, in order."""
+
+    label: str
+    entries: tuple[tuple[GroupSummary, FactorEntry], ...]
+    group_count: int
+    total_groups: int
+
+    @property
+    def heading(self) -> str:
+        """ "Trygg lärmiljö — 3 av 7 grupper" """
+        return _("%(label)s — %(count)d av %(total)d grupper") % {
+            "label": self.label,
+            "count": self.group_count,
+            "total": self.total_groups,
+        }
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One phase of the meeting's agenda, and when it ran (local time), if it did."""
+
+    title: str
+    kind_label: str
+    planned_minutes: int
+    speaker: str
+    started_at: datetime.datetime | None
+    ended_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class SummaryDocument:
+    title: str
+    date: datetime.date
+    venue: str
+    series: str | None
+    core_question: str
+    factor_count: int
+    participant_count: int
+    home_groups: tuple[GroupSummary, ...]
+    expert_groups: tuple[GroupSummary, ...]
+    themes: tuple[Theme, ...] = field(default=())
+    agenda: tuple[AgendaEntry, ...] = field(default=())
+
+    @property
+    def groups(self) -> tuple[GroupSummary, ...]:
+        return self.home_groups + self.expert_groups
+
+    @property
+    def expert_groups_with_factors(self) -> tuple[GroupSummary, ...]:
+        return tuple(group for group in self.expert_groups if group.factors)
+
+    @property
+    def participation(self) -> tuple[tuple[str, int], ...]:
+        """(home group name, participants) in seating order."""
+        return tuple((group.name, group.participant_count) for group in self.home_groups)
+
+    def themes_of(self, group_key: str, position: int) -> list[str]:
+        return [
+            theme.label
+            for theme in self.themes
+            if any(f.group == group_key and f.position == position for f in theme.factors)
+        ]
+
+    def theme_views(self) -> list[ThemeView]:
+        by_key = {group.key: group for group in self.groups}
+        views = []
+        for theme in self.themes:
+            entries = []
+            for ref in theme.factors:
+                group = by_key.get(ref.group)
+                if group is None:
+                    continue
+                factor = next((f for f in group.factors if f.position == ref.position), None)
+                if factor is not None:
+                    entries.append((group, factor))
+            views.append(
+                ThemeView(
+                    label=theme.label,
+                    entries=tuple(entries),
+                    group_count=len({group.key for group, _factor in entries}),
+                    total_groups=len(self.home_groups),
+                )
+            )
+        return views
+
+
+def ordered_groups(meeting: Meeting) -> list[Group]:
+    """Home groups first, then expert groups, each in their seating order, factors prefetched."""
+    groups = meeting.groups.with_factors().annotate(
+        home_members=Count("members", distinct=True),
+        expert_members_count=Count("expert_members", distinct=True),
+    )
+    return sorted(groups, key=lambda g: (g.kind != Group.Kind.HOME, g.position, g.pk))
+
+
+def group_keys(groups: Iterable[Group]) -> dict[int, str]:
+    """The export's group keys: g1, g2 … in `ordered_groups` order."""
+    return {group.pk: f"g{index}" for index, group in enumerate(groups, start=1)}
+
+
+def _members(group: Group) -> int:
+    """Participants seated in the group (annotated by `ordered_groups`)."""
+    if group.kind == Group.Kind.HOME:
+        return int(getattr(group, "home_members", 0))
+    return int(getattr(group, "expert_members_count", 0))
+
+
+def build_summary(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> SummaryDocument:
+    """The summary of `meeting` as it is in the database now (a handful of queries).
+
+    `themes` are the theme finder's or the editor's themes, referring to groups by the keys
+    this function gives them; none unless passed.
+    """
+    groups = ordered_groups(meeting)
+    keys = group_keys(groups)
+    summaries = [
+        GroupSummary(
+            key=keys[group.pk],
+            name=group.name,
+            kind=group.kind,
+            profession=group.profession,
+            agreed=group.is_agreed,
+            participant_count=_members(group),
+            factor_count=meeting.factor_count,
+            factors=tuple(
+                FactorEntry(position=factor.position, text=factor.text)
+                for factor in group.ordered_factors()
+            ),
+        )
+        for group in groups
+    ]
+    return SummaryDocument(
+        title=meeting.title,
+        date=meeting.date,
+        venue=meeting.venue,
+        series=meeting.series.name if meeting.series_id and meeting.series else None,
+        core_question=meeting.core_question,
+        factor_count=meeting.factor_count,
+        participant_count=meeting.participants.count(),
+        home_groups=tuple(g for g in summaries if g.kind == Group.Kind.HOME),
+        expert_groups=tuple(g for g in summaries if g.kind == Group.Kind.EXPERT),
+        themes=tuple(themes),
+        agenda=tuple(
+            AgendaEntry(
+                title=phase.title,
+                kind_label=str(phase.get_kind_display()),
+                planned_minutes=phase.planned_minutes,
+                speaker=phase.speaker,
+                started_at=timezone.localtime(phase.started_at) if phase.started_at else None,
+                ended_at=timezone.localtime(phase.ended_at) if phase.ended_at else None,
+            )
+            for phase in meeting.agenda()
+        ),
+    )
