@@ -37,6 +37,11 @@ def group_stream(group_id: int) -> str:
     return f"group-{group_id}"
 
 
+def room_screen_stream(meeting_id: int) -> str:
+    """Only the meeting's room screens (not other screens on the meeting's stream)."""
+    return f"room-{meeting_id}"
+
+
 def render_in(language: str, template: str, context: dict[str, Any]) -> str:
     with translation.override(language):
         # A plain str: the in-memory layer deep-copies messages, and a SafeString is copied
@@ -148,3 +153,10 @@ def group_changed(group_id: int) -> None:
 def meeting_changed(meeting_id: int) -> None:
     """The set of groups changed: screens re-render all columns."""
     transaction.on_commit(lambda: _send_meeting_state(meeting_id), robust=True)
+
+
+def room_token_rotated(meeting_id: int) -> None:
+    """The room screen's address changed: screens opened with the old one close."""
+    transaction.on_commit(
+        lambda: _send((room_screen_stream(meeting_id), {"type": "room.revoked"})), robust=True
+    )

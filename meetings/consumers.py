@@ -77,12 +77,25 @@ class FragmentConsumer(AsyncWebsocketConsumer):
 class RoomScreenConsumer(FragmentConsumer):
     """The projector: every group of the meeting. No login, the unguessable token is the key."""
 
+    room_stream: str | None = None
+
+    async def disconnect(self, code: int) -> None:
+        if self.room_stream is not None:
+            await self.channel_layer.group_discard(self.room_stream, self.channel_name)
+        await super().disconnect(code)
+
+    async def room_revoked(self, event: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_NOT_FOUND)
+
     async def connect(self) -> None:
         token = self.scope["url_route"]["kwargs"]["token"]
         meeting_id = await _meeting_id_for_room(token)
         if meeting_id is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
+        # A rotated room token must also end screens already open with the old address.
+        self.room_stream = broadcast.room_screen_stream(meeting_id)
+        await self.channel_layer.group_add(self.room_stream, self.channel_name)
         await self.subscribe(
             broadcast.meeting_stream(meeting_id),
             lambda: database_sync_to_async(broadcast.room_snapshot)(meeting_id, self.language),

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import broadcast
-from .codes import is_plausible_join_code, new_join_code, normalize_join_code
+from .codes import is_plausible_join_code, new_join_code, new_room_token, normalize_join_code
 from .errors import DomainError
 from .models import (
     MAX_FACTOR_COUNT,
@@ -215,3 +215,13 @@ def join_meeting(
 def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(joining_open=is_open)
     meeting.joining_open = is_open
+
+
+@transaction.atomic
+def rotate_room_token(*, meeting: Meeting) -> str:
+    """A new secret address for the room screen; the old address and its open screens stop."""
+    token = new_room_token()
+    Meeting.objects.filter(pk=meeting.pk).update(room_token=token)
+    meeting.room_token = token
+    broadcast.room_token_rotated(meeting.pk)
+    return token

@@ -23,4 +23,5 @@ urlpatterns = [
         name="group_unlock",
     ),
     path("console/meetings/<int:pk>/joining/", views.joining_toggle, name="joining"),
+    path("console/meetings/<int:pk>/room-token/", views.room_token_rotate, name="room_rotate"),
 ]

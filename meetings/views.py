@@ -161,7 +161,9 @@ def console(request: HttpRequest) -> HttpResponse:
         "can_export": user.has_perm("meetings.export_meeting"),
     }
     if context["can_export"]:
-        context["all_meetings"] = Meeting.objects.select_related("series")
+        # An editor exports the meetings they are named on (an organiser adds them), not
+        # every meeting: exports carry participants' names.
+        context["all_meetings"] = Meeting.objects.facilitated_by(user).select_related("series")
     return render(request, "meetings/console.html", context)
 
 
@@ -248,6 +250,14 @@ def group_unlock(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     meeting = _meeting_for_facilitator(request, pk)
     group = get_object_or_404(Group, pk=group_id, meeting=meeting)
     group_services.unlock_group(group=group)
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def room_token_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    services.rotate_room_token(meeting=meeting)
     return redirect("meetings:detail", pk=meeting.pk)
 
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from meetings.models import Meeting
 
 from .exports import meeting_json, meeting_markdown
+
+
+def _meeting_for_editor(request: HttpRequest, pk: int) -> Meeting:
+    """An editor exports only meetings they are named on: exports carry participants' names."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(_("Du är inte redaktör för det här mötet."))
+    return meeting
 
 
 def _download(body: str, content_type: str, filename: str) -> HttpResponse:
@@ -22,7 +32,7 @@ def _download(body: str, content_type: str, filename: str) -> HttpResponse:
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = _meeting_for_editor(request, pk)
     return _download(
         meeting_markdown(meeting),
         "text/markdown; charset=utf-8",
@@ -34,7 +44,7 @@ def export_markdown(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = _meeting_for_editor(request, pk)
     return _download(
         meeting_json(meeting),
         "application/json; charset=utf-8",
