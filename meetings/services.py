@@ -24,6 +24,7 @@ from .models import (
     Profession,
     Series,
 )
+from .text import clean_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -47,15 +48,15 @@ def create_meeting(
             _("Antalet framgångsfaktorer måste vara mellan 1 och %(max)d.")
             % {"max": MAX_FACTOR_COUNT},
         )
-    series_name = series_name.strip()
+    series_name = clean_text(series_name)
     if len(series_name) > 200:
         raise DomainError("series_name", _("Seriens namn får vara högst 200 tecken."))
     series = Series.objects.get_or_create(name=series_name)[0] if series_name else None
     meeting = Meeting(
-        title=title.strip(),
+        title=clean_text(title),
         date=date,
-        venue=venue.strip(),
-        core_question=core_question.strip(),
+        venue=clean_text(venue),
+        core_question=clean_text(core_question, multiline=True),
         factor_count=factor_count,
         series=series,
     )
@@ -85,7 +86,7 @@ def _save_with_unique_code(meeting: Meeting) -> None:
 def add_home_group(
     *, meeting: Meeting, name: str, profession: str = "", announce: bool = True
 ) -> Group:
-    name = name.strip()
+    name = clean_text(name)
     if not name:
         raise DomainError("group_name_blank", _("Skriv ett namn på hemgruppen."))
     if len(name) > 100:
@@ -190,7 +191,7 @@ def join_meeting(
     group = meeting.groups.filter(kind=Group.Kind.HOME, pk=group_pk).first()
     if group is None:
         raise DomainError("group_unknown", _("Välj en av mötets hemgrupper i listan."))
-    display_name = display_name.strip()
+    display_name = clean_text(display_name)
     if len(display_name) > 60:
         raise DomainError("name_too_long", _("Namnet får vara högst 60 tecken."))
     if participant is not None and participant.meeting_id == meeting.pk:

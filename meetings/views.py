@@ -25,6 +25,7 @@ from .errors import DomainError
 from .forms import HomeGroupForm, MeetingForm
 from .models import Group, Meeting
 from .participation import parse_uuid, participant_for_session, remember_participant
+from .text import clean_text
 
 
 def public_url(request: HttpRequest, path: str) -> str:
@@ -102,7 +103,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         )
     except DomainError as error:
         context["error"] = error.message
-        context["display_name"] = request.POST.get("display_name", "")[:60]
+        context["display_name"] = clean_text(request.POST.get("display_name", ""))[:60]
         return render(request, "meetings/join.html", context, status=error.status)
     remember_participant(request.session, participant)
     return redirect("groups:page", code=meeting.join_code)
@@ -162,7 +163,7 @@ def console(request: HttpRequest) -> HttpResponse:
     }
     if context["can_export"]:
         # An editor exports the meetings they are named on (an organiser adds them), not
-        # every meeting: exports carry participants' names.
+        # every meeting: unpublished group work belongs to the meeting's organisers.
         context["all_meetings"] = Meeting.objects.facilitated_by(user).select_related("series")
     return render(request, "meetings/console.html", context)
 

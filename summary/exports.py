@@ -17,6 +17,7 @@ from groups.models import FACTOR_MAX_LENGTH, SuccessFactor
 from groups.services import clean_factor_text
 from meetings.errors import DomainError
 from meetings.models import MAX_FACTOR_COUNT, Group, Meeting, Participant, Profession, Series
+from meetings.text import clean_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -108,9 +109,6 @@ _PARTICIPANT_FIELDS = ("key", "home_group", "expert_group")
 KEY_MAX_LENGTH = 40
 SERIES_MAX_LENGTH = 200
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Control characters other than tab and line breaks (PostgreSQL refuses NUL), and lone
-# surrogates from "\ud800" escapes (no database can store them).
-_FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _json_type(value: Any) -> str:
@@ -166,19 +164,18 @@ def _field(
     return value
 
 
-def _checked(value: str, key: str, where: str) -> str:
-    if _FORBIDDEN_CHARACTERS.search(value):
-        raise _fail(
-            _("Fältet ”%(key)s” i %(where)s innehåller otillåtna tecken (styrtecken).")
-            % {"key": key, "where": where}
-        )
-    return value
-
-
 def _text(
-    mapping: dict[str, Any], key: str, where: str, *, max_length: int, blank: bool = False
+    mapping: dict[str, Any],
+    key: str,
+    where: str,
+    *,
+    max_length: int,
+    blank: bool = False,
+    multiline: bool = False,
 ) -> str:
-    value = _checked(_field(mapping, key, str, where), key, where)
+    # The same cleaning rule as the forms (meetings/text.py): a file is cleaned, not refused
+    # for control characters, so an export from an older version still imports.
+    value = clean_text(_field(mapping, key, str, where), multiline=multiline)
     if not blank and not value.strip():
         raise _fail(_("Fältet ”%(key)s” i %(where)s är tomt.") % {"key": key, "where": where})
     if len(value) > max_length:
@@ -253,7 +250,7 @@ def _parse_meeting(raw: Any) -> tuple[dict[str, Any], str | None]:
             % {"date": date_text}
         ) from error
     venue = _text(info, "venue", "meeting", max_length=200, blank=True)
-    core_question = _text(info, "core_question", "meeting", max_length=500)
+    core_question = _text(info, "core_question", "meeting", max_length=500, multiline=True)
     factor_count = _field(info, "factor_count", int, "meeting")
     if not 1 <= factor_count <= MAX_FACTOR_COUNT:
         raise _fail(_("factor_count ska vara mellan 1 och %(max)d.") % {"max": MAX_FACTOR_COUNT})
@@ -288,7 +285,7 @@ def _parse_factors(raw_factors: list[Any], group: str, factor_count: int) -> lis
                 _("Fel plats i %(where)s: platserna ska vara 1, 2, 3 … i ordning.")
                 % {"where": where}
             )
-        raw_text = _checked(_field(factor, "text", str, where), "text", where)
+        raw_text = _field(factor, "text", str, where)
         try:
             # The same rule as typing on a phone: whitespace collapsed, 1–200 characters.
             text = clean_factor_text(raw_text)

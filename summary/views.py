@@ -15,7 +15,8 @@ from .exports import meeting_json, meeting_markdown
 
 
 def _meeting_for_editor(request: HttpRequest, pk: int) -> Meeting:
-    """An editor exports only meetings they are named on: exports carry participants' names."""
+    """An editor exports only meetings they are named on: unpublished group work belongs to
+    the meeting's organisers."""
     meeting = get_object_or_404(Meeting, pk=pk)
     if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied(_("Du är inte redaktör för det här mötet."))
