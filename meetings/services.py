@@ -146,31 +146,43 @@ def add_usual_home_groups(*, meeting: Meeting) -> list[Group]:
     return created
 
 
+def meeting_by_code(code: str) -> Meeting | None:
+    """The meeting with this (normalised) code; implausible codes never reach the database."""
+    return Meeting.objects.filter(join_code=code).first() if is_plausible_join_code(code) else None
+
+
+def blank_code() -> DomainError:
+    return DomainError("code_blank", _("Skriv mötets kod — den står på rumsskärmen."))
+
+
+def not_joinable(code: str) -> DomainError:
+    """The one answer for a wrong code and for a meeting closed to newcomers: a guesser
+    learns nothing from it."""
+    return DomainError(
+        "code_unknown",
+        _(
+            "Det finns inget öppet möte med koden %(code)s — kontrollera koden på rumsskärmen "
+            "eller fråga samtalsledaren."
+        )
+        % {"code": code[:12]},
+        status=404,
+    )
+
+
 def find_meeting(raw_code: str) -> Meeting:
-    """The meeting with the code a person typed or followed, open or not."""
+    """The meeting with the code a person typed or followed, open or not (for its members)."""
     code = normalize_join_code(raw_code)
     if not code:
-        raise DomainError("code_blank", _("Skriv mötets kod — den står på rumsskärmen."))
-    meeting = (
-        Meeting.objects.filter(join_code=code).first() if is_plausible_join_code(code) else None
-    )
+        raise blank_code()
+    meeting = meeting_by_code(code)
     if meeting is None:
-        raise DomainError(
-            "code_unknown",
-            _("Det finns inget möte med koden %(code)s — kontrollera koden på rumsskärmen.")
-            % {"code": code[:12]},
-            status=404,
-        )
+        raise not_joinable(code)
     return meeting
 
 
 def ensure_joining_open(meeting: Meeting) -> None:
     if not meeting.joining_open:
-        raise DomainError(
-            "meeting_closed",
-            _("Mötet tar inte emot deltagare just nu — fråga samtalsledaren."),
-            status=403,
-        )
+        raise not_joinable(meeting.join_code)
 
 
 @transaction.atomic

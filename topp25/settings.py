@@ -140,6 +140,27 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The cache holds rate-limit counters (failed joins): shared by all workers through Redis in
+# production, local memory in one process embedded.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CHANNEL_PREFIX", "topp25"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Failed joins (a wrong code, or a meeting closed to newcomers) per client address and per
+# code, "count/period" with period s, m, h or d. A hall behind one school NAT shares an
+# address: 60 typos in 10 minutes is far above a hall's and far below a guesser's need
+# (31^6 codes).
+JOIN_FAILURES_PER_CLIENT = env_str("JOIN_FAILURES_PER_CLIENT", "60/10m")
+JOIN_FAILURES_PER_CODE = env_str("JOIN_FAILURES_PER_CODE", "30/10m")
+RATELIMIT_KEY_PREFIX = "topp25-rl:"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

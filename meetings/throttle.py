@@ -1,0 +1,63 @@
+"""Join-code guessing: failed joins are counted per client and per code, on Django's cache.
+
+A failure is a code that does not lead to an open meeting (unknown, or closed for new
+participants): both get the same answer, so the count and the answer tell a guesser nothing.
+Once a client or a code is over its limit, every join lookup from it answers 429, whether
+the code is right or not — otherwise the limit itself would tell a right code from a wrong one.
+The counters live in the cache (local memory embedded, Redis when REDIS_URL is set), keyed by
+a hash: no IP address is stored in the database.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django_fast_ratelimit import Action, get_ratelimit, parse_rate
+
+from .errors import DomainError
+
+GROUP_CLIENT = "join-failures-client"
+GROUP_CODE = "join-failures-code"
+
+
+def _client(request: HttpRequest) -> bytes:
+    # uvicorn sets the peer from X-Forwarded-For only for proxies it trusts
+    # (--forwarded-allow-ips), so this is the real client behind our own proxy.
+    return str(request.META.get("REMOTE_ADDR", "")).encode()
+
+
+def _limits(request: HttpRequest, code: str) -> list[tuple[str, bytes, str]]:
+    return [
+        (GROUP_CLIENT, _client(request), settings.JOIN_FAILURES_PER_CLIENT),
+        (GROUP_CODE, code.encode(), settings.JOIN_FAILURES_PER_CODE),
+    ]
+
+
+def ensure_not_blocked(request: HttpRequest, code: str) -> None:
+    for group, key, rate in _limits(request, code):
+        limit = get_ratelimit(group=group, key=lambda *args, key=key: key, rate=rate)
+        count, period = parse_rate(rate)
+        if limit.count >= count:
+            # A fixed window: at most one period to wait.
+            raise JoinThrottled(retry_after=period)
+
+
+def record_failure(request: HttpRequest, code: str) -> None:
+    for group, key, rate in _limits(request, code):
+        get_ratelimit(
+            group=group, key=lambda *args, key=key: key, rate=rate, action=Action.INCREASE
+        )
+
+
+class JoinThrottled(DomainError):
+    def __init__(self, *, retry_after: int) -> None:
+        super().__init__(
+            "join_throttled",
+            _(
+                "För många försök med fel kod. Vänta några minuter och försök igen, "
+                "eller fråga samtalsledaren."
+            ),
+            status=429,
+        )
+        self.retry_after = retry_after
