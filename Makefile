@@ -33,7 +33,8 @@ demo: migrate
 
 # One ASGI process serves HTTP and WebSockets (SQLite + in-memory channel layer by default).
 serve: setup
-	$(PY) -m uvicorn topp25.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+	$(PY) -m uvicorn topp25.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
+		$$($(PY) -m topp25.limits)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

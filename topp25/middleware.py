@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from topp25.limits import TOO_LARGE
+
 
 def chosen_language(cookies: Mapping[str, Any]) -> str:
     """The language a person picked (cookie), else the site's: the same for HTTP and WebSockets."""
@@ -35,3 +37,21 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """413 for a declared body over Django's limit (the ASGI app already refuses these
+    before reading them, topp25/limits.py; this covers any other server in front of Django)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return HttpResponse(TOO_LARGE, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

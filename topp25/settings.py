@@ -15,6 +15,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from topp25.limits import MAX_REQUEST_BODY
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "topp25.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "topp25.middleware.ChosenLanguageMiddleware",
@@ -160,6 +163,13 @@ else:
 JOIN_FAILURES_PER_CLIENT = env_str("JOIN_FAILURES_PER_CLIENT", "60/10m")
 JOIN_FAILURES_PER_CODE = env_str("JOIN_FAILURES_PER_CODE", "30/10m")
 RATELIMIT_KEY_PREFIX = "topp25-rl:"
+
+# Request bodies: the ASGI app answers 413 above the limit (topp25/limits.py); Django's own
+# limits catch bodies sent without a length.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
