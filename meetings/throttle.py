@@ -20,6 +20,8 @@ from .errors import DomainError
 GROUP_CLIENT = "join-failures-client"
 GROUP_CODE = "join-failures-code"
 
+Limits = list[tuple[str, bytes, str]]
+
 
 def _client(request: HttpRequest) -> bytes:
     # uvicorn sets the peer from X-Forwarded-For only for proxies it trusts
@@ -27,27 +29,46 @@ def _client(request: HttpRequest) -> bytes:
     return str(request.META.get("REMOTE_ADDR", "")).encode()
 
 
-def _limits(request: HttpRequest, code: str) -> list[tuple[str, bytes, str]]:
+def _limits(request: HttpRequest, code: str) -> Limits:
     return [
         (GROUP_CLIENT, _client(request), settings.JOIN_FAILURES_PER_CLIENT),
         (GROUP_CODE, code.encode(), settings.JOIN_FAILURES_PER_CODE),
     ]
 
 
-def ensure_not_blocked(request: HttpRequest, code: str) -> None:
-    for group, key, rate in _limits(request, code):
+def blocked_for(limits: Limits) -> int | None:
+    """Seconds to wait when any counter is at its limit, else None."""
+    for group, key, rate in limits:
         limit = get_ratelimit(group=group, key=lambda *args, key=key: key, rate=rate)
         count, period = parse_rate(rate)
         if limit.count >= count:
-            # A fixed window: at most one period to wait.
-            raise JoinThrottled(retry_after=period)
+            return int(period)  # a fixed window: at most one period to wait
+    return None
 
 
-def record_failure(request: HttpRequest, code: str) -> None:
-    for group, key, rate in _limits(request, code):
+def count_failure(limits: Limits) -> None:
+    for group, key, rate in limits:
         get_ratelimit(
             group=group, key=lambda *args, key=key: key, rate=rate, action=Action.INCREASE
         )
+
+
+def ensure_not_blocked(request: HttpRequest, code: str) -> None:
+    wait = blocked_for(_limits(request, code))
+    if wait is not None:
+        raise JoinThrottled(retry_after=wait)
+
+
+def record_failure(request: HttpRequest, code: str) -> None:
+    count_failure(_limits(request, code))
+
+
+def login_limits(request: HttpRequest, username: str) -> Limits:
+    """Failed logins per client and per user name (letter case does not matter)."""
+    return [
+        ("login-failures-client", _client(request), settings.LOGIN_FAILURES_PER_CLIENT),
+        ("login-failures-user", username.casefold().encode(), settings.LOGIN_FAILURES_PER_USER),
+    ]
 
 
 class JoinThrottled(DomainError):

@@ -195,6 +195,9 @@ else:
 # (31^6 codes).
 JOIN_FAILURES_PER_CLIENT = env_rate("JOIN_FAILURES_PER_CLIENT", "60/10m")
 JOIN_FAILURES_PER_CODE = env_rate("JOIN_FAILURES_PER_CODE", "30/10m")
+# Failed logins per client address and per user name.
+LOGIN_FAILURES_PER_CLIENT = env_rate("LOGIN_FAILURES_PER_CLIENT", "30/15m")
+LOGIN_FAILURES_PER_USER = env_rate("LOGIN_FAILURES_PER_USER", "10/15m")
 RATELIMIT_KEY_PREFIX = "topp25-rl:"
 
 # Request bodies: the ASGI app answers 413 above the limit (topp25/limits.py); Django's own
