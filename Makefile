@@ -34,6 +34,7 @@ demo: migrate
 # One ASGI process serves HTTP and WebSockets (SQLite + in-memory channel layer by default).
 serve: setup
 	$(PY) -m uvicorn topp25.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
+		--no-access-log \
 		$$($(PY) -m topp25.limits)
 
 test: setup

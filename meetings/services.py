@@ -238,3 +238,51 @@ def rotate_room_token(*, meeting: Meeting) -> str:
     meeting.room_token = token
     broadcast.room_token_rotated(meeting.pk)
     return token
+
+
+@transaction.atomic
+def delete_meeting(*, meeting: Meeting) -> None:
+    """The whole meeting: groups, participants, factors. Open room screens close."""
+    meeting_id = meeting.pk
+    meeting.delete()
+    forget_meetings_in_sessions({meeting_id})
+    broadcast.room_token_rotated(meeting_id)
+
+
+def forget_meetings_in_sessions(meeting_ids: set[int]) -> int:
+    """Remove these meetings from every stored session; a session left with nothing (no
+    other meeting, no login) is deleted. Returns how many sessions were changed or deleted."""
+    from django.contrib.sessions.models import Session
+
+    from .participation import SESSION_KEY
+
+    wanted = {str(pk) for pk in meeting_ids}
+    touched = 0
+    for session in Session.objects.all().iterator():
+        data = session.get_decoded()
+        known = data.get(SESSION_KEY) or {}
+        if not wanted & set(known):
+            continue
+        remaining = {key: value for key, value in known.items() if key not in wanted}
+        touched += 1
+        if not remaining and "_auth_user_id" not in data:
+            session.delete()
+            continue
+        data[SESSION_KEY] = remaining
+        Session.objects.filter(pk=session.pk).update(session_data=Session.objects.encode(data))
+    return touched
+
+
+@transaction.atomic
+def purge_personal_data(*, held_before: datetime.date) -> tuple[int, int, int]:
+    """Participants' names and sessions of meetings held before a date; results (groups,
+    factors, anonymous participant rows they point to) are kept. Returns (meetings,
+    names removed, sessions changed)."""
+    meeting_ids = set(Meeting.objects.filter(date__lt=held_before).values_list("pk", flat=True))
+    names = (
+        Participant.objects.filter(meeting_id__in=meeting_ids)
+        .exclude(display_name="")
+        .update(display_name="")
+    )
+    sessions = forget_meetings_in_sessions(meeting_ids) if meeting_ids else 0
+    return len(meeting_ids), names, sessions

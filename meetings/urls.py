@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("console/meetings/<int:pk>/joining/", views.joining_toggle, name="joining"),
     path("console/meetings/<int:pk>/room-token/", views.room_token_rotate, name="room_rotate"),
+    path("console/meetings/<int:pk>/delete/", views.meeting_delete, name="delete"),
 ]

@@ -291,6 +291,23 @@ def room_token_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what will be removed, and a confirmation. POST with the confirmation: remove."""
+    meeting = _meeting_for_facilitator(request, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        services.delete_meeting(meeting=meeting)
+        return redirect("meetings:console")
+    context = {
+        "meeting": meeting,
+        "participant_count": meeting.participants.count(),
+        "group_count": meeting.home_groups().count(),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/meeting_delete.html", context, status=status)
+
+
+@login_required
 @require_POST
 def joining_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_facilitator(request, pk)

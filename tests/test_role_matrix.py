@@ -99,6 +99,7 @@ def _facilitator_urls() -> list[Endpoint]:
         ("meetings:groups_usual", {}),
         ("meetings:joining", {"open": "0"}),
         ("meetings:room_rotate", {}),
+        ("meetings:delete", {"confirm": "1"}),
     ]:
         detail.append(("owner", "post", lambda w, n=name: reverse(n, args=[w.meeting.pk]), data))
     detail.append(

@@ -195,6 +195,12 @@ else:
 # (31^6 codes).
 JOIN_FAILURES_PER_CLIENT = env_rate("JOIN_FAILURES_PER_CLIENT", "60/10m")
 JOIN_FAILURES_PER_CODE = env_rate("JOIN_FAILURES_PER_CODE", "30/10m")
+# Personal data: participants' names and sessions are removed this many days after the
+# meeting by `manage.py purge_meetings` (run it daily); results are kept. Shown on the
+# privacy page with the organiser's contact.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 90, minimum=1)
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "")
+
 # Failed logins per client address and per user name.
 LOGIN_FAILURES_PER_CLIENT = env_rate("LOGIN_FAILURES_PER_CLIENT", "30/15m")
 LOGIN_FAILURES_PER_USER = env_rate("LOGIN_FAILURES_PER_USER", "10/15m")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from topp25.views import ThrottledLoginView
+from topp25.views import ThrottledLoginView, privacy
 
 urlpatterns = [
     path("", include("meetings.urls")),
@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("integritet/", privacy, name="privacy"),
     path("admin/", admin.site.urls),
 ]

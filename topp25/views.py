@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from meetings import throttle
 from meetings.text import clean_text
@@ -17,6 +19,18 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
         return HttpResponse(status=403, headers={"HX-Refresh": "true"})
     return render(request, "403_csrf.html", status=403)
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What is stored, why and for how long: Swedish and English on one page."""
+    context = {
+        "retention_days": settings.RETENTION_DAYS,
+        "participant_session_days": settings.SESSION_COOKIE_AGE // (24 * 60 * 60),
+        "staff_session_hours": settings.STAFF_SESSION_SECONDS // 3600,
+        "contact": settings.PRIVACY_CONTACT,
+    }
+    return render(request, "privacy.html", context)
 
 
 class ThrottledLoginView(LoginView):
