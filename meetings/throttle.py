@@ -10,6 +10,8 @@ a hash: no IP address is stored in the database.
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -25,8 +27,16 @@ Limits = list[tuple[str, bytes, str]]
 
 def _client(request: HttpRequest) -> bytes:
     # uvicorn sets the peer from X-Forwarded-For only for proxies it trusts
-    # (--forwarded-allow-ips), so this is the real client behind our own proxy.
-    return str(request.META.get("REMOTE_ADDR", "")).encode()
+    # (--forwarded-allow-ips), so this is the real client behind our own proxy. One IPv6
+    # client holds a whole /64: count the network, not the address.
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address.encode()
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False)).encode()
+    return address.encode()
 
 
 def _limits(request: HttpRequest, code: str) -> Limits:

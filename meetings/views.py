@@ -136,6 +136,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def join_qr(request: HttpRequest, code: str) -> HttpResponse:
     """The QR code of an open meeting; a closed meeting's answers like an unknown one."""
+    code = normalize_join_code(code)
     try:
         throttle.ensure_not_blocked(request, code)
         meeting = services.meeting_by_code(code)

@@ -139,3 +139,11 @@ def test_default_rates_parse(rate: str) -> None:
     from django_fast_ratelimit import parse_rate
 
     assert parse_rate(rate)[1] == 600
+
+
+def test_an_ipv6_client_is_its_whole_network(settings, meeting: Meeting) -> None:
+    settings.JOIN_FAILURES_PER_CLIENT = "3/10m"
+    for host in range(3):  # one phone hopping between addresses of its /64
+        Client(REMOTE_ADDR=f"2001:db8:1:2::{host + 1}").get("/", {"code": WRONG})
+    assert Client(REMOTE_ADDR="2001:db8:1:2::99").get("/", {"code": WRONG}).status_code == 429
+    assert Client(REMOTE_ADDR="2001:db8:1:3::1").get("/", {"code": WRONG}).status_code == 404
