@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup pdf-libs migrate demo serve check lint typecheck bench messages clean
+.PHONY: run test setup pdf-libs migrate demo serve check check-deploy lint typecheck bench messages clean
 
 run: setup migrate demo serve
 
@@ -38,7 +38,9 @@ demo: migrate
 
 # One ASGI process serves HTTP and WebSockets (SQLite + in-memory channel layer by default).
 serve: setup
-	$(PY) -m uvicorn topp25.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+	$(PY) -m uvicorn topp25.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
+		--no-access-log \
+		$$($(PY) -m topp25.limits)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -50,6 +52,16 @@ typecheck: setup
 	$(VENV)/bin/mypy topp25 meetings groups summary
 
 check: lint typecheck test
+
+# Django's deployment checklist, with the environment production sets (a throwaway key);
+# any warning fails.
+check-deploy: setup
+	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=topp25.example.se CSRF_TRUSTED_ORIGINS=https://topp25.example.se \
+	PUBLIC_BASE_URL=https://topp25.example.se TRUST_X_FORWARDED_PROTO=1 \
+	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 \
+	SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup
 	$(PY) bench/fanout.py

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from meetings import broadcast
 from meetings.errors import STATUS_BY_CODE, DomainError
 from meetings.models import Group, Participant
+from meetings.text import clean_text
 
 from .models import FACTOR_MAX_LENGTH, SuccessFactor
 
@@ -35,7 +36,7 @@ STATUS_BY_CODE.update(
 
 def clean_factor_text(raw: str | None) -> str:
     # Phones add line breaks and double spaces; a factor is one short phrase.
-    text = " ".join((raw or "").split())
+    text = " ".join(clean_text(raw).split())
     if not text:
         raise DomainError("blank", _("Skriv en framgångsfaktor innan du sparar."))
     if len(text) > FACTOR_MAX_LENGTH:

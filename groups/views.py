@@ -43,12 +43,16 @@ def _phase_meeting(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_related("current_phase").get(pk=meeting.pk)
 
 
+def _not_joined() -> DomainError:
+    return DomainError("not_joined", _("Gå med i mötet och välj din grupp först."))
+
+
 def _own_group(
     request: HtmxHttpRequest, code: str, group_id: int
 ) -> tuple[Meeting, Participant, Group]:
     meeting, participant = _membership(request, code)
     if participant is None:
-        raise DomainError("not_joined", _("Gå med i mötet och välj din grupp först."))
+        raise _not_joined()
     if participant.home_group_id != group_id:
         raise DomainError("not_your_group", _("Du kan bara ändra din egen grupps lista."))
     return meeting, participant, participant.home_group
@@ -131,12 +135,12 @@ def _flash_error(request: HtmxHttpRequest, code: str, error: DomainError) -> Htt
     except DomainError as unknown:
         meeting, participant, error = None, None, unknown
     if meeting is None or participant is None:
-        if request.htmx and meeting is not None:
-            # Not (or no longer) in the meeting: to the group picker, as a whole page.
-            return HttpResponseClientRedirect(reverse("meetings:join", args=[meeting.join_code]))
-        return render(
-            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
-        )
+        # Not (or no longer) in the meeting, or no such meeting: the same answer either way
+        # (the join page decides, and counts wrong codes), so these URLs tell a guesser nothing.
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("meetings:join", args=[code]))
+        not_joined = _not_joined()
+        return render(request, "meetings/message.html", {"message": not_joined.message}, status=403)
     context = _context(meeting, participant, participant.home_group, flash=error.message)
     if not request.htmx:
         return _full_page(request, meeting, context, status_of(error))
@@ -164,12 +168,11 @@ def _list_action(
 def group_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
-    except DomainError as error:
-        return render(
-            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
-        )
+    except DomainError:
+        participant = None
     if participant is None:
-        return redirect("meetings:join", code=meeting.join_code)
+        # Unknown code or not a member: the join page answers both alike.
+        return redirect("meetings:join", code=code)
     return _full_page(request, meeting, _context(meeting, participant, participant.home_group))
 
 

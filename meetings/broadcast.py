@@ -193,3 +193,8 @@ def meeting_changed(
 ) -> None:
     """The meeting as a whole changed: the screens concerned re-render their meeting parts."""
     live.publish(lambda: _meeting_event(meeting_id, screens, moved or {}))
+
+
+def room_token_rotated(meeting_id: int) -> None:
+    """The room screen's address changed (or the meeting is gone): open room screens close."""
+    live.publish(lambda: live.RoomRevoked(meeting_id=meeting_id))

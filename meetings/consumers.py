@@ -21,6 +21,10 @@ __all__ = ["CLOSE_FORBIDDEN", "CLOSE_NOT_FOUND"]
 class RoomScreenConsumer(live.ScreenConsumer):
     """The projector: every group of the meeting. No login, the unguessable token is the key."""
 
+    async def room_revoked(self, event: dict[str, Any]) -> None:
+        # The address was rotated or the meeting deleted: screens open with it stop.
+        await self.close(code=CLOSE_NOT_FOUND)
+
     async def connect(self) -> None:
         token = self.scope["url_route"]["kwargs"]["token"]
         meeting_id = await _meeting_id_for_room(token)

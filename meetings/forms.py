@@ -7,11 +7,36 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_FACTOR_COUNT, MAX_PHASE_MINUTES, Meeting, PhaseKind, Profession
 from .phases import AgendaTemplate
+from .text import clean_text
 
 MAX_GROUPS_AT_ONCE = 30
 
 
-class MeetingForm(forms.ModelForm):
+class CleanTextForm(forms.BaseForm):
+    """Every text field of the form gets the one cleaning rule (meetings/text.py) before
+    Django sees it, so control characters never reach validation, the page or the database.
+    Text areas keep tab and line breaks."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        data: Any = self.data.copy()  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            key = self.add_prefix(name)
+            if key not in data:
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            if hasattr(data, "setlist"):
+                data.setlist(key, [clean_text(v, multiline=multiline) for v in data.getlist(key)])
+            else:
+                data[key] = clean_text(data[key], multiline=multiline)
+        self.data = data
+
+
+class MeetingForm(CleanTextForm, forms.ModelForm):
     series_name = forms.CharField(
         label=_("Serie (valfritt)"),
         max_length=200,
@@ -103,14 +128,14 @@ class MeetingForm(forms.ModelForm):
         return value
 
 
-class HomeGroupForm(forms.Form):
+class HomeGroupForm(CleanTextForm, forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=100)
     profession = forms.ChoiceField(
         label=_("Yrkesgrupp"), choices=[("", _("(ingen)")), *Profession.choices], required=False
     )
 
 
-class PhaseForm(forms.Form):
+class PhaseForm(CleanTextForm, forms.Form):
     kind = forms.ChoiceField(label=_("Vad händer"), choices=PhaseKind.choices)
     title = forms.CharField(label=_("Rubrik"), max_length=120)
     planned_minutes = forms.IntegerField(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import broadcast
-from .codes import is_plausible_join_code, new_join_code, normalize_join_code
+from .codes import is_plausible_join_code, new_join_code, new_room_token, normalize_join_code
 from .errors import DomainError
 from .models import (
     MAX_FACTOR_COUNT,
@@ -30,6 +30,7 @@ from .models import (
     Series,
 )
 from .phases import AgendaTemplate, planned_agenda
+from .text import clean_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -55,15 +56,15 @@ def create_meeting(
             _("Antalet framgångsfaktorer måste vara mellan 1 och %(max)d.")
             % {"max": MAX_FACTOR_COUNT},
         )
-    series_name = series_name.strip()
+    series_name = clean_text(series_name)
     if len(series_name) > 200:
         raise DomainError("series_name", _("Seriens namn får vara högst 200 tecken."))
     series = Series.objects.get_or_create(name=series_name)[0] if series_name else None
     meeting = Meeting(
-        title=title.strip(),
+        title=clean_text(title),
         date=date,
-        venue=venue.strip(),
-        core_question=core_question.strip(),
+        venue=clean_text(venue),
+        core_question=clean_text(core_question, multiline=True),
         factor_count=factor_count,
         series=series,
     )
@@ -105,7 +106,7 @@ def _save_with_unique_code(meeting: Meeting) -> None:
 def add_home_group(
     *, meeting: Meeting, name: str, profession: str = "", announce: bool = True
 ) -> Group:
-    name = name.strip()
+    name = clean_text(name)
     if not name:
         raise DomainError("group_name_blank", _("Skriv ett namn på hemgruppen."))
     if len(name) > 100:
@@ -164,29 +165,42 @@ def add_usual_home_groups(*, meeting: Meeting) -> list[Group]:
     return created
 
 
+def meeting_by_code(code: str) -> Meeting | None:
+    """The meeting with this (normalised) code; implausible codes never reach the database."""
+    return Meeting.objects.filter(join_code=code).first() if is_plausible_join_code(code) else None
+
+
+def blank_code() -> DomainError:
+    return DomainError("code_blank", _("Skriv mötets kod — den står på rumsskärmen."))
+
+
+def not_joinable(code: str) -> DomainError:
+    """The one answer for a wrong code and for a meeting closed to newcomers: a guesser
+    learns nothing from it."""
+    return DomainError(
+        "code_unknown",
+        _(
+            "Det finns inget öppet möte med koden %(code)s — kontrollera koden på rumsskärmen "
+            "eller fråga samtalsledaren."
+        )
+        % {"code": code[:12]},
+    )
+
+
 def find_meeting(raw_code: str) -> Meeting:
-    """The meeting with the code a person typed or followed, open or not."""
+    """The meeting with the code a person typed or followed, open or not (for its members)."""
     code = normalize_join_code(raw_code)
     if not code:
-        raise DomainError("code_blank", _("Skriv mötets kod — den står på rumsskärmen."))
-    meeting = (
-        Meeting.objects.filter(join_code=code).first() if is_plausible_join_code(code) else None
-    )
+        raise blank_code()
+    meeting = meeting_by_code(code)
     if meeting is None:
-        raise DomainError(
-            "code_unknown",
-            _("Det finns inget möte med koden %(code)s — kontrollera koden på rumsskärmen.")
-            % {"code": code[:12]},
-        )
+        raise not_joinable(code)
     return meeting
 
 
 def ensure_joining_open(meeting: Meeting) -> None:
     if not meeting.joining_open:
-        raise DomainError(
-            "meeting_closed",
-            _("Mötet tar inte emot deltagare just nu — fråga samtalsledaren."),
-        )
+        raise not_joinable(meeting.join_code)
 
 
 @transaction.atomic
@@ -207,7 +221,7 @@ def join_meeting(
     group = meeting.groups.filter(kind=Group.Kind.HOME, pk=group_pk).first()
     if group is None:
         raise DomainError("group_unknown", _("Välj en av mötets hemgrupper i listan."))
-    display_name = display_name.strip()
+    display_name = clean_text(display_name)
     if len(display_name) > 60:
         raise DomainError("name_too_long", _("Namnet får vara högst 60 tecken."))
     if participant is not None and participant.meeting_id == meeting.pk:
@@ -610,3 +624,61 @@ def move_participant(*, meeting: Meeting, participant_id: int, group_id: int) ->
         # Their phone is told (and linked to the new group); the other phones learn nothing new.
         meeting_changed(meeting, broadcast.PHONES_AND_CONSOLE, moved={participant.pk: group.pk})
     return participant
+
+
+@transaction.atomic
+def rotate_room_token(*, meeting: Meeting) -> str:
+    """A new secret address for the room screen; the old address and its open screens stop."""
+    token = new_room_token()
+    Meeting.objects.filter(pk=meeting.pk).update(room_token=token)
+    meeting.room_token = token
+    broadcast.room_token_rotated(meeting.pk)
+    return token
+
+
+@transaction.atomic
+def delete_meeting(*, meeting: Meeting) -> None:
+    """The whole meeting: groups, participants, factors. Open room screens close."""
+    meeting_id = meeting.pk
+    meeting.delete()
+    forget_meetings_in_sessions({meeting_id})
+    broadcast.room_token_rotated(meeting_id)
+
+
+def forget_meetings_in_sessions(meeting_ids: set[int]) -> int:
+    """Remove these meetings from every stored session; a session left with nothing (no
+    other meeting, no login) is deleted. Returns how many sessions were changed or deleted."""
+    from django.contrib.sessions.models import Session
+
+    from .participation import SESSION_KEY
+
+    wanted = {str(pk) for pk in meeting_ids}
+    touched = 0
+    for session in Session.objects.all().iterator():
+        data = session.get_decoded()
+        known = data.get(SESSION_KEY) or {}
+        if not wanted & set(known):
+            continue
+        remaining = {key: value for key, value in known.items() if key not in wanted}
+        touched += 1
+        if not remaining and "_auth_user_id" not in data:
+            session.delete()
+            continue
+        data[SESSION_KEY] = remaining
+        Session.objects.filter(pk=session.pk).update(session_data=Session.objects.encode(data))
+    return touched
+
+
+@transaction.atomic
+def purge_personal_data(*, held_before: datetime.date) -> tuple[int, int, int]:
+    """Participants' names and sessions of meetings held before a date; results (groups,
+    factors, anonymous participant rows they point to) are kept. Returns (meetings,
+    names removed, sessions changed)."""
+    meeting_ids = set(Meeting.objects.filter(date__lt=held_before).values_list("pk", flat=True))
+    names = (
+        Participant.objects.filter(meeting_id__in=meeting_ids)
+        .exclude(display_name="")
+        .update(display_name="")
+    )
+    sessions = forget_meetings_in_sessions(meeting_ids) if meeting_ids else 0
+    return len(meeting_ids), names, sessions

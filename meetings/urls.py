@@ -57,4 +57,6 @@ urlpatterns = [
     path("console/meetings/<int:pk>/run/resume/", views.phase_resume, name="phase_resume"),
     path("console/meetings/<int:pk>/run/adjust/", views.phase_adjust, name="phase_adjust"),
     path("console/meetings/<int:pk>/run/end/", views.phase_end, name="phase_end"),
+    path("console/meetings/<int:pk>/room-token/", views.room_token_rotate, name="room_rotate"),
+    path("console/meetings/<int:pk>/delete/", views.meeting_delete, name="delete"),
 ]

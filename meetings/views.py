@@ -15,15 +15,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import broadcast, services
+from . import broadcast, services, throttle
 from .codes import normalize_join_code
 from .errors import DomainError, status_of
 from .forms import HomeGroupForm, MeetingForm, PhaseForm
-from .models import Meeting
+from .models import Meeting, Participant
 from .participation import parse_uuid, participant_for_session, remember_participant
+from .text import clean_text
 
 
 def public_url(request: HttpRequest, path: str) -> str:
@@ -39,44 +40,70 @@ def join_url(request: HttpRequest, meeting: Meeting) -> str:
 
 
 def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return render(
+    response = render(
         request, "meetings/message.html", {"message": error.message}, status=status_of(error)
     )
+    return _with_retry_after(response, error)
+
+
+def _with_retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
+    if isinstance(error, throttle.JoinThrottled):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _joinable(request: HttpRequest, raw: str) -> tuple[Meeting, Participant | None]:
+    """The meeting a phone may join, or is already in. A wrong code and a meeting closed to
+    newcomers give the same answer and count as a failed join; over the limit, 429 for any
+    code. Someone already in keeps their place after joining closes."""
+    code = normalize_join_code(raw)
+    if not code:
+        raise services.blank_code()
+    meeting = services.meeting_by_code(code)
+    participant = participant_for_session(request.session, meeting) if meeting else None
+    if meeting is not None and participant is not None:
+        return meeting, participant
+    throttle.ensure_not_blocked(request, code)
+    if meeting is None or not meeting.joining_open:
+        throttle.record_failure(request, code)
+        raise services.not_joinable(code)
+    return meeting, None
 
 
 # --- Participant: start page and joining -------------------------------------------------
+# Nothing here is cacheable by a proxy: answers depend on the session and on the meeting's
+# state, and a cached answer for a code would tell others whether it exists.
 
 
+@never_cache
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("code")
     if raw is None:
         return render(request, "meetings/start.html", {})
     try:
-        meeting = services.find_meeting(raw)
-        # Someone already in keeps their place after joining closes; newcomers are told.
-        if participant_for_session(request.session, meeting) is None:
-            services.ensure_joining_open(meeting)
+        meeting, _participant = _joinable(request, raw)
     except DomainError as error:
-        return render(
+        response = render(
             request,
             "meetings/start.html",
-            {"error": error.message, "code": raw[:20]},
+            {"error": error.message, "code": clean_text(raw)[:20]},
             status=status_of(error),
         )
+        return _with_retry_after(response, error)
     return redirect("meetings:join", code=meeting.join_code)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalize_join_code(code)
     if canonical != code:
         return redirect("meetings:join", code=canonical)
     try:
-        meeting = services.find_meeting(code)
+        meeting, participant = _joinable(request, code)
     except DomainError as error:
         return _message(request, error)
-    participant = participant_for_session(request.session, meeting)
     changing = request.GET.get("change") == "1" or request.method == "POST"
     if participant is not None and not changing:
         return redirect("groups:page", code=meeting.join_code)
@@ -86,11 +113,6 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "participant": participant,
         "join_token": uuid.uuid4(),
     }
-    if participant is None:
-        try:
-            services.ensure_joining_open(meeting)
-        except DomainError as closed:
-            return _message(request, closed)
     if request.method == "GET":
         return render(request, "meetings/join.html", context)
     try:
@@ -103,17 +125,23 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         )
     except DomainError as error:
         context["error"] = error.message
-        context["display_name"] = request.POST.get("display_name", "")[:60]
+        context["display_name"] = clean_text(request.POST.get("display_name", ""))[:60]
         return render(request, "meetings/join.html", context, status=status_of(error))
     remember_participant(request.session, participant)
     return redirect("groups:page", code=meeting.join_code)
 
 
+@never_cache
 @require_GET
-@cache_control(max_age=3600)
 def join_qr(request: HttpRequest, code: str) -> HttpResponse:
+    """The QR code of an open meeting; a closed meeting's answers like an unknown one."""
+    code = normalize_join_code(code)
     try:
-        meeting = services.find_meeting(code)
+        throttle.ensure_not_blocked(request, code)
+        meeting = services.meeting_by_code(code)
+        if meeting is None or not meeting.joining_open:
+            throttle.record_failure(request, code)
+            raise services.not_joinable(code)
     except DomainError as error:
         return _message(request, error)
     buffer = io.BytesIO()
@@ -162,7 +190,9 @@ def console(request: HttpRequest) -> HttpResponse:
         "can_export": user.has_perm("meetings.export_meeting"),
     }
     if context["can_export"]:
-        context["all_meetings"] = Meeting.objects.select_related("series")
+        # An editor exports the meetings they are named on (an organiser adds them), not
+        # every meeting: unpublished group work belongs to the meeting's organisers.
+        context["all_meetings"] = Meeting.objects.facilitated_by(user).select_related("series")
     return render(request, "meetings/console.html", context)
 
 
@@ -364,6 +394,31 @@ def participant_move(request: HttpRequest, pk: int, participant_id: int) -> Http
             meeting=m, participant_id=participant_id, group_id=group_id
         ),
     )
+
+
+@login_required
+@require_POST
+def room_token_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    services.rotate_room_token(meeting=meeting)
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what will be removed, and a confirmation. POST with the confirmation: remove."""
+    meeting = meeting_for_facilitator(request, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        services.delete_meeting(meeting=meeting)
+        return redirect("meetings:console")
+    context = {
+        "meeting": meeting,
+        "participant_count": meeting.participants.count(),
+        "group_count": meeting.home_groups().count(),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/meeting_delete.html", context, status=status)
 
 
 @login_required

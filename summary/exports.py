@@ -25,6 +25,7 @@ from groups.models import FACTOR_MAX_LENGTH, SuccessFactor
 from groups.services import clean_factor_text
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant, Phase, Series
+from meetings.text import clean_text
 
 from .document import Theme, ThemeFactor, build_summary, group_keys, ordered_groups
 
@@ -576,9 +577,27 @@ def _parse_themes(raw_themes: list[dict[str, Any]], groups: list[_GroupPlan]) ->
     return themes
 
 
+# Text fields that may hold line breaks; every other text is one line.
+_MULTILINE_FIELDS = frozenset({"core_question", "note"})
+
+
+def _cleaned(value: Any, field: str = "") -> Any:
+    """Every text in the file through the one cleaning rule of the forms (meetings/text.py):
+    a file is cleaned, not refused, for control characters, so an export from an older
+    version still imports, and what is stored is what a form would have stored."""
+    if isinstance(value, str):
+        return clean_text(value, multiline=field in _MULTILINE_FIELDS)
+    if isinstance(value, list):
+        return [_cleaned(item, field) for item in value]
+    if isinstance(value, dict):
+        return {key: _cleaned(item, key) for key, item in value.items()}
+    return value
+
+
 def _parse(data: Any) -> _Plan:
     """Check the whole file before anything is written; the first problem is reported."""
     _check_header(data)
+    data = _cleaned(data)
     _check_schema(data)
     meeting, series = _parse_meeting(data["meeting"])
     groups = _parse_groups(data["groups"], meeting["factor_count"])

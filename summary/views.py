@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from meetings.errors import status_of
@@ -14,9 +16,13 @@ from .formats import FORMATS, ExportUnavailable, content_disposition
 
 
 def _meeting_for_export(request: HttpRequest, pk: int) -> Meeting:
-    # Who may download is decided here, for every format: login and the export permission
-    # (the Redaktör role), as for the first Markdown and JSON downloads.
-    return get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
+    """Who may download is decided here, for every format: login, the export permission (the
+    Redaktör role), and being named on the meeting — unpublished group work belongs to the
+    meeting's organisers (a superuser sees all)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
+    if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(_("Du är inte redaktör för det här mötet."))
+    return meeting
 
 
 @login_required

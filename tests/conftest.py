@@ -77,3 +77,12 @@ def add_factors() -> Callable[[Group, int], list[SuccessFactor]]:
 
 def texts(group: Group) -> list[str]:
     return list(group.factors.order_by("position").values_list("text", flat=True))
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(settings: Any) -> None:
+    """Each test counts failed joins from zero (a prefix of its own: the Redis cache of a CI
+    run is shared, so clearing it is not an option)."""
+    import uuid
+
+    settings.RATELIMIT_KEY_PREFIX = f"topp25-rl-test-{uuid.uuid4().hex}:"

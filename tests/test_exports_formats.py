@@ -75,9 +75,11 @@ FACTORS: dict[str, list[str]] = {
 
 
 @pytest.fixture
-def editor(db: None) -> User:
+def editor(summary_meeting: Meeting) -> User:
+    """A Redaktör named on the meeting (editors export only meetings they are named on)."""
     user = User.objects.create_user("redaktor", password="x-hemligt-9")
     user.groups.add(AuthGroup.objects.get(name=EDITOR_ROLE))
+    summary_meeting.facilitators.add(user)
     return user
 
 

@@ -147,7 +147,18 @@ class MeetingChanged:
         return messages
 
 
-LiveEvent = GroupListChanged | MeetingChanged
+@dataclass(frozen=True)
+class RoomRevoked:
+    """The room screen's secret address was rotated, or the meeting deleted: close."""
+
+    meeting_id: int
+    type: ClassVar[str] = "room.revoked"
+
+    def messages(self) -> list[tuple[str, dict[str, Any]]]:
+        return [(room_stream(self.meeting_id), {"type": self.type})]
+
+
+LiveEvent = GroupListChanged | MeetingChanged | RoomRevoked
 
 
 # --- Sending ------------------------------------------------------------------------------

@@ -7,13 +7,17 @@ layer). Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and D
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import warnings
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from topp25.limits import MAX_REQUEST_BODY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,16 +26,38 @@ def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _refuse(name: str, value: str, expected: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{name}={value!r} is not understood: expected {expected}.")
+
+
 def env_bool(name: str, default: bool) -> bool:
+    """A typo (DEBUG=ture) stops the start instead of silently meaning off."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise _refuse(name, value, "one of 1/0, true/false, yes/no, on/off")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     value = os.environ.get(name)
-    return int(value) if value else default
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise _refuse(name, value, "a whole number") from None
+    if number < minimum:
+        raise _refuse(name, value, f"a whole number of at least {minimum}")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -39,6 +65,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit "count/period", period in s, m, h or d (e.g. 60/10m)."""
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", value):
+        raise _refuse(name, value, "a rate such as 60/10m (count/period, period s, m, h or d)")
+    return value
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -51,7 +85,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "topp25.apps.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,12 +100,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "topp25.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "topp25.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "topp25.middleware.StaffNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -140,6 +176,43 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The cache holds rate-limit counters (failed joins): shared by all workers through Redis in
+# production, local memory in one process embedded.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CHANNEL_PREFIX", "topp25"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Failed joins (a wrong code, or a meeting closed to newcomers) per client address and per
+# code, "count/period" with period s, m, h or d. A hall behind one school NAT shares an
+# address: 60 typos in 10 minutes is far above a hall's and far below a guesser's need
+# (31^6 codes).
+JOIN_FAILURES_PER_CLIENT = env_rate("JOIN_FAILURES_PER_CLIENT", "60/10m")
+JOIN_FAILURES_PER_CODE = env_rate("JOIN_FAILURES_PER_CODE", "30/10m")
+# Personal data: participants' names and sessions are removed this many days after the
+# meeting by `manage.py purge_meetings` (run it daily); results are kept. Shown on the
+# privacy page with the organiser's contact.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 90, minimum=1)
+PRIVACY_CONTACT = env_str("PRIVACY_CONTACT", "")
+
+# Failed logins per client address and per user name.
+LOGIN_FAILURES_PER_CLIENT = env_rate("LOGIN_FAILURES_PER_CLIENT", "30/15m")
+LOGIN_FAILURES_PER_USER = env_rate("LOGIN_FAILURES_PER_USER", "10/15m")
+RATELIMIT_KEY_PREFIX = "topp25-rl:"
+
+# Request bodies: the ASGI app answers 413 above the limit (topp25/limits.py); Django's own
+# limits catch bodies sent without a length.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -179,9 +252,13 @@ if DEBUG:
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # Participants are anonymous and identified by their session cookie only; keep it for a
-# whole school year so a phone that comes back to the next afternoon resumes.
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 300
+# whole school year so a phone that comes back to the next afternoon resumes. Staff (anyone
+# who logs in) get a working day instead: the login sets that session's own expiry
+# (topp25/apps.py), so a forgotten laptop is not a facilitator's key for months.
+SESSION_COOKIE_AGE = env_int("PARTICIPANT_SESSION_DAYS", 300, minimum=1) * 24 * 60 * 60
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_HOURS", 10, minimum=1) * 60 * 60
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -206,7 +283,12 @@ X_FRAME_OPTIONS = "DENY"
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (say so with TRUST_X_FORWARDED_PROTO=1).
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS: production sets these (see `make check-deploy`); HSTS only once HTTPS works for
+# the host (and its subdomains when SECURE_HSTS_INCLUDE_SUBDOMAINS is on).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 # Public base URL used in the QR code and printed links (e.g. https://topp25.example.se).
 # Empty: derived from the request.

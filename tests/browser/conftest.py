@@ -42,6 +42,8 @@ from typing import Any
 import pytest
 import uvicorn
 
+from topp25.limits import WS_MAX_SIZE
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 REQUIRE_BROWSER = os.environ.get("TOPP25_REQUIRE_BROWSER") == "1"
@@ -108,6 +110,7 @@ class LiveASGIServer:
             port=self.port,
             lifespan="off",
             log_level="warning",
+            ws_max_size=WS_MAX_SIZE,  # as `make serve` (topp25/limits.py)
             timeout_graceful_shutdown=5,
         )
         self._server = _Server(config)

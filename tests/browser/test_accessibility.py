@@ -60,6 +60,8 @@ def test_participant_screens(
     with browser.errors.allowed(r"status of 404 .*\?code=FEL123"):  # the 404 is the point
         phone.goto("/?code=FEL123")
     found["start, wrong code"] = violations(phone, axe_source)
+    phone.goto("/integritet/")
+    found["privacy"] = violations(phone, axe_source)
     phone.goto(f"/m/{meeting.join_code}/")
     found["pick group"] = violations(phone, axe_source)
     phone.get_by_role("button", name="Lärare", exact=True).tap()
@@ -104,6 +106,8 @@ def test_facilitator_screens(
     found["console"] = violations(page, axe_source)
     page.goto(f"/console/meetings/{meeting.pk}/")
     found["meeting"] = violations(page, axe_source)
+    page.goto(f"/console/meetings/{meeting.pk}/delete/")
+    found["delete meeting, confirm"] = violations(page, axe_source)
     page.goto("/console/meetings/new/")
     found["new meeting"] = violations(page, axe_source)
     with browser.errors.allowed(r"status of 400 .*/console/meetings/new/"):
