@@ -109,7 +109,9 @@ def _read_lexicon(path: Path) -> Lexicon:
         for word in concept["words"]:
             word = str(word).lower()
             if word in concepts and concepts[word] != label:
-                raise ValueError(f"{path.name}: {word!r} is in both {concepts[word]!r} and {label!r}")
+                raise ValueError(
+                    f"{path.name}: {word!r} is in both {concepts[word]!r} and {label!r}"
+                )
             concepts[word] = label
     # A synonym is an idea even if the general stop list has it ("bra" is never a synonym).
     return Lexicon(stop_words=frozenset(stop_words - concepts.keys()), concepts=concepts)
