@@ -179,33 +179,27 @@ def _theme_gone() -> DomainError:
     )
 
 
-def _curated_for(meeting: Meeting, key: str) -> CuratedTheme:
-    """The CuratedTheme a form's theme key names, made on first curation of a found theme."""
+def _shown(meeting: Meeting, key: str) -> Theme:
+    """The theme a form's key names, among those shown now."""
     key = (key or "").strip()
-    if key.startswith("t") and key[1:].isdigit():
-        row = CuratedTheme.objects.filter(meeting=meeting, pk=int(key[1:])).first()
-        if row is None:
-            raise _theme_gone()
-        return row
-    if not key.startswith(("c:", "w:")):
-        raise _theme_gone()
-    if key not in {theme.key for theme in all_meeting_themes(meeting).themes}:
-        raise _theme_gone()
-    return CuratedTheme.objects.get_or_create(meeting=meeting, concept=key)[0]
-
-
-def _theme_of(meeting: Meeting, key: str) -> Theme:
     for theme in all_meeting_themes(meeting).themes:
         if theme.key == key:
             return theme
     raise _theme_gone()
 
 
+def _row_for(meeting: Meeting, theme: Theme) -> CuratedTheme:
+    """The theme's CuratedTheme, made on its first curation (keyed by the finder's concept)."""
+    if theme.curated:
+        return CuratedTheme.objects.get(meeting=meeting, pk=int(theme.key[1:]))
+    return CuratedTheme.objects.get_or_create(meeting=meeting, concept=theme.key)[0]
+
+
 @transaction.atomic
 def rename_theme(*, meeting: Meeting, theme_key: str, label: str) -> CuratedTheme:
     label = _clean_label(label)
     meeting = _lock(meeting)
-    row = _curated_for(meeting, theme_key)
+    row = _row_for(meeting, _shown(meeting, theme_key))
     row.label = label
     row.save(update_fields=["label", "updated_at"])
     return row
@@ -214,7 +208,7 @@ def rename_theme(*, meeting: Meeting, theme_key: str, label: str) -> CuratedThem
 @transaction.atomic
 def dismiss_theme(*, meeting: Meeting, theme_key: str) -> CuratedTheme:
     meeting = _lock(meeting)
-    row = _curated_for(meeting, theme_key)
+    row = _row_for(meeting, _shown(meeting, theme_key))
     row.dismissed = True
     row.save(update_fields=["dismissed", "updated_at"])
     return row
@@ -241,13 +235,9 @@ def merge_themes(*, meeting: Meeting, theme_key: str, into_key: str) -> CuratedT
     meeting = _lock(meeting)
     if (theme_key or "").strip() == (into_key or "").strip():
         raise DomainError("merge_same", _("Välj ett annat tema att slå ihop med."))
-    source_theme = _theme_of(meeting, theme_key.strip())
-    source = _curated_for(meeting, theme_key)
-    target = _curated_for(meeting, into_key)
-    if source.pk == target.pk:
-        raise DomainError("merge_same", _("Välj ett annat tema att slå ihop med."))
-    if not target.label:
-        target.label = _theme_of(meeting, into_key.strip()).label
+    source_theme, target_theme = _shown(meeting, theme_key), _shown(meeting, into_key)
+    source, target = _row_for(meeting, source_theme), _row_for(meeting, target_theme)
+    target.label = target.label or target_theme.label
     target.dismissed = False
     target.save(update_fields=["label", "dismissed", "updated_at"])
     # Themes already merged into the source now point at the target: no chains.
