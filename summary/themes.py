@@ -177,6 +177,10 @@ def word_terms(word: str) -> tuple[str, ...]:
     stop = lexicon().stop_words
     if len(word) < MIN_WORD_LENGTH or word in stop:
         return ()
+    if word in lexicon().concepts:
+        # The lexicon's own words as written: simplemma reads some adjectives as verbs
+        # ("lugn" → "lugna", "trygg" → "trygga").
+        return (word,)
     base = lemma(word)
     if base in stop:
         return ()

@@ -9,10 +9,16 @@ from summary.themes import Factor, find_themes
 
 from .theme_scoring import load_labelled, pairwise_scores
 
-# What the finder reaches on the labelled sets (pairwise, see tests/theme_scoring.py). A
-# change to the lexicon or the algorithm must not lower these; raise them when it improves.
-TUNED_FLOOR = {"precision": 1.0, "recall": 1.0}
-HELD_OUT_FLOOR = {"precision": 0.9, "recall": 0.9}
+# What the finder reaches on the labelled sets (pairwise, see tests/theme_scoring.py); the test
+# fails if a change to the lexicon or the algorithm lowers them (raise them when it improves).
+# themes_sv.json tuned the lexicon; themes_heldout_sv.json was written before the lexicon and
+# never tuned on; themes_heldout2_sv.json was written afterwards, deliberately harder
+# (paraphrases, words the lexicon lacks), and is not tuned on either: it shows the limits.
+FLOORS = {
+    "themes_sv.json": (1.0, 1.0),
+    "themes_heldout_sv.json": (1.0, 1.0),
+    "themes_heldout2_sv.json": (0.83, 0.49),
+}
 
 
 def test_the_issues_example_is_one_theme_of_three_groups() -> None:
@@ -85,16 +91,14 @@ def test_same_input_same_output() -> None:
     assert find_themes(labelled.factors) == find_themes(list(labelled.factors))
 
 
-@pytest.mark.parametrize(
-    ("name", "floor"),
-    [("themes_sv.json", TUNED_FLOOR), ("themes_heldout_sv.json", HELD_OUT_FLOOR)],
-)
-def test_pairwise_precision_and_recall(name: str, floor: dict[str, float]) -> None:
+@pytest.mark.parametrize("name", FLOORS)
+def test_pairwise_precision_and_recall(name: str) -> None:
     labelled = load_labelled(name)
     groups = {factor.group for factor in labelled.factors}
     assert len(labelled.factors) >= (60 if name == "themes_sv.json" else 40)
     assert len(groups) >= 8
     precision, recall = pairwise_scores(labelled, find_themes(labelled.factors))
     print(f"\n{name}: pairwise precision {precision:.3f}, recall {recall:.3f}")
-    assert precision >= floor["precision"], f"precision {precision:.3f} below {floor}"
-    assert recall >= floor["recall"], f"recall {recall:.3f} below {floor}"
+    floor_precision, floor_recall = FLOORS[name]
+    assert precision >= floor_precision, f"precision {precision:.3f} < {floor_precision}"
+    assert recall >= floor_recall, f"recall {recall:.3f} < {floor_recall}"
