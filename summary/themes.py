@@ -233,7 +233,8 @@ def text_concepts(text: str) -> tuple[str, ...]:
     return tuple(concepts)
 
 
-def concept_label(concept: str, terms: Iterable[str] = ()) -> str:
+def concept_label(concept: str) -> str:
+    """A lexicon concept's label as written; a plain word capitalised ("Läsförståelse")."""
     kind, _, name = concept.partition(":")
     if kind == "c":
         return name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from summary import themes
@@ -102,3 +104,18 @@ def test_pairwise_precision_and_recall(name: str) -> None:
     floor_precision, floor_recall = FLOORS[name]
     assert precision >= floor_precision, f"precision {precision:.3f} < {floor_precision}"
     assert recall >= floor_recall, f"recall {recall:.3f} < {floor_recall}"
+
+
+def test_the_lexicon_is_data_and_refuses_a_word_in_two_concepts(tmp_path: Path) -> None:
+    lexicon = themes.lexicon()
+    assert lexicon.concepts["studiero"] == lexicon.concepts["trygghet"] == "Trygghet och studiero"
+    assert lexicon.concepts["samarbete"] == lexicon.concepts["samverkan"]
+    assert lexicon.concepts["rektor"] == lexicon.concepts["ledarskap"]
+    assert {"skola", "elev", "och", "att"} <= lexicon.stop_words
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        '[[concept]]\nlabel = "A"\nwords = ["ro"]\n[[concept]]\nlabel = "B"\nwords = ["ro"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="'ro' is in both"):
+        themes._read_lexicon(broken)
