@@ -5,6 +5,7 @@ Each write is one function: keyword-only, atomic, raising DomainError with a sta
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -44,6 +45,12 @@ class Theme:
     groups: tuple[ThemeGroup, ...]
     curated: bool = False
     dismissed: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        """An HTML id that stays the same while the key does, so focus can follow a theme
+        through a re-render (the key itself may hold spaces and any letter)."""
+        return "theme-" + hashlib.sha1(self.key.encode(), usedforsecurity=False).hexdigest()[:10]
 
     def named_by(self, group_key: str) -> bool:
         return any(group.key == group_key for group in self.groups)

@@ -88,27 +88,43 @@ def test_rename_and_merge_themes(
         state="attached"
     )
 
+    # Renaming it again, from the keyboard: focus stays on the same theme's button.
+    renamed = page.locator(".theme", has_text="Samarbete kring eleven — 2 av 7 grupper")
+    renamed.get_by_label("Temats namn").fill("Samverkan kring eleven")
+    renamed.get_by_role("button", name="Byt namn").focus()
+    page.keyboard.press("Enter")
+    page.locator(".theme-title", has_text="Samverkan kring eleven — 2 av 7 grupper").wait_for()
+    focused = page.evaluate(
+        "[document.activeElement.id, document.activeElement.closest('.theme')?.innerText || '']"
+    )
+    assert focused[0].endswith("-rename") and "Samverkan kring eleven" in focused[1]
+
     # Merge "Ledarskap" into it.
     leadership = page.locator(".theme", has_text="Ledarskap — 2 av 7 grupper")
-    leadership.get_by_label("Slå ihop med").select_option(label="Samarbete kring eleven")
+    leadership.get_by_label("Slå ihop med").select_option(label="Samverkan kring eleven")
     leadership.get_by_role("button", name="Slå ihop").click()
-    page.locator(".theme-title", has_text="Samarbete kring eleven — 4 av 7 grupper").wait_for()
+    page.locator(".theme-title", has_text="Samverkan kring eleven — 4 av 7 grupper").wait_for()
     assert page.locator(".theme-title", has_text="Ledarskap").count() == 0
-    merged = page.locator(".theme", has_text="Samarbete kring eleven — 4 av 7 grupper")
+    # The merged theme's controls are gone: keyboard focus lands on the section's heading,
+    # not on the page's body.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'themes-heading'"
+    )
+    merged = page.locator(".theme", has_text="Samverkan kring eleven — 4 av 7 grupper")
     assert "Rektorer med mandat" in merged.inner_text()
     matrix = page.get_by_role("table", name="Teman och grupper")
     assert matrix.get_by_role("rowheader").all_inner_texts() == [
-        "Samarbete kring eleven",
+        "Samverkan kring eleven",
         "Trygghet och studiero",
     ]
     assert page.evaluate("window.__noReload") == 1
     assert violations(page, axe_js) == []
 
     # Stored: a fresh run of the finder (a reload, or the service) shows the same.
-    assert asgi_server.call(labels, meeting) == ["Samarbete kring eleven", "Trygghet och studiero"]
+    assert asgi_server.call(labels, meeting) == ["Samverkan kring eleven", "Trygghet och studiero"]
     page.reload()
     assert page.locator(".theme-title").all_inner_texts() == [
-        "Samarbete kring eleven — 4 av 7 grupper",
+        "Samverkan kring eleven — 4 av 7 grupper",
         "Trygghet och studiero — 3 av 7 grupper",
     ]
     browser.assert_no_errors()
