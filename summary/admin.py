@@ -5,7 +5,6 @@ from .models import CuratedTheme, ThemeFactor
 
 class ThemeFactorInline(admin.TabularInline):
     model = ThemeFactor
-    raw_id_fields = ["factor"]
     extra = 0
 
 

@@ -13,7 +13,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import SuccessFactor
 from meetings.models import Meeting
 
 THEME_LABEL_MAX_LENGTH = 120
@@ -53,14 +52,21 @@ class CuratedTheme(models.Model):
 
 
 class ThemeFactor(models.Model):
-    """A factor the editor placed in a theme by hand (split out, or merged in)."""
+    """A factor the editor placed in a theme by hand (split out, or merged in).
+
+    `factor_id` is the SuccessFactor's id as a plain number, not a foreign key: reordering a
+    group's list deletes and re-inserts a row under the same id (groups/services.py), which
+    would cascade a foreign key away, and nothing may point at a factor (tests/test_models.py).
+    Ids are never reused (AUTOINCREMENT on SQLite, sequences on PostgreSQL); a pin whose factor
+    was removed is ignored and cleared by the next curation.
+    """
 
     theme = models.ForeignKey(CuratedTheme, on_delete=models.CASCADE, related_name="pins")
-    factor = models.OneToOneField(SuccessFactor, on_delete=models.CASCADE, related_name="theme_pin")
+    factor_id = models.PositiveBigIntegerField(unique=True)
 
     class Meta:
         verbose_name = _("faktor i tema")
         verbose_name_plural = _("faktorer i teman")
 
     def __str__(self) -> str:
-        return f"{self.factor} → {self.theme}"
+        return f"{self.factor_id} → {self.theme}"

@@ -6,7 +6,9 @@ Each write is one function: keyword-only, atomic, raising DomainError with a sta
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -105,8 +107,10 @@ def all_meeting_themes(meeting: Meeting) -> MeetingThemes:
     curated = {theme.pk: theme for theme in CuratedTheme.objects.filter(meeting=meeting)}
     by_concept = {theme.concept: theme for theme in curated.values() if theme.concept}
     pins = {
-        pin.factor_id: pin.theme_id
-        for pin in ThemeFactor.objects.filter(theme__meeting=meeting).only("factor", "theme")
+        factor_id: theme_id
+        for factor_id, theme_id in ThemeFactor.objects.filter(theme__meeting=meeting).values_list(
+            "factor_id", "theme_id"
+        )
     }
 
     # Slots: a curated theme (by pk) or a found concept nobody has touched yet.
@@ -156,6 +160,21 @@ def all_meeting_themes(meeting: Meeting) -> MeetingThemes:
 def meeting_themes(meeting: Meeting) -> list[Theme]:
     """The meeting's themes as the editor left them (dismissed ones left out)."""
     return all_meeting_themes(meeting).themes
+
+
+def themes_data(meeting: Meeting, group_keys: Mapping[int, str]) -> list[dict[str, Any]]:
+    """The themes for the JSON export: `[{"label": …, "factors": [{"group": <group key>,
+    "position": <n>}, …]}, …]`, with the export's own group keys (group pk → "g3")."""
+    return [
+        {
+            "label": theme.label,
+            "factors": [
+                {"group": group_keys[int(factor.group)], "position": factor.position}
+                for factor in theme.factors
+            ],
+        }
+        for theme in meeting_themes(meeting)
+    ]
 
 
 # --- Curation ----------------------------------------------------------------------------
@@ -256,6 +275,7 @@ def merge_themes(*, meeting: Meeting, theme_key: str, into_key: str) -> CuratedT
     ThemeFactor.objects.bulk_create(
         [ThemeFactor(theme=target, factor_id=factor_id) for factor_id in factor_ids]
     )
+    _clear_stale_pins(meeting)
     return target
 
 
@@ -274,8 +294,15 @@ def split_factor(*, meeting: Meeting, factor_id: int | None, label: str) -> Cura
             status=404,
         )
     theme = CuratedTheme.objects.create(meeting=meeting, label=label)
-    ThemeFactor.objects.update_or_create(factor=factor, defaults={"theme": theme})
+    ThemeFactor.objects.update_or_create(factor_id=factor.pk, defaults={"theme": theme})
+    _clear_stale_pins(meeting)
     return theme
+
+
+def _clear_stale_pins(meeting: Meeting) -> None:
+    """Pins of factors that were removed since (ids are never reused, so they only sit)."""
+    existing = SuccessFactor.objects.filter(group__meeting=meeting).values("pk")
+    ThemeFactor.objects.filter(theme__meeting=meeting).exclude(factor_id__in=existing).delete()
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from meetings.errors import DomainError
 from meetings.models import Meeting
 from meetings.roles import FACILITATOR_ROLE
 from summary import services
-from summary.models import CuratedTheme
+from summary.models import CuratedTheme, ThemeFactor
 
 TEXTS = {
     "Lärare": ["Trygg lärmiljö", "Samarbete med vårdnadshavare", "Läsförståelse"],
@@ -101,9 +101,23 @@ def test_split_moves_one_factor_into_a_new_theme(
     assert texts_of(themes["Skolgården"]) == ["Tryggare skolgårdar och raster"]
     assert len(themes["Skolgården"].groups) == 1  # an editor's theme shows even for one group
     assert "Tryggare skolgårdar och raster" not in texts_of(themes["Trygghet och studiero"])
-    # Reordering the group's list keeps the factor where the editor put it (keyed by id).
+    # Reordering the group's list keeps the factor where the editor put it (keyed by id),
+    # whether it is the row that moves or the neighbour that is deleted and re-inserted.
     group_services.move_factor(group=moved.group, factor_id=moved.pk, direction="down")
     assert texts_of(by_label(meeting)["Skolgården"]) == ["Tryggare skolgårdar och raster"]
+    other = factors["Samverkan med socialtjänsten"]
+    group_services.move_factor(group=moved.group, factor_id=other.pk, direction="down")
+    group_services.move_factor(group=moved.group, factor_id=other.pk, direction="up")
+    skolgarden = by_label(meeting)["Skolgården"]
+    assert texts_of(skolgarden) == ["Tryggare skolgårdar och raster"]
+    assert skolgarden.factors[0].position == 2
+    # Removed from the list: gone from the theme, and the pin is cleared by the next edit.
+    group_services.remove_factor(group=moved.group, factor_id=moved.pk)
+    assert "Skolgården" not in by_label(meeting)
+    services.split_factor(meeting=meeting, factor_id=factors["Läsförståelse"].pk, label="Läsning")
+    assert list(ThemeFactor.objects.values_list("factor_id", flat=True)) == [
+        factors["Läsförståelse"].pk
+    ]
 
 
 def test_dismiss_and_restore(meeting: Meeting, factors: dict[str, Any]) -> None:
@@ -282,3 +296,19 @@ def test_empty_meeting_says_so(client: Client, facilitator: User, meeting: Meeti
     client.force_login(facilitator)
     html = client.get(url(meeting)).content.decode()
     assert "Inga teman ännu" in html
+
+
+def test_themes_data_for_the_json_export(meeting: Meeting, factors: dict[str, Any]) -> None:
+    keys = {group.pk: f"g{index}" for index, group in enumerate(meeting.home_groups(), start=1)}
+    services.rename_theme(
+        meeting=meeting, theme_key=by_label(meeting)["Samverkan"].key, label="Samarbete"
+    )
+    data = services.themes_data(meeting, keys)
+    assert data[0] == {
+        "label": "Trygghet och studiero",
+        "factors": [
+            {"group": keys[meeting.home_groups().get(name=name).pk], "position": 1}
+            for name in ("Lärare", "Rektorer", "Elevhälsa")
+        ],
+    }
+    assert "Samarbete" in [theme["label"] for theme in data]
