@@ -77,7 +77,8 @@
     }
   }
   function restoreFocus() {
-    if (focusId && isLost()) { focusFirst([focusId, "factors-heading"]); }
+    // The editor's themes section (summary/themes.html) falls back to its own heading.
+    if (focusId && isLost()) { focusFirst([focusId, "factors-heading", "themes-heading"]); }
   }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = draftForm();

@@ -1,0 +1,60 @@
+"""How long the theme finder takes: loading once per process, then per run on ~100 factors.
+
+.venv/bin/python bench/themes.py
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "topp25.settings")
+
+from summary import themes  # noqa: E402
+from tests.theme_scoring import load_labelled  # noqa: E402
+
+
+def main() -> None:
+    factors = (
+        load_labelled("themes_sv.json").factors + load_labelled("themes_heldout_sv.json").factors
+    )
+    started = time.perf_counter()
+    themes.lexicon()
+    lexicon = time.perf_counter() - started
+    started = time.perf_counter()
+    themes.dictionary()
+    dictionary = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    found = themes.find_themes(factors)
+    first = time.perf_counter() - started
+    runs = 50
+    started = time.perf_counter()
+    for _ in range(runs):
+        themes.find_themes(factors)
+    again = (time.perf_counter() - started) / runs
+    print(
+        f"factors: {len(factors)} from {len({f.group for f in factors})} groups, themes: {len(found)}"
+    )
+    print(f"lexicon + stop words load: {lexicon * 1000:.0f} ms (once per process)")
+    print(
+        f"hunspell-sv dictionary load (spylls): {dictionary:.2f} s (once per process), max RSS {rss:.0f} MB"
+    )
+    print(f"first run (cold word caches, simplemma loads its Swedish data): {first * 1000:.0f} ms")
+    print(f"later runs (warm caches): {again * 1000:.2f} ms each (mean of {runs})")
+    themes.text_concepts.cache_clear()
+    themes.word_terms.cache_clear()
+    started = time.perf_counter()
+    themes.find_themes(factors)
+    print(
+        f"run with word caches cleared (dictionary loaded): {(time.perf_counter() - started) * 1000:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
