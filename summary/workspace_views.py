@@ -193,6 +193,16 @@ def _field_response(
     response = render(request, f"{WORKSPACE}#text_status", context, status=status)
     if state["conflict"] is not None:
         response = _announce(response, str(state["error"]))
+    return _with_history(request, meeting, response)
+
+
+def _with_history(
+    request: HtmxHttpRequest, meeting: Meeting, response: HttpResponse
+) -> HttpResponse:
+    """The history table too, out of band: the editor sees their change listed at once."""
+    draft = services.draft_for(meeting)
+    context = {"history": draft.changes.select_related("user")[:50], "oob": True}
+    response.content += render(request, f"{WORKSPACE}#history", context).content
     return response
 
 
@@ -257,11 +267,12 @@ def save_factor(request: HtmxHttpRequest, pk: int, factor_id: int) -> HttpRespon
     context = {"meeting": meeting, "factor": factor}
     if whole:
         response = render(request, f"{WORKSPACE}#factor_form", context, status=status)
+        response = _with_history(request, meeting, response)
         return reswap(retarget(response, f"#factor-{factor_id}-form"), "outerHTML")
     response = render(request, f"{WORKSPACE}#factor_status", context, status=status)
     if status == 409:
         response = _announce(response, str(state["error"]))
-    return response
+    return _with_history(request, meeting, response)
 
 
 @login_required

@@ -275,6 +275,9 @@ def test_autosave_answers_with_the_status_line(
     assert f'id="factor-{typo.pk}-status"' in html and "Redigerad" in html
     assert 'name="version" value="1"' in html
     assert FactorEdit.objects.get().text == "Studiero i klassrummet"
+    # The history, out of band, already lists the change.
+    history = html[html.index('id="history"') :]
+    assert 'hx-swap-oob="true"' in history and "Studiero i klassrummet" in history
 
 
 def test_plain_submit_without_javascript(

@@ -90,7 +90,7 @@ def test_editor_rewords_publishes_and_revokes(
     headings = page.locator(".summary-group h3").all_inner_texts()
     assert headings.index("Rektorer") < headings.index("Förskollärare")
 
-    # History shows who changed what.
+    # History shows who changed what (also updated by each autosave, checked below).
     history = page.locator("table.history").inner_text()
     assert "Studiero i klasrummet" in history and "Studiero i klassrummet" in history
     assert facilitator.username in history
@@ -108,13 +108,15 @@ def test_editor_rewords_publishes_and_revokes(
     article = reader.locator("article").inner_text()
     assert "Studiero i klassrummet" in article and "klasrummet" not in article
     assert "Hundra personer från skolans alla led." in article
-    assert article.index("Rektorer") < article.index("Förskollärare")
+    assert article.index("Lärare") < article.index("Rektorer")
+    assert "Förskollärare" not in article  # wrote nothing: left out of the article
     assert violations(reader, axe_source) == []
     # Print: A4, no controls; the whole summary on one or two pages.
     reader.emulate_media(media="print")
     assert reader.locator(".site-footer").is_hidden()
-    pdf = reader.pdf(format="A4", print_background=False)
+    pdf = reader.pdf(prefer_css_page_size=True)  # the page's own @page: A4
     assert pdf.startswith(b"%PDF")
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[456](\.\d+)? 84[12](\.\d+)?", pdf)  # A4 in points
     assert 1 <= len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) <= 2
     reader.emulate_media(media="screen")
 
