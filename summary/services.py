@@ -122,6 +122,13 @@ def _conflict(message: str, *, text: str, version: int, user: str) -> EditConfli
     return EditConflict(message, text=text, version=version, user=user)
 
 
+def _ensure_version_sent(version: int | None) -> None:
+    if version is None:
+        raise DomainError(
+            "version_missing", _("Sidan är för gammal — ladda om den och försök igen.")
+        )
+
+
 def clean_paragraph(raw: str | None) -> str:
     # Keep the editor's paragraphs, drop trailing space and Windows line ends.
     lines = [line.rstrip() for line in (raw or "").replace("\r\n", "\n").split("\n")]
@@ -153,6 +160,7 @@ def save_text(
     current_version: int = getattr(draft, f"{field}_version")
     if current == text:
         return draft  # already so: a resent form, or two editors typing the same
+    _ensure_version_sent(version)
     if version != current_version:
         latest = draft.changes.filter(kind=TEXT_FIELDS[field]).select_related("user").first()
         raise _conflict(
@@ -210,6 +218,7 @@ def save_factor_wording(
     current_version = edit.version if edit is not None else 0
     if current == text:
         return edit
+    _ensure_version_sent(version)
     if version != current_version:
         latest = (
             draft.changes.filter(kind=SummaryChange.Kind.FACTOR, factor_id=factor.pk)
@@ -259,6 +268,7 @@ def move_group(
     """Move a group one place up or down among the groups of its kind in the summary."""
     if direction not in ("up", "down"):
         raise DomainError("direction", _("Välj om gruppen ska flyttas upp eller ner."))
+    _ensure_version_sent(version)
     draft = _locked_draft(meeting)
     groups = {g.pk: g for g in meeting.groups.all()}
     group = groups.get(group_id)

@@ -370,6 +370,10 @@ def test_bad_input_is_a_swedish_4xx(
     assert response.status_code == 400
     assert "Välj om gruppen ska flyttas upp eller ner." in response.content.decode()
     assert editor_client.get(url("save_text", worked.pk, "lead")).status_code == 405
+    no_version = editor_client.post(url("save_text", worked.pk, "lead"), {"text": "x"}, **HTMX)
+    assert no_version.status_code == 400
+    assert "Sidan är för gammal" in no_version.content.decode()
+    assert SummaryDraft.objects.get().lead == ""
 
 
 def test_move_group_over_http(editor_client: Client, worked: Meeting, principals: Group) -> None:
