@@ -408,7 +408,8 @@ def parse_year(raw: str | int | None) -> int:
 
 
 def parse_value(raw: str | None) -> Decimal:
-    text = (raw or "").strip().replace("\u2212", "-").replace(" ", "").replace(",", ".")
+    text = (raw or "").strip().replace("\u2212", "-").replace(",", ".")
+    text = "".join(text.split())  # "1 234", with any kind of space
     try:
         value = Decimal(text)
     except InvalidOperation:

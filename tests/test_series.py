@@ -67,6 +67,9 @@ def test_indicator_values(ranked: Series, facilitator: User) -> None:
     assert values == [(2023, Decimal("142")), (2024, Decimal("118")), (2025, Decimal("97.5"))]
     services.set_indicator_value(series=ranked, year="2025", value="96", user=facilitator)
     assert IndicatorValue.objects.get(year=2025).value == Decimal("96")  # replaced, not added
+    services.set_indicator_value(series=ranked, year=" 2022 ", value="1\u00a0234,5", user=None)
+    assert IndicatorValue.objects.get(year=2022).value == Decimal("1234.5")
+    IndicatorValue.objects.filter(year=2022).delete()
     for year, value, message in [
         ("tjugo", "1", "Skriv året med fyra siffror"),
         ("1800", "1", "Skriv året med fyra siffror"),

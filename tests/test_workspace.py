@@ -388,3 +388,18 @@ def test_move_group_over_http(editor_client: Client, worked: Meeting, principals
     )
     assert stale.status_code == 409
     assert "Någon annan har just ändrat gruppernas ordning" in stale.content.decode()
+
+
+def test_factor_error_without_javascript_keeps_the_typed_text(
+    editor_client: Client, worked: Meeting, teachers: Group
+) -> None:
+    first = factor(teachers, 1)
+    response = editor_client.post(
+        url("save_factor", worked.pk, first.pk), {"text": "x" * 201, "version": "0"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Framgångsfaktorn får vara högst 200 tecken" in html
+    assert "x" * 201 + "</textarea>" in html  # nothing typed is lost
+    assert 'aria-invalid="true"' in html
+    assert not FactorEdit.objects.exists()
