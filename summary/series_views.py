@@ -1,0 +1,185 @@
+"""A series over years: its meetings, the indicator it tracks, chart and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from meetings.errors import DomainError, status_of
+from meetings.models import Meeting, Series
+
+from . import services
+from .series import (
+    build_chart,
+    indicator_of,
+    indicator_values,
+    series_csv,
+    series_meetings,
+    series_xlsx,
+    year_rows,
+)
+
+SERIES = "summary/series.html"
+
+
+def _download(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# =========================================================================================
+# Series over years (branch `workspace`)
+# =========================================================================================
+
+
+def _series_for_editor(request: HttpRequest, pk: int) -> Series:
+    return get_object_or_404(Series, pk=pk)
+
+
+def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[str, Any]:
+    meetings = series_meetings(series)
+    indicator = indicator_of(series)
+    values = indicator_values(indicator)
+    facilitated = set(
+        Meeting.objects.facilitated_by(request.user)
+        .filter(series=series)
+        .values_list("pk", flat=True)
+    )
+    context: dict[str, Any] = {
+        "series": series,
+        "meetings": meetings,
+        "facilitated": facilitated,
+        "indicator": indicator,
+        "values": values,
+        "chart": build_chart(
+            values, meetings, lower_is_better=indicator.lower_is_better if indicator else False
+        ),
+        "year_rows": year_rows(values, meetings),
+        # RECURRING THEMES — filled at merge from the theme finder (summary.themes):
+        # `summary.series.recurring_themes(meetings, {meeting.pk: [theme label, …]})`.
+        # None hides the section; nothing is shown until real themes exist.
+        "recurring": None,
+        "indicator_form": {
+            "name": indicator.name if indicator else "",
+            "lower_is_better": indicator.lower_is_better if indicator else True,
+            "source": indicator.source if indicator else "",
+        },
+        "value_form": {"year": "", "value": ""},
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_GET
+def series_list(request: HttpRequest) -> HttpResponse:
+    series = Series.objects.all()
+    return render(request, "summary/series_list.html", {"series_list": series})
+
+
+@login_required
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_GET
+def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    series = _series_for_editor(request, pk)
+    return render(request, SERIES, _series_context(request, series))
+
+
+@login_required
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_POST
+def series_indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    series = _series_for_editor(request, pk)
+    form: dict[str, Any] = {
+        "name": request.POST.get("name", "")[:300],
+        "lower_is_better": request.POST.get("lower_is_better") == "1",
+        "source": request.POST.get("source", "")[:300],
+    }
+    try:
+        services.set_indicator(
+            series=series,
+            name=form["name"],
+            lower_is_better=form["lower_is_better"],
+            source=form["source"],
+        )
+    except DomainError as error:
+        context = _series_context(
+            request, series, indicator_form=form, indicator_error=error.message
+        )
+        return render(request, SERIES, context, status=status_of(error))
+    return redirect(reverse("summary:series", args=[series.pk]) + "#indicator")
+
+
+@login_required
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_POST
+def series_value(request: HttpRequest, pk: int) -> HttpResponse:
+    series = _series_for_editor(request, pk)
+    form = {"year": request.POST.get("year", "")[:10], "value": request.POST.get("value", "")[:30]}
+    try:
+        services.set_indicator_value(series=series, user=request.user, **form)
+    except DomainError as error:
+        context = _series_context(request, series, value_form=form, value_error=error.message)
+        return render(request, SERIES, context, status=status_of(error))
+    return redirect(reverse("summary:series", args=[series.pk]) + "#values")
+
+
+@login_required
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_POST
+def series_value_remove(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    series = _series_for_editor(request, pk)
+    try:
+        services.remove_indicator_value(series=series, year=year)
+    except DomainError as error:
+        context = _series_context(request, series, value_error=error.message)
+        return render(request, SERIES, context, status=status_of(error))
+    return redirect(reverse("summary:series", args=[series.pk]) + "#values")
+
+
+def _series_filename(series: Series, extension: str) -> str:
+    from django.utils.text import slugify
+
+    return f"topp25-serie-{slugify(series.name) or series.pk}.{extension}"
+
+
+@login_required
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_GET
+def series_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    series = _series_for_editor(request, pk)
+    return _download(
+        series_xlsx(series),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _series_filename(series, "xlsx"),
+    )
+
+
+@login_required
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_GET
+def series_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    series = _series_for_editor(request, pk)
+    table = request.GET.get("table", "factors")
+    if table not in ("meetings", "factors", "indicator") or (
+        table == "indicator" and indicator_of(series) is None
+    ):
+        return render(
+            request,
+            "meetings/message.html",
+            {"message": _("Välj en av tabellerna möten, framgångsfaktorer eller indikator.")},
+            status=400,
+        )
+    return _download(
+        series_csv(series, table),
+        "text/csv; charset=utf-8",
+        _series_filename(series, f"{table}.csv"),
+    )
