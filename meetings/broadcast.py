@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from topp25 import live
 
-from .models import Group, Meeting, Participant, Phase
+from . import experts
+from .models import Group, Meeting, Participant, Phase, PhaseKind
 from .phases import CONSOLE_TEMPLATE, PHONE_TEMPLATE, ROOM_TEMPLATE, PhaseScreens, screens_for
 
 PHONE_GROUP_STATE = f"{PHONE_TEMPLATE}#group_state"
@@ -50,9 +51,30 @@ def phase_context(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _screen_extras(context: dict[str, Any]) -> dict[str, Any]:
+    provider = context["screens"].context
+    return provider(context["meeting"]) if provider is not None else {}
+
+
+def showing_expert_lists(meeting: Meeting) -> bool:
+    """In the expert phase, once published, the room's gallery shows the expert groups."""
+    phase = meeting.current_phase
+    return (
+        phase is not None
+        and phase.is_running
+        and phase.kind == PhaseKind.EXPERT
+        and meeting.experts_published_at is not None
+    )
+
+
 def room_context(meeting: Meeting) -> dict[str, Any]:
     context = phase_context(meeting)
-    context["groups"] = list(meeting.home_groups().with_factors())
+    if showing_expert_lists(meeting):
+        groups = meeting.groups.filter(kind=Group.Kind.EXPERT).order_by("position", "pk")
+    else:
+        groups = meeting.home_groups()
+    context["groups"] = list(groups.with_factors())
+    context.update(_screen_extras(context))
     return context
 
 
@@ -60,9 +82,21 @@ def console_context(meeting: Meeting) -> dict[str, Any]:
     context = phase_context(meeting)
     context["agenda"] = list(meeting.agenda())
     context["groups"] = list(meeting.home_groups().with_factors().prefetch_related("members"))
-    context["participants"] = list(
-        meeting.participants.select_related("home_group", "expert_group")
+    participants = list(
+        meeting.participants.select_related("home_group", "expert_group", "expert_draft")
     )
+    context["participants"] = participants
+    if experts.uses_expert_groups(meeting):
+        overview = experts.overview(meeting, participants)
+        context["experts"] = overview
+        # The expert groups' rows (their lists) are live like the home groups'.
+        context["expert_groups"] = list(
+            meeting.groups.filter(kind=Group.Kind.EXPERT)
+            .order_by("position", "pk")
+            .with_factors()
+            .prefetch_related("expert_members")
+        )
+    context.update(_screen_extras(context))
     return context
 
 
@@ -107,7 +141,7 @@ def console_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
         return None
     context = console_context(meeting)
     html = live.render_in(language, CONSOLE_LIVE, context)
-    return html, _revisions(meeting, context["groups"])
+    return html, _revisions(meeting, context["groups"] + context.get("expert_groups", []))
 
 
 # --- Events ------------------------------------------------------------------------------
@@ -118,7 +152,8 @@ def _group_event(group_id: int) -> live.GroupListChanged | None:
     if group is None:
         return None
     context = group_context(group)
-    console = {**context, "members": list(group.members.all())}
+    members = group.expert_members if group.kind == Group.Kind.EXPERT else group.members
+    console = {**context, "members": list(members.all())}
     return live.GroupListChanged(
         meeting_id=group.meeting_id,
         group_id=group.pk,
@@ -153,7 +188,9 @@ def _meeting_event(meeting_id: int, screens: frozenset[str]) -> live.MeetingChan
         return None
     room = room_context(meeting) if "room" in screens else None
     console = console_context(meeting) if "console" in screens else None
-    groups = (room or console or {"groups": []})["groups"]
+    groups = list((room or console or {"groups": []})["groups"])
+    if console:
+        groups += console.get("expert_groups", [])
     participants = console["participants"] if console else []
     return live.MeetingChanged(
         meeting_id=meeting.pk,
