@@ -229,7 +229,8 @@ def join_meeting(
         display_name=display_name,
         join_token=join_token or uuid.uuid4(),
     )
-    if meeting.experts_published_at is not None:
+    # Read from the database: the caller's meeting may be older than the publishing.
+    if Meeting.objects.filter(pk=meeting.pk, experts_published_at__isnull=False).exists():
         _seat_latecomer(meeting, participant)
     meeting_changed(meeting, broadcast.CONSOLE_ONLY)
     return participant
