@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from meetings import services
+from meetings import broadcast, services
 from meetings.errors import STATUS_BY_CODE, DomainError
 from meetings.models import Meeting, Participant, PhaseKind
 
@@ -26,8 +26,9 @@ __all__ = ["MAX_REFLECTION_WORDS", "hide_word", "show_word", "submit_words", "wo
 
 STATUS_BY_CODE.update({"too_many_words": 409, "not_reflection": 409, "word_gone": 404})
 
-# Room screen and consoles; the phones' phase panel does not change when a word arrives.
-WORD_SCREENS = frozenset({"room", "console"})
+# The room screen and the consoles' word list; the phones' phase panel does not change when
+# a word arrives.
+WORD_SCREENS = broadcast.WORDS_ONLY
 # Whitespace a phone may send inside a field (pasted text); any other control is refused.
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 

@@ -23,6 +23,7 @@ ROOM_LIVE = f"{ROOM_TEMPLATE}#room_live"
 ROOM_GROUP_COLUMN = f"{ROOM_TEMPLATE}#group_column"
 CONSOLE_LIVE = f"{CONSOLE_TEMPLATE}#console_live"
 CONSOLE_GROUP_ROW = f"{CONSOLE_TEMPLATE}#console_group_row"
+CONSOLE_WORDS = f"{CONSOLE_TEMPLATE}#console_words"
 
 # The phone's variant when it has no expert group (or the phase does not depend on it).
 ANY_VARIANT = "*"
@@ -180,6 +181,9 @@ def _phone_variants(context: dict[str, Any]) -> dict[str, live.Fragments]:
 # Which screens a meeting-wide change concerns.
 ALL_SCREENS = frozenset({"phone", "room", "console"})
 CONSOLE_ONLY = frozenset({"console"})
+# A reflection word: the room (its cloud) and only the console's word list, not the whole
+# console (its people and expert tables cost ~10× more to render and did not change).
+WORDS_ONLY = frozenset({"room", "console_words"})
 
 
 def _meeting_event(meeting_id: int, screens: frozenset[str]) -> live.MeetingChanged | None:
@@ -192,14 +196,23 @@ def _meeting_event(meeting_id: int, screens: frozenset[str]) -> live.MeetingChan
     if console:
         groups += console.get("expert_groups", [])
     participants = console["participants"] if console else []
+    if console is not None:
+        console_html = live.render_all_languages(CONSOLE_LIVE, console)
+    elif "console_words" in screens:
+        words = phase_context(meeting)
+        words.update(_screen_extras(words))
+        console_html = live.render_all_languages(CONSOLE_WORDS, words)
+    else:
+        console_html = {}
     return live.MeetingChanged(
         meeting_id=meeting.pk,
         revision=meeting.revision,
         phone=_phone_variants(phase_context(meeting)) if "phone" in screens else {},
         room=live.render_all_languages(ROOM_LIVE, room) if room else {},
-        console=live.render_all_languages(CONSOLE_LIVE, console) if console else {},
+        console=console_html,
         group_revisions={group.pk: group.revision for group in groups},
-        expert_groups=_expert_groups(meeting, participants),
+        # Only the phones pick a variant by it.
+        expert_groups=_expert_groups(meeting, participants) if "phone" in screens else {},
     )
 
 

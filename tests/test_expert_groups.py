@@ -418,3 +418,66 @@ def test_console_shows_expert_lists_as_rows(
     html = client.get(reverse("meetings:detail", args=[afternoon.pk])).content.decode()
     assert f'id="console-group-{published[0].pk}"' in html
     assert "Expertgruppernas listor" in html
+
+
+# --- The phone's socket: its expert group's list, once published --------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_phone_socket_may_follow_its_expert_group_only() -> None:
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from meetings.consumers import CLOSE_FORBIDDEN
+    from meetings.participation import remember_participant
+    from topp25.asgi import application
+
+    def arrange() -> tuple[Meeting, str, Group, Group]:
+        user = User.objects.create_user("cecilia", password="x")
+        meeting = services.create_meeting(
+            facilitator=user,
+            title="Sockets",
+            date=datetime.date(2026, 12, 1),
+            core_question="Fråga?",
+            home_group_names=["Lärare", "Rektorer"],
+        )
+        teachers, principals = meeting.home_groups().order_by("position")
+        me = services.join_meeting(meeting=meeting, home_group_id=teachers.pk)
+        services.join_meeting(meeting=meeting, home_group_id=principals.pk)
+        services.join_meeting(meeting=meeting, home_group_id=teachers.pk)
+        services.allocate_experts(meeting=meeting, expert_count=2)
+        services.publish_experts(meeting=meeting)
+        me.refresh_from_db()
+        mine = me.expert_group
+        assert mine is not None
+        other = meeting.groups.filter(kind=Group.Kind.EXPERT).exclude(pk=mine.pk).get()
+        session = SessionStore()
+        remember_participant(session, me)
+        session.create()
+        return meeting, session.session_key or "", mine, other
+
+    meeting, key, mine, other = await sync_to_async(arrange)()
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"origin", b"http://127.0.0.1"),
+        (b"cookie", f"sessionid={key}".encode()),
+    ]
+
+    def socket(group: Group) -> WebsocketCommunicator:
+        path = f"/ws/m/{meeting.join_code}/groups/{group.pk}/"
+        return WebsocketCommunicator(application, path, headers=headers)
+
+    refused = socket(other)
+    ok, code = await refused.connect()
+    assert not ok and code == CLOSE_FORBIDDEN
+
+    phone = socket(mine)
+    ok, _code = await phone.connect()
+    assert ok
+    initial = await phone.receive_from(timeout=3)
+    assert 'id="group-state"' in initial
+    await sync_to_async(group_services.add_factor)(group=mine, text="Expertgruppens faktor")
+    fragment = await phone.receive_from(timeout=3)
+    assert "Expertgruppens faktor" in fragment
+    await phone.disconnect()

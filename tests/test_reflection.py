@@ -178,6 +178,10 @@ def test_a_word_reaches_room_and_consoles_once_and_not_the_phones(
     room = next(message for stream, message in sent if stream.startswith("room"))
     assert 'class="cloud-word word-size-1"' in room["html"]["sv"]
     assert "Trygghet: 1 gång" in room["html"]["sv"]
+    # The console gets its word list only, not its whole live part.
+    console = next(message for stream, message in sent if stream.startswith("console"))
+    assert console["html"]["sv"].lstrip().startswith('<section id="console-words"')
+    assert 'id="console-people"' not in console["html"]["sv"]
 
 
 # --- Views --------------------------------------------------------------------------------

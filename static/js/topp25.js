@@ -64,7 +64,11 @@
     }
   }
   function restoreFocus() {
-    if (focusId && isLost()) { focusFirst([focusId, "factors-heading"]); }
+    if (focusId && isLost()) {
+      // The reflection form's last word sent: its heading (the thanks is right below it).
+      var fallback = focusId.indexOf("reflection-") === 0 ? "reflection-heading" : "factors-heading";
+      focusFirst([focusId, fallback]);
+    }
   }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = draftForm();
