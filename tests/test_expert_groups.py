@@ -418,6 +418,9 @@ def test_console_shows_expert_lists_as_rows(
     html = client.get(reverse("meetings:detail", args=[afternoon.pk])).content.decode()
     assert f'id="console-group-{published[0].pk}"' in html
     assert "Expertgruppernas listor" in html
+    # The table number is what the phones show: expert rows have no up/down.
+    row = html.split(f'id="console-group-{published[0].pk}"')[1].split("</tr>")[0]
+    assert "Faktor 1" in row and "/move/" not in row
 
 
 # --- The phone's socket: its expert group's list, once published --------------------------
