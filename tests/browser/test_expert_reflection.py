@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -43,7 +44,11 @@ def expert_phase(meeting: Meeting) -> int:
 
 
 def test_expert_groups_and_the_word_cloud(
-    afternoon: Meeting, facilitator: User, asgi_server: LiveASGIServer, browser: Browser
+    afternoon: Meeting,
+    facilitator: User,
+    asgi_server: LiveASGIServer,
+    browser: Browser,
+    artifacts: Path,
 ) -> None:
     console = login_console(browser, facilitator, afternoon)
     room = browser.new_page("room screen", viewport=ROOM_VIEWPORT)
@@ -99,6 +104,8 @@ def test_expert_groups_and_the_word_cloud(
     assert other.locator(".expert-person").count() == 3
     anna_draft = asgi_server.call(_draft, names["anna"])
 
+    console.screenshot(path=artifacts / "console-experts.png", full_page=True, caret="initial")
+
     # Publish: every phone shows its own table, without a reload.
     console.locator("#expert-publish").click()
     wait_text(experts, "Publicerade kl.")
@@ -145,6 +152,9 @@ def test_expert_groups_and_the_word_cloud(
     assert cloud.locator(".cloud-word").count() == 2
     ranked = cloud.locator("#room-words-ranked").text_content() or ""
     assert "Trygghet: 3 gånger" in ranked and "Tid: 2 gånger" in ranked
+
+    room.screenshot(path=artifacts / "room-word-cloud.png", caret="initial")
+    anna.screenshot(path=artifacts / "phone-expert-reflection.png", full_page=True, caret="initial")
 
     # The facilitator hides "Tid": it leaves the room's cloud and list, live.
     words_card = console.locator("#console-words")
