@@ -26,6 +26,10 @@ urlpatterns = [
         name="remove",
     ),
     path("m/<joincode:code>/group/<int:group_id>/agree/", views.mark_agreed, name="agree"),
+    path("m/<joincode:code>/expert/", views.expert_page, name="expert"),
+    path("m/<joincode:code>/reflection/", views.reflect, name="reflect"),
+    path("console/meetings/<int:pk>/words/hide/", views.word_hide, name="word_hide"),
+    path("console/meetings/<int:pk>/words/show/", views.word_show, name="word_show"),
     # The facilitator's console acts on a group's list through this app.
     path(
         "console/meetings/<int:pk>/groups/<int:group_id>/unlock/",

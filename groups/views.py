@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -23,7 +24,7 @@ from meetings.participation import parse_uuid, participant_for_session
 from meetings.services import find_meeting
 from meetings.views import console_answer, meeting_for_facilitator
 
-from . import services
+from . import reflection, services
 from .models import SuccessFactor
 
 TEMPLATE = "groups/group.html"
@@ -53,9 +54,19 @@ def _own_group(
     meeting, participant = _membership(request, code)
     if participant is None:
         raise _not_joined()
-    if participant.home_group_id != group_id:
-        raise DomainError("not_your_group", _("Du kan bara ändra din egen grupps lista."))
-    return meeting, participant, participant.home_group
+    return meeting, participant, _group_of(participant, group_id)
+
+
+def _group_of(participant: Participant, group_id: int) -> Group:
+    """The participant's home group, or their published expert group (its list has the same
+    tools); any other group is not theirs."""
+    if participant.home_group_id == group_id:
+        return participant.home_group
+    if participant.expert_group_id is not None and participant.expert_group_id == group_id:
+        expert_group = participant.expert_group
+        assert expert_group is not None
+        return expert_group
+    raise DomainError("not_your_group", _("Du kan bara ändra din egen grupps lista."))
 
 
 def _int_or_none(raw: str | None) -> int | None:
@@ -128,7 +139,9 @@ def _form_error(
     return reswap(retarget(response, "#factor-form"), "outerHTML")
 
 
-def _flash_error(request: HtmxHttpRequest, code: str, error: DomainError) -> HttpResponse:
+def _flash_error(
+    request: HtmxHttpRequest, code: str, error: DomainError, group_id: int | None = None
+) -> HttpResponse:
     """An action on the list failed: say why, and show the list as it is now."""
     try:
         meeting, participant = _membership(request, code)
@@ -141,7 +154,11 @@ def _flash_error(request: HtmxHttpRequest, code: str, error: DomainError) -> Htt
             return HttpResponseClientRedirect(reverse("meetings:join", args=[code]))
         not_joined = _not_joined()
         return render(request, "meetings/message.html", {"message": not_joined.message}, status=403)
-    context = _context(meeting, participant, participant.home_group, flash=error.message)
+    try:
+        group = _group_of(participant, group_id) if group_id is not None else None
+    except DomainError:
+        group = None
+    context = _context(meeting, participant, group or participant.home_group, flash=error.message)
     if not request.htmx:
         return _full_page(request, meeting, context, status_of(error))
     response = render(request, f"{TEMPLATE}#group_live", context, status=status_of(error))
@@ -160,7 +177,7 @@ def _list_action(
         meeting, participant, group = _own_group(request, code, group_id)
         action(group)
     except DomainError as error:
-        return _flash_error(request, code, error)
+        return _flash_error(request, code, error, group_id)
     return _updated(request, meeting, participant, group, announcement, fresh_form=False)
 
 
@@ -181,7 +198,7 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     try:
         meeting, participant, group = _own_group(request, code, group_id)
     except DomainError as error:
-        return _flash_error(request, code, error)
+        return _flash_error(request, code, error, group_id)
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
     return _updated(request, meeting, participant, group, "")
@@ -194,7 +211,7 @@ def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespon
     try:
         meeting, participant, group = _own_group(request, code, group_id)
     except DomainError as error:
-        return _flash_error(request, code, error)
+        return _flash_error(request, code, error, group_id)
     try:
         factor = services.add_factor(group=group, text=text, author=participant, client_token=token)
     except DomainError as error:
@@ -228,7 +245,7 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
         services.ensure_open(group)
         factor = services.get_factor(group, factor_id)
     except DomainError as error:
-        return _flash_error(request, code, error)
+        return _flash_error(request, code, error, group_id)
     if request.method == "GET":
         context = _context(meeting, participant, group, **_edit_form_context(meeting, factor))
         if request.htmx:
@@ -240,7 +257,7 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
         services.edit_factor(group=group, factor_id=factor_id, text=text, version=version)
     except DomainError as error:
         if error.code in ("factor_gone", "locked"):
-            return _flash_error(request, code, error)
+            return _flash_error(request, code, error, group_id)
         form = _edit_form_context(meeting, factor)
         form["text"] = text
         return _form_error(request, meeting, participant, group, error, **form)
@@ -284,7 +301,7 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
         meeting, participant, group = _own_group(request, code, group_id)
         outcome = services.mark_agreed(group=group, confirmed_short=confirmed)
     except DomainError as error:
-        return _flash_error(request, code, error)
+        return _flash_error(request, code, error, group_id)
     if not outcome.agreed:
         # The group is asked once more, on the page, before the list locks.
         context = _context(meeting, participant, group, confirm_short=outcome.confirm_message)
@@ -307,6 +324,8 @@ def _full_page(
     """The whole phone page (no htmx): the group's part and the meeting's phase panel."""
     meeting = _phase_meeting(meeting)
     context.update(broadcast.phase_context(meeting))
+    for name, value in reflection.phone_context(meeting, context["participant"]).items():
+        context.setdefault(name, value)
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -319,4 +338,107 @@ def console_unlock(request: HttpRequest, pk: int, group_id: int) -> HttpResponse
     meeting = meeting_for_facilitator(request, pk)
     group = get_object_or_404(Group, pk=group_id, meeting=meeting)
     services.unlock_group(group=group)
+    return console_answer(request, meeting)
+
+
+# --- Expert groups: the participant's table and its list -----------------------------------
+
+
+@require_GET
+def expert_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """The expert group's list (same tools as a home group's) under every home group's list
+    (what the representatives bring)."""
+    try:
+        meeting, participant = _membership(request, code)
+    except DomainError as error:
+        return render(
+            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+        )
+    if participant is None:
+        return redirect("meetings:join", code=meeting.join_code)
+    if participant.expert_group_id is None:
+        return redirect("groups:page", code=meeting.join_code)
+    expert_group = participant.expert_group
+    assert expert_group is not None
+    home_lists = list(meeting.home_groups().with_factors())
+    return _full_page(
+        request, meeting, _context(meeting, participant, expert_group, home_lists=home_lists)
+    )
+
+
+# --- Reflection: a participant's words -----------------------------------------------------
+
+
+@require_POST
+def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    entries = request.POST.getlist("word")[: reflection.MAX_REFLECTION_WORDS]
+    token = parse_uuid(request.POST.get("client_token"))
+    try:
+        meeting, participant = _membership(request, code)
+    except DomainError as error:
+        return render(
+            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+        )
+    if participant is None:
+        message = _("Gå med i mötet och välj din grupp först.")
+        return render(request, "meetings/message.html", {"message": message}, status=403)
+    try:
+        created = reflection.submit_words(
+            meeting=meeting, participant=participant, entries=entries, client_token=token
+        )
+    except DomainError as error:
+        # What was typed stays in the fields, with the reason beside them.
+        context = {
+            "meeting": meeting,
+            **reflection.phone_context(
+                meeting,
+                participant,
+                typed=[entry[:200] for entry in entries],
+                token=token,
+                words_error=error.message,
+            ),
+        }
+        if not request.htmx:
+            return render(
+                request,
+                "meetings/message.html",
+                {"message": error.message},
+                status=status_of(error),
+            )
+        return render(request, f"{TEMPLATE}#reflection_words", context, status=status_of(error))
+    if not request.htmx:
+        return redirect("groups:page", code=meeting.join_code)
+    context = {"meeting": meeting, **reflection.phone_context(meeting, participant)}
+    response = render(request, f"{TEMPLATE}#reflection_words", context)
+    return _announce(
+        response,
+        ngettext("Ditt ord är skickat.", "Dina %(count)d ord är skickade.", len(created))
+        % {"count": len(created)},
+    )
+
+
+# --- Facilitator console: hiding a reflection word ----------------------------------------
+
+
+@login_required
+@require_POST
+def word_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    key = request.POST.get("key", "")[:200]
+    meeting = meeting_for_facilitator(request, pk)
+    try:
+        reflection.hide_word(meeting=meeting, key=key, hidden_by=request.user)
+    except DomainError as error:
+        return console_answer(request, meeting, error)
+    return console_answer(request, meeting)
+
+
+@login_required
+@require_POST
+def word_show(request: HttpRequest, pk: int) -> HttpResponse:
+    key = request.POST.get("key", "")[:200]
+    meeting = meeting_for_facilitator(request, pk)
+    try:
+        reflection.show_word(meeting=meeting, key=key)
+    except DomainError as error:
+        return console_answer(request, meeting, error)
     return console_answer(request, meeting)

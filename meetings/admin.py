@@ -46,5 +46,5 @@ class GroupAdmin(admin.ModelAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "meeting", "home_group", "expert_group", "created_at"]
+    list_display = ["__str__", "meeting", "home_group", "expert_group", "left_at", "created_at"]
     list_filter = ["meeting"]

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from topp25 import live
 
-from .models import Group, Meeting, Participant, Phase
+from . import experts
+from .models import Group, Meeting, Participant, Phase, PhaseKind
 from .phases import CONSOLE_TEMPLATE, PHONE_TEMPLATE, ROOM_TEMPLATE, PhaseScreens, screens_for
 
 PHONE_GROUP_STATE = f"{PHONE_TEMPLATE}#group_state"
@@ -22,6 +23,7 @@ ROOM_LIVE = f"{ROOM_TEMPLATE}#room_live"
 ROOM_GROUP_COLUMN = f"{ROOM_TEMPLATE}#group_column"
 CONSOLE_LIVE = f"{CONSOLE_TEMPLATE}#console_live"
 CONSOLE_GROUP_ROW = f"{CONSOLE_TEMPLATE}#console_group_row"
+CONSOLE_WORDS = f"{CONSOLE_TEMPLATE}#console_words"
 
 # The phone's variant when it has no expert group (or the phase does not depend on it).
 ANY_VARIANT = "*"
@@ -50,9 +52,30 @@ def phase_context(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _screen_extras(context: dict[str, Any]) -> dict[str, Any]:
+    provider = context["screens"].context
+    return provider(context["meeting"]) if provider is not None else {}
+
+
+def showing_expert_lists(meeting: Meeting) -> bool:
+    """In the expert phase, once published, the room's gallery shows the expert groups."""
+    phase = meeting.current_phase
+    return (
+        phase is not None
+        and phase.is_running
+        and phase.kind == PhaseKind.EXPERT
+        and meeting.experts_published_at is not None
+    )
+
+
 def room_context(meeting: Meeting) -> dict[str, Any]:
     context = phase_context(meeting)
-    context["groups"] = list(meeting.home_groups().with_factors())
+    if showing_expert_lists(meeting):
+        groups = meeting.groups.filter(kind=Group.Kind.EXPERT).order_by("position", "pk")
+    else:
+        groups = meeting.home_groups()
+    context["groups"] = list(groups.with_factors())
+    context.update(_screen_extras(context))
     return context
 
 
@@ -60,9 +83,21 @@ def console_context(meeting: Meeting) -> dict[str, Any]:
     context = phase_context(meeting)
     context["agenda"] = list(meeting.agenda())
     context["groups"] = list(meeting.home_groups().with_factors().prefetch_related("members"))
-    context["participants"] = list(
-        meeting.participants.select_related("home_group", "expert_group")
+    participants = list(
+        meeting.participants.select_related("home_group", "expert_group", "expert_draft")
     )
+    context["participants"] = participants
+    if experts.uses_expert_groups(meeting):
+        overview = experts.overview(meeting, participants)
+        context["experts"] = overview
+        # The expert groups' rows (their lists) are live like the home groups'.
+        context["expert_groups"] = list(
+            meeting.groups.filter(kind=Group.Kind.EXPERT)
+            .order_by("position", "pk")
+            .with_factors()
+            .prefetch_related("expert_members")
+        )
+    context.update(_screen_extras(context))
     return context
 
 
@@ -107,7 +142,7 @@ def console_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
         return None
     context = console_context(meeting)
     html = live.render_in(language, CONSOLE_LIVE, context)
-    return html, _revisions(meeting, context["groups"])
+    return html, _revisions(meeting, context["groups"] + context.get("expert_groups", []))
 
 
 # --- Events ------------------------------------------------------------------------------
@@ -118,7 +153,8 @@ def _group_event(group_id: int) -> live.GroupListChanged | None:
     if group is None:
         return None
     context = group_context(group)
-    console = {**context, "members": list(group.members.all())}
+    members = group.expert_members if group.kind == Group.Kind.EXPERT else group.members
+    console = {**context, "members": list(members.all())}
     return live.GroupListChanged(
         meeting_id=group.meeting_id,
         group_id=group.pk,
@@ -149,6 +185,9 @@ def _phone_variants(context: dict[str, Any], moved: bool = False) -> dict[str, l
 ALL_SCREENS = frozenset({"phone", "room", "console"})
 CONSOLE_ONLY = frozenset({"console"})
 PHONES_AND_CONSOLE = frozenset({"phone", "console"})
+# A reflection word: the room (its cloud) and only the console's word list, not the whole
+# console (its people and expert tables cost ~10× more to render and did not change).
+WORDS_ONLY = frozenset({"room", "console_words"})
 
 
 def _meeting_event(
@@ -159,16 +198,27 @@ def _meeting_event(
         return None
     room = room_context(meeting) if "room" in screens else None
     console = console_context(meeting) if "console" in screens else None
-    groups = (room or console or {"groups": []})["groups"]
+    groups = list((room or console or {"groups": []})["groups"])
+    if console:
+        groups += console.get("expert_groups", [])
     participants = console["participants"] if console else []
+    if console is not None:
+        console_html = live.render_all_languages(CONSOLE_LIVE, console)
+    elif "console_words" in screens:
+        words = phase_context(meeting)
+        words.update(_screen_extras(words))
+        console_html = live.render_all_languages(CONSOLE_WORDS, words)
+    else:
+        console_html = {}
     return live.MeetingChanged(
         meeting_id=meeting.pk,
         revision=meeting.revision,
         phone=_phone_variants(phase_context(meeting), bool(moved)) if "phone" in screens else {},
         room=live.render_all_languages(ROOM_LIVE, room) if room else {},
-        console=live.render_all_languages(CONSOLE_LIVE, console) if console else {},
+        console=console_html,
         group_revisions={group.pk: group.revision for group in groups},
-        expert_groups=_expert_groups(meeting, participants),
+        # Only the phones pick a variant by it.
+        expert_groups=_expert_groups(meeting, participants) if "phone" in screens else {},
         moved=moved,
     )
 

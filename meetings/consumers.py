@@ -86,7 +86,10 @@ def _participant_in_group(session: Any, code: str, group_id: int) -> tuple[int, 
     if meeting is None:
         return None
     participant = participant_for_session(session, meeting)
-    if participant is None or participant.home_group_id != group_id:
+    if participant is None or group_id not in (
+        participant.home_group_id,
+        participant.expert_group_id,
+    ):
         return None
     return meeting.pk, participant.pk
 

@@ -109,6 +109,11 @@ class Meeting(models.Model):
     # timer, agenda, the set of groups, who is in), and carried by every meeting-wide live
     # fragment, so a screen never replaces a newer state with an older one.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # When the facilitator last published the expert groups (Participant.expert_draft copied to
+    # Participant.expert_group); none while the allocation is only a draft on the console.
+    experts_published_at = models.DateTimeField(
+        _("expertgrupper publicerade"), null=True, blank=True, editable=False
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -281,6 +286,19 @@ class Participant(models.Model):
         on_delete=models.SET_NULL,
         related_name="expert_members",
     )
+    # The facilitator's draft of the jigsaw (what the console previews and moves people in);
+    # `expert_group` is what was published to the phones.
+    expert_draft = models.ForeignKey(
+        Group,
+        verbose_name=_("expertgrupp (utkast)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert_draft_members",
+    )
+    # Set when the facilitator marks the person as gone: no longer counted as present (not
+    # allocated, not counted when a latecomer is seated), still listed at their table.
+    left_at = models.DateTimeField(_("gick"), null=True, blank=True)
     display_name = models.CharField(_("namn (valfritt)"), max_length=60, blank=True)
     # The id of the join form: a double tap on a group joins once.
     join_token = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -298,3 +316,7 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or _("Deltagare nr %(number)s") % {"number": self.pk}
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_at is not None

@@ -7,7 +7,9 @@ screen and the console. A new activity is added as a kind plus its partials (and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -31,6 +33,10 @@ class PhaseScreens:
     # The phone puts the group's list first (the list is always on the phone; in other
     # phases it follows the phase panel).
     phone_list_first: bool = False
+    # What the room screen and the console need besides the meeting (e.g. the reflection's
+    # word cloud): called once per rendering of those screens, never per phone. The app that
+    # owns the data registers it, so this app needs no import of it.
+    context: Callable[[Meeting], dict[str, Any]] | None = None
 
     @property
     def phone_partial(self) -> str:
@@ -55,7 +61,10 @@ REGISTRY: dict[str, PhaseScreens] = {
         phone="phone_agree", room="room_timer", room_gallery=True, phone_list_first=True
     ),
     PhaseKind.BREAK: PhaseScreens(phone="phone_break", room="room_break"),
-    PhaseKind.EXPERT: PhaseScreens(phone="phone_expert", room="room_timer", room_gallery=True),
+    PhaseKind.EXPERT: PhaseScreens(
+        phone="phone_expert", room="room_expert", console="console_expert", room_gallery=True
+    ),
+    # groups/apps.py registers the reflection's word cloud over this plain entry.
     PhaseKind.REFLECTION: PhaseScreens(phone="phone_reflection", room="room_timer"),
     PhaseKind.CLOSED: PhaseScreens(phone="phone_closed", room="room_closed", room_gallery=True),
 }

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import broadcast
 from .codes import is_plausible_join_code, new_join_code, new_room_token, normalize_join_code
-from .errors import DomainError
+from .errors import STATUS_BY_CODE, DomainError
+from .jigsaw import allocate, place_latecomer
 from .models import (
     MAX_FACTOR_COUNT,
     MAX_PHASE_MINUTES,
@@ -241,6 +243,9 @@ def join_meeting(
         display_name=display_name,
         join_token=join_token or uuid.uuid4(),
     )
+    # Read from the database: the caller's meeting may be older than the publishing.
+    if Meeting.objects.filter(pk=meeting.pk, experts_published_at__isnull=False).exists():
+        _seat_latecomer(meeting, participant)
     meeting_changed(meeting, broadcast.CONSOLE_ONLY)
     return participant
 
@@ -682,3 +687,156 @@ def purge_personal_data(*, held_before: datetime.date) -> tuple[int, int, int]:
     )
     sessions = forget_meetings_in_sessions(meeting_ids) if meeting_ids else 0
     return len(meeting_ids), names, sessions
+
+
+# --- Expert groups (the jigsaw) -------------------------------------------------------------
+
+STATUS_BY_CODE.update({"no_allocation": 409, "expert_group_gone": 404})
+
+MAX_EXPERT_GROUPS = 50
+
+
+def _expert_groups(meeting: Meeting) -> list[Group]:
+    return list(meeting.groups.filter(kind=Group.Kind.EXPERT).order_by("position", "pk"))
+
+
+def _ensure_expert_groups(meeting: Meeting, count: int) -> list[Group]:
+    """Tables 1..count as Group(kind=EXPERT) "Expertgrupp N" at position N. A table beyond
+    `count` is removed unless it has a list or people the phones were sent to (the record)."""
+    existing = {group.position: group for group in _expert_groups(meeting)}
+    tables = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for number in range(1, count + 1):
+            group = existing.pop(number, None)
+            if group is None:
+                name = _("Expertgrupp %(number)d") % {"number": number}
+                taken = meeting.groups.filter(kind=Group.Kind.EXPERT, name__iexact=name)
+                if taken.exists():  # renamed in the admin: a free name, still table N
+                    name = f"{name} ({number})"
+                group = Group.objects.create(
+                    meeting=meeting, kind=Group.Kind.EXPERT, name=name, position=number
+                )
+            tables.append(group)
+    for extra in existing.values():
+        if not extra.factors.exists() and not extra.expert_members.exists():
+            extra.delete()
+    return tables
+
+
+@transaction.atomic
+def allocate_experts(*, meeting: Meeting, expert_count: int) -> list[Group]:
+    """A new draft of the jigsaw for everyone present (not marked as gone), replacing the
+    old draft. Nothing reaches the phones until it is published."""
+    if not 1 <= expert_count <= MAX_EXPERT_GROUPS:
+        raise DomainError(
+            "expert_count",
+            _("Välj mellan 1 och %(max)d expertgrupper.") % {"max": MAX_EXPERT_GROUPS},
+        )
+    meeting = _lock_meeting(meeting)
+    members_by_home: dict[Hashable, list[int]] = {}
+    for home_group in meeting.home_groups().order_by("position", "pk"):
+        members_by_home[home_group.pk] = []
+    for participant_id, home_group_id in (
+        meeting.participants.filter(left_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "home_group_id")
+    ):
+        members_by_home.setdefault(home_group_id, []).append(participant_id)
+    tables = allocate(members_by_home, expert_count)  # AllocationError is a DomainError
+    groups = _ensure_expert_groups(meeting, expert_count)
+    meeting.participants.update(expert_draft=None)
+    for group, participant_ids in zip(groups, tables, strict=True):
+        Participant.objects.filter(pk__in=participant_ids).update(expert_draft=group)
+    meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+    return groups
+
+
+def _participant_in(meeting: Meeting, participant_id: int) -> Participant:
+    participant = meeting.participants.filter(pk=participant_id).first()
+    if participant is None:
+        raise DomainError("participant_gone", _("Deltagaren finns inte längre i mötet."))
+    return participant
+
+
+@transaction.atomic
+def move_expert_draft(*, meeting: Meeting, participant_id: int, group_id: int) -> Participant:
+    """Move one person to another table in the draft (the console's select or a drag)."""
+    meeting = _lock_meeting(meeting)
+    participant = _participant_in(meeting, participant_id)
+    group = meeting.groups.filter(kind=Group.Kind.EXPERT, pk=group_id).first()
+    if group is None:
+        raise DomainError(
+            "expert_group_gone", _("Expertgruppen finns inte längre — ladda om sidan.")
+        )
+    if participant.expert_draft_id != group.pk:
+        participant.expert_draft = group
+        participant.save(update_fields=["expert_draft"])
+        meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+    return participant
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """Publishing again asks once more: a result, not an error."""
+
+    published: bool
+    confirm_message: str = ""
+
+
+@transaction.atomic
+def publish_experts(*, meeting: Meeting, confirmed: bool = False) -> PublishOutcome:
+    """The draft becomes what the phones show ("Expertgrupp 3 — bord 3")."""
+    meeting = _lock_meeting(meeting)
+    if not meeting.participants.filter(expert_draft__isnull=False).exists():
+        raise DomainError(
+            "no_allocation", _("Fördela deltagarna på expertgrupper först, och publicera sedan.")
+        )
+    if meeting.experts_published_at is not None and not confirmed:
+        published = timezone.localtime(meeting.experts_published_at)
+        return PublishOutcome(
+            published=False,
+            confirm_message=_(
+                "Expertgrupperna publicerades redan kl. %(time)s. Publicerar du igen visar "
+                "telefonerna de nya borden."
+            )
+            % {"time": f"{published:%H:%M}"},
+        )
+    meeting.participants.update(expert_group=F("expert_draft"))
+    meeting.experts_published_at = timezone.now()
+    meeting.save(update_fields=["experts_published_at"])
+    # Every phone gets its own table in the phase panel (broadcast._phone_variants).
+    meeting_changed(meeting)
+    return PublishOutcome(published=True)
+
+
+def _seat_latecomer(meeting: Meeting, participant: Participant) -> None:
+    """After publishing: a newcomer sits where their home group is missing, else at the
+    smallest table (jigsaw.place_latecomer), in the draft and the published allocation."""
+    meeting = _lock_meeting(meeting)
+    groups = _expert_groups(meeting)
+    if not groups:
+        return
+    seated: dict[int, list[tuple[int, int]]] = {group.pk: [] for group in groups}
+    for person_id, home_group_id, group_id in meeting.participants.filter(
+        ~Q(pk=participant.pk), left_at__isnull=True, expert_group__isnull=False
+    ).values_list("pk", "home_group_id", "expert_group_id"):
+        if group_id in seated:
+            seated[group_id].append((home_group_id, person_id))
+    # Tables nobody sits at any more (emptied by the facilitator) are not offered.
+    candidates = [group for group in groups if seated[group.pk]] or groups
+    index = place_latecomer([seated[group.pk] for group in candidates], participant.home_group_id)
+    participant.expert_group = participant.expert_draft = candidates[index]
+    participant.save(update_fields=["expert_group", "expert_draft"])
+
+
+@transaction.atomic
+def set_participant_left(*, meeting: Meeting, participant_id: int, left: bool) -> Participant:
+    """The facilitator marks someone as gone (or back). Gone people keep their seat in the
+    lists, marked as gone, but are not allocated again nor counted for latecomers."""
+    meeting = _lock_meeting(meeting)
+    participant = _participant_in(meeting, participant_id)
+    if participant.has_left != left:
+        participant.left_at = timezone.now() if left else None
+        participant.save(update_fields=["left_at"])
+        meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+    return participant

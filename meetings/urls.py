@@ -59,4 +59,22 @@ urlpatterns = [
     path("console/meetings/<int:pk>/run/end/", views.phase_end, name="phase_end"),
     path("console/meetings/<int:pk>/room-token/", views.room_token_rotate, name="room_rotate"),
     path("console/meetings/<int:pk>/delete/", views.meeting_delete, name="delete"),
+    path(
+        "console/meetings/<int:pk>/experts/allocate/",
+        views.experts_allocate,
+        name="experts_allocate",
+    ),
+    path(
+        "console/meetings/<int:pk>/experts/publish/", views.experts_publish, name="experts_publish"
+    ),
+    path(
+        "console/meetings/<int:pk>/experts/participants/<int:participant_id>/move/",
+        views.experts_move,
+        name="experts_move",
+    ),
+    path(
+        "console/meetings/<int:pk>/participants/<int:participant_id>/left/",
+        views.participant_left,
+        name="participant_left",
+    ),
 ]

@@ -273,7 +273,7 @@ def console_answer(
         context["console_error"] = error.message
         status = status_of(error)
     if not getattr(request, "htmx", False):
-        if error is None and "confirm_message" not in extra:
+        if error is None and not any(name.startswith("confirm_") for name in extra):
             return redirect("meetings:detail", pk=meeting.pk)
         return render(request, CONSOLE, context, status=status)
     return render(request, ANSWER_PARTIALS[part], context, status=status)
@@ -531,3 +531,56 @@ def phase_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def phase_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _console_action(request, pk, lambda m: services.end_phase(meeting=m))
+
+
+# --- Expert groups (the jigsaw) --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def experts_allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    count = _int(request.POST.get("count"), 0) or 0
+    return _console_action(
+        request, pk, lambda m: services.allocate_experts(meeting=m, expert_count=count)
+    )
+
+
+@login_required
+@require_POST
+def experts_move(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
+    group_id = _int(request.POST.get("group"), 0) or 0
+    return _console_action(
+        request,
+        pk,
+        lambda m: services.move_expert_draft(
+            meeting=m, participant_id=participant_id, group_id=group_id
+        ),
+    )
+
+
+@login_required
+@require_POST
+def experts_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    confirmed = request.POST.get("confirm") == "1"
+    try:
+        outcome = services.publish_experts(meeting=meeting, confirmed=confirmed)
+    except DomainError as error:
+        return console_answer(request, meeting, error)
+    if not outcome.published:
+        # Re-publishing is explicit: the facilitator is asked once more.
+        return console_answer(request, meeting, confirm_publish=outcome.confirm_message)
+    return console_answer(request, meeting)
+
+
+@login_required
+@require_POST
+def participant_left(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
+    left = request.POST.get("left") == "1"
+    return _console_action(
+        request,
+        pk,
+        lambda m: services.set_participant_left(
+            meeting=m, participant_id=participant_id, left=left
+        ),
+    )

@@ -77,8 +77,12 @@
     }
   }
   function restoreFocus() {
-    // The editor's themes section (summary/themes.html) falls back to its own heading.
-    if (focusId && isLost()) { focusFirst([focusId, "factors-heading", "themes-heading"]); }
+    if (focusId && isLost()) {
+      // The reflection form's last word sent: its heading (the thanks is right below it);
+      // the editor's themes section (summary/themes.html) falls back to its own heading.
+      var fallback = focusId.indexOf("reflection-") === 0 ? "reflection-heading" : "factors-heading";
+      focusFirst([focusId, fallback, "themes-heading"]);
+    }
   }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = draftForm();
@@ -129,6 +133,13 @@
     var template = document.createElement("template");
     template.innerHTML = text;
     var changed = false;
+    if (dropTopLevel) {
+      // A part for something this screen does not show now (a home group's column while the
+      // room shows the expert groups): htmx would log an error for the missing target.
+      Array.prototype.slice.call(template.content.children).forEach(function (incoming) {
+        if (incoming.id && !document.getElementById(incoming.id)) { incoming.remove(); changed = true; }
+      });
+    }
     template.content.querySelectorAll("[id][data-revision]").forEach(function (incoming) {
       // Skip what went with an older part already replaced above it.
       if (!template.content.contains(incoming) || !olderThanShown(incoming)) { return; }
@@ -531,6 +542,41 @@
       try { window.localStorage.removeItem(form.dataset.draftKey); } catch (e) { /* ignore */ }
     }
   });
+
+  // --- Console: drag a person onto another expert table. Sugar over the keyboard path: it
+  // picks the table in the person's own select and submits that form.
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    var person = event.target.closest && event.target.closest(".expert-person");
+    if (!person) { return; }
+    dragged = person;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", person.dataset.person || "");
+  });
+  document.addEventListener("dragover", function (event) {
+    var table = dragged && event.target.closest && event.target.closest("[data-drop-group]");
+    if (!table) { return; }
+    event.preventDefault();
+    table.classList.add("is-drop-target");
+  });
+  document.addEventListener("dragleave", function (event) {
+    var table = event.target.closest && event.target.closest("[data-drop-group]");
+    if (table && !table.contains(event.relatedTarget)) { table.classList.remove("is-drop-target"); }
+  });
+  document.addEventListener("drop", function (event) {
+    var table = dragged && event.target.closest && event.target.closest("[data-drop-group]");
+    var person = dragged;
+    dragged = null;
+    if (!table) { return; }
+    event.preventDefault();
+    table.classList.remove("is-drop-target");
+    var form = person.querySelector("form[data-draft-move]");
+    var select = form && form.querySelector("select");
+    if (!select || select.value === table.dataset.dropGroup) { return; }
+    select.value = table.dataset.dropGroup;
+    form.requestSubmit();
+  });
+  document.addEventListener("dragend", function () { dragged = null; });
 
   document.addEventListener("htmx:load", restoreDraft);
   document.addEventListener("DOMContentLoaded", function () {
