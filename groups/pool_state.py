@@ -28,6 +28,7 @@ class IdeaRow:
     idea: Idea
     votes: int
     merged_texts: list[str]
+    merged_ids: list[int]
     factor_position: int | None
     suggested: bool = False
 
@@ -59,7 +60,9 @@ class PoolView:
 
     @property
     def adding(self) -> bool:
-        return self.shown and not self.locked and self.phase_kind != PhaseKind.AGREE
+        # New ideas in the buzz phase; later the group works with what is in the pool (the
+        # service still takes an idea until the list is agreed, e.g. from a late phone).
+        return self.phase_kind == PhaseKind.BUZZ and not self.locked
 
     @property
     def voting(self) -> bool:
@@ -114,6 +117,7 @@ def pool_view(group: Group) -> PoolView:
             idea=idea,
             votes=idea.votes or 0,
             merged_texts=[merged.text for merged in idea.merged_from.all()],
+            merged_ids=[merged.pk for merged in idea.merged_from.all()],
             factor_position=picked.get(idea.pk),
         )
         for idea in ideas.annotate(votes=Sum("dots__count"))

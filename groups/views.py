@@ -202,6 +202,10 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     try:
         meeting, participant, group = _own_group(request, code, group_id)
     except DomainError as error:
+        if error.code == "not_your_group" and request.htmx:
+            # Moved to another group meanwhile (the page asks for its state when the phase
+            # changes): to the page of the group they are in now.
+            return HttpResponseClientRedirect(reverse("groups:page", args=[code]))
         return _flash_error(request, code, error)
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)

@@ -360,3 +360,14 @@ async def test_phone_broadcast_in_private_mode_carries_counts_only(
     fragment = await phone.receive_from(timeout=3)
     assert "Hemlig idé" in fragment
     await phone.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_moved_phone_asking_for_its_old_groups_state_goes_to_its_new_group(
+    client: Client, meeting: Meeting, teachers: Group, principals: Group, join_as
+) -> None:
+    me = join_as(teachers)
+    meeting_services.move_participant(meeting=meeting, participant_id=me.pk, group_id=principals.pk)
+    response = client.get(url("state", teachers), **HX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("groups:page", args=[meeting.join_code])

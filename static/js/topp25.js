@@ -117,7 +117,15 @@
     var changed = false;
     template.content.querySelectorAll("[id][data-revision]").forEach(function (incoming) {
       // Skip what went with an older part already replaced above it.
-      if (!template.content.contains(incoming) || !olderThanShown(incoming)) { return; }
+      if (!template.content.contains(incoming)) { return; }
+      if (dropTopLevel && incoming.parentNode === template.content && !document.getElementById(incoming.id)) {
+        // A part this screen does not show now (a group's column while the room shows only
+        // the timer): nothing to replace, and the next full snapshot brings it when shown.
+        incoming.remove();
+        changed = true;
+        return;
+      }
+      if (!olderThanShown(incoming)) { return; }
       changed = true;
       if (dropTopLevel && incoming.parentNode === template.content) {
         incoming.remove(); // a WebSocket part is swapped by its id: leave the newer one be
@@ -284,12 +292,24 @@
     if (!pool || !mine) { return; }
     var limit = parseInt(pool.dataset.dots, 10) || 0;
     var several = pool.dataset.several === "1";
+    // Own dots per idea in the list as it is now: an idea merged since this member's last
+    // answer carries its dots over as the server does (capped at one unless several are
+    // allowed); a withdrawn idea is gone from the list and its dots with it.
+    var counts = {};
     var used = 0;
-    Object.keys(mine.dots).forEach(function (id) { used += mine.dots[id]; });
+    pool.querySelectorAll("li[data-idea-id]").forEach(function (li) {
+      var count = mine.dots[li.dataset.ideaId] || 0;
+      (li.dataset.merged || "").split(",").filter(Boolean).forEach(function (id) {
+        count += mine.dots[id] || 0;
+      });
+      if (!several) { count = Math.min(count, 1); }
+      counts[li.dataset.ideaId] = count;
+      used += count;
+    });
     var left = Math.max(0, limit - used);
     pool.querySelectorAll("li[data-idea-id]").forEach(function (li) {
       var id = li.dataset.ideaId;
-      var count = mine.dots[id] || 0;
+      var count = counts[id] || 0;
       li.classList.toggle("is-mine", mine.ideas.indexOf(id) !== -1);
       li.dataset.myDots = String(count);
       li.classList.toggle("can-dot", left > 0 && (several || count === 0));
@@ -312,8 +332,8 @@
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form[data-dot-idea]") : null;
     if (!form) { return; }
-    var mine = myPool();
-    if (mine) { event.detail.parameters.seen = String(mine.dots[form.dataset.dotIdea] || 0); }
+    var li = form.closest("li[data-my-dots]");
+    if (li) { event.detail.parameters.seen = li.dataset.myDots; }
   });
 
   // The pool's controls depend on the phase (ideas in the buzz, dots and picking in the agree
