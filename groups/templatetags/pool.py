@@ -11,10 +11,14 @@ register = template.Library()
 
 @register.simple_tag
 def idea_pool(group: Group) -> PoolView:
-    """The group's pool as every member may see it now (rendered once per broadcast; a view
-    that already read it for the same answer leaves it on the group)."""
+    """The group's pool as every member may see it now, read once per group object."""
     cached: PoolView | None = getattr(group, "_pool_view", None)
-    return cached if cached is not None else pool_view(group)
+    if cached is None:
+        # One broadcast renders the phone, room and console parts in every language from
+        # the same group object: the pool is read once for all of them.
+        cached = pool_view(group)
+        group._pool_view = cached  # type: ignore[attr-defined]
+    return cached
 
 
 @register.simple_tag
