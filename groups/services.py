@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings import broadcast
+from meetings import services as meeting_services
 from meetings.errors import STATUS_BY_CODE, DomainError
 from meetings.models import Group, Meeting, Participant
 
@@ -571,7 +572,9 @@ def update_pool_settings(
     settings.several_dots_per_idea = several_dots_per_idea
     settings.private_until_revealed = private_until_revealed
     settings.save()
-    # Every group's pool shows the settings: each group's screens get a new revision.
+    # Every group's pool shows the settings: each group's screens get a new revision; the
+    # phase panels and the console's "now" say the rules too.
     for group in Group.objects.select_for_update(of=("self",), no_key=True).filter(meeting=meeting):
         _changed(group)
+    meeting_services.meeting_changed(meeting)
     return settings

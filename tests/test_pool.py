@@ -239,9 +239,14 @@ def test_settings_are_checked_and_reach_every_group(meeting: Meeting, teachers: 
         settings(meeting, dots_per_member=0)
     assert bad.value.code == "dots_per_member"
     before = Group.objects.get(pk=teachers.pk).revision
+    meeting_before = Meeting.objects.get(pk=meeting.pk).revision
     settings(meeting, dots_per_member=5)
     assert PoolSettings.for_meeting(meeting.pk).dots_per_member == 5
     assert Group.objects.get(pk=teachers.pk).revision == before + 1
+    # The phones' phase panels and the console say the rules: a meeting-wide update too.
+    assert Meeting.objects.get(pk=meeting.pk).revision == meeting_before + 1
+    settings(meeting, dots_per_member=5)  # the same again changes nothing
+    assert Meeting.objects.get(pk=meeting.pk).revision == meeting_before + 1
 
 
 def test_likely_duplicates_fold_inflection_and_explain() -> None:

@@ -6,6 +6,7 @@ No screen is ever reloaded."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,6 +74,7 @@ def test_pool_private_reveal_dots_merge_pick_agree(
     facilitator: User,
     asgi_server: LiveASGIServer,
     browser: Browser,
+    artifacts: Path,
 ) -> None:
     console = login_console(browser, facilitator, afternoon)
     room = browser.new_page("room screen", viewport=ROOM_VIEWPORT)
@@ -172,3 +174,6 @@ def test_pool_private_reveal_dots_merge_pick_agree(
     for page in (console, room, anna, bo):
         assert page.evaluate("window.__noReload") == 1, "a screen reloaded"
     browser.assert_no_errors()
+    # For people to look at (a screenshot may add inline styles, so after the CSP check).
+    bo.screenshot(path=artifacts / "phone-pool-agreed.png", full_page=True)
+    room.screenshot(path=artifacts / "room-pool-agreed.png", animations="disabled")
