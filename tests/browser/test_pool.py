@@ -17,6 +17,7 @@ from meetings.models import Group, Meeting
 from meetings.phases import AgendaTemplate
 
 from .conftest import ROOM_VIEWPORT, Browser, LiveASGIServer
+from .test_accessibility import axe_source, violations  # noqa: F401  (fixture)
 from .test_afternoon import join, live, login_console, next_phase, phase_panel, wait_text
 
 pytestmark = pytest.mark.browser
@@ -75,7 +76,9 @@ def test_pool_private_reveal_dots_merge_pick_agree(
     asgi_server: LiveASGIServer,
     browser: Browser,
     artifacts: Path,
+    axe_source: str,  # noqa: F811
 ) -> None:
+    found: dict[str, list[str]] = {}
     console = login_console(browser, facilitator, afternoon)
     room = browser.new_page("room screen", viewport=ROOM_VIEWPORT)
     room.goto(f"/room/{afternoon.room_token}/")
@@ -100,6 +103,7 @@ def test_pool_private_reveal_dots_merge_pick_agree(
     add_idea(bo, "Tryggheten i klassrum")
     wait_text(anna.locator("#pool-state"), "Gruppen har skrivit 3 idéer.")
     wait_text(bo.locator("#pool-state"), "Gruppen har skrivit 3 idéer.")
+    found["phone, private buzz"] = violations(anna, axe_source)
     assert "Tid för kollegialt lärande" not in bo.locator("#group-live").inner_text()
     assert "Tryggheten i klassrum" not in anna.locator("#group-live").inner_text()
     row = console.locator(f"#console-group-{teachers.pk}")
@@ -137,6 +141,10 @@ def test_pool_private_reveal_dots_merge_pick_agree(
     wait_text(column, "3 idéer · 3 röster")
     assert "anna" not in column.inner_text() and "bo" not in column.inner_text().split()
 
+    found["phone, dots"] = violations(bo, axe_source)
+    found["room, counts"] = violations(room, axe_source)
+    found["console, pool"] = violations(console, axe_source)
+
     # The two about safety are suggested as duplicates; anna merges them. bo, who dotted both,
     # keeps one dot on the merged idea and gets the other back.
     suggestion = anna.locator(".duplicate", has_text="båda nämner")
@@ -173,6 +181,7 @@ def test_pool_private_reveal_dots_merge_pick_agree(
 
     for page in (console, room, anna, bo):
         assert page.evaluate("window.__noReload") == 1, "a screen reloaded"
+    assert {screen: problems for screen, problems in found.items() if problems} == {}
     browser.assert_no_errors()
     # For people to look at (a screenshot may add inline styles, so after the CSP check).
     bo.screenshot(path=artifacts / "phone-pool-agreed.png", full_page=True)
