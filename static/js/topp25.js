@@ -330,9 +330,9 @@
   // A dot button says how many of this member's dots it showed on the idea, so the server
   // turns a double tap into the same request twice (one dot), not two dots.
   document.addEventListener("htmx:configRequest", function (event) {
-    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form[data-dot-idea]") : null;
-    if (!form) { return; }
-    var li = form.closest("li[data-my-dots]");
+    var button = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("[data-dot-idea]") : null;
+    if (!button) { return; }
+    var li = button.closest("li[data-my-dots]");
     if (li) { event.detail.parameters.seen = li.dataset.myDots; }
   });
 
