@@ -23,3 +23,47 @@ class GroupsConfig(AppConfig):
                 context=words_context,
             ),
         )
+        # The idea pool is this app's activity: its partials for the buzz, dialogue and agree
+        # phases, a part of each group's room column and console row, and a settings card.
+        from meetings.models import PhaseKind
+        from meetings.phases import PhaseScreens, register, register_console_panel
+
+        screens = "groups/pool_screens.html"
+        room_column = f"{screens}#room_pool_column"
+        console_row = f"{screens}#console_pool_row"
+        console = f"{screens}#console_pool_phase"
+        register(
+            PhaseKind.BUZZ,
+            PhaseScreens(
+                phone="phone_pool_buzz",
+                room="room_timer",
+                room_column=room_column,
+                console_row=console_row,
+                console=console,
+            ),
+        )
+        register(
+            PhaseKind.DIALOGUE,
+            PhaseScreens(
+                phone="phone_pool_dialogue",
+                room="room_timer",
+                room_gallery=True,
+                phone_list_first=True,
+                room_column=room_column,
+                console_row=console_row,
+                console=console,
+            ),
+        )
+        register(
+            PhaseKind.AGREE,
+            PhaseScreens(
+                phone="phone_pool_agree",
+                room="room_timer",
+                room_gallery=True,
+                phone_list_first=True,
+                room_column=room_column,
+                console_row=console_row,
+                console=console,
+            ),
+        )
+        register_console_panel(f"{screens}#console_pool_settings")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +26,10 @@ class SuccessFactor(models.Model):
     )
     # The id of the form that created it: a double-submitted form finds its factor again.
     client_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    # The pool's ideas this factor was picked from (the idea and those merged into it).
+    source_ideas: models.ManyToManyField[Idea, Any] = models.ManyToManyField(
+        "Idea", blank=True, related_name="factors", verbose_name=_("från idéerna")
+    )
     # Bumped on every change so a phone editing an old copy is told instead of overwriting.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -128,3 +133,136 @@ class HiddenWord(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- The idea pool (buzz groups) and dots (agree on five) ------------------------------------
+
+IDEA_MAX_LENGTH = FACTOR_MAX_LENGTH
+MAX_DOTS_PER_MEMBER = 10
+
+
+class PoolSettings(models.Model):
+    """How a meeting's groups work with their idea pools, set by the facilitator.
+
+    Kept here, keyed by the meeting, rather than on Meeting: the pool is this app's activity.
+    A meeting without a row has the defaults (see `for_meeting`).
+    """
+
+    meeting = models.OneToOneField(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="pool_settings"
+    )
+    dots_per_member = models.PositiveSmallIntegerField(_("prickar per deltagare"), default=3)
+    several_dots_per_idea = models.BooleanField(_("flera prickar på samma idé"), default=False)
+    private_until_revealed = models.BooleanField(
+        _("idéerna är dolda tills gruppen visar dem"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("inställningar för idéer")
+        verbose_name_plural = _("inställningar för idéer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dots_per_member__gte=1) & Q(dots_per_member__lte=MAX_DOTS_PER_MEMBER),
+                name="pool_dots_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+    @classmethod
+    def for_meeting(cls, meeting_id: int) -> PoolSettings:
+        """The saved settings, or the defaults (unsaved) when the facilitator never set any."""
+        found = cls.objects.filter(meeting_id=meeting_id).first()
+        return found if found is not None else cls(meeting_id=meeting_id)
+
+
+class IdeaPool(models.Model):
+    """A group's pool as a whole: whether it has been revealed (in private mode)."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="idea_pool")
+    revealed_at = models.DateTimeField(_("visades"), null=True, blank=True)
+    # Who revealed it: a member (participant) or, when empty, the facilitator.
+    revealed_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revealed_by_facilitator = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("idépool")
+        verbose_name_plural = _("idépooler")
+
+    def __str__(self) -> str:
+        return str(self.group)
+
+
+class Idea(models.Model):
+    """A raw idea in a home group's pool. Withdrawn and merged ideas stay as the record."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="ideas")
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
+    )
+    text = models.CharField(_("idé"), max_length=IDEA_MAX_LENGTH)
+    # The id of the form that created it: a double tap makes one idea.
+    client_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(_("återtagen"), null=True, blank=True)
+    # Merged into another idea: this row keeps its own text for the record; its dots moved.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_by = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("idé")
+        verbose_name_plural = _("idéer")
+        ordering = ["group_id", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "client_token"], name="idea_unique_token"),
+            models.CheckConstraint(condition=~Q(text__regex=r"^\s*$"), name="idea_text_not_blank"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), IDEA_MAX_LENGTH),
+                name="idea_text_max_length",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="idea_not_merged_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None and self.merged_into_id is None
+
+
+class Dot(models.Model):
+    """A member's dots on one idea (one row per member and idea; `count` > 1 only when the
+    meeting allows several dots on the same idea). Who dotted what is kept only so members
+    can move their own dots; screens show counts."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="dots")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="dots")
+    count = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("prick")
+        verbose_name_plural = _("prickar")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "participant"], name="dot_unique_member"),
+            models.CheckConstraint(
+                condition=Q(count__gte=1) & Q(count__lte=MAX_DOTS_PER_MEMBER),
+                name="dot_count_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea} ×{self.count}"

@@ -10,16 +10,27 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings import broadcast
+from meetings import services as meeting_services
 from meetings.errors import STATUS_BY_CODE, DomainError
-from meetings.models import Group, Participant
+from meetings.models import Group, Meeting, Participant
 from meetings.text import clean_text
 
-from .models import FACTOR_MAX_LENGTH, SuccessFactor
+from .models import (
+    FACTOR_MAX_LENGTH,
+    IDEA_MAX_LENGTH,
+    MAX_DOTS_PER_MEMBER,
+    Dot,
+    Idea,
+    IdeaPool,
+    PoolSettings,
+    SuccessFactor,
+)
 
 STATUS_BY_CODE.update(
     {
@@ -30,6 +41,12 @@ STATUS_BY_CODE.update(
         "cannot_move": 409,
         "list_full": 409,
         "empty": 409,
+        "idea_gone": 404,
+        "not_your_idea": 403,
+        "pool_hidden": 409,
+        "no_dots_left": 409,
+        "one_dot_per_idea": 409,
+        "same_idea": 400,
     }
 )
 
@@ -254,3 +271,311 @@ def unlock_group(*, group: Group) -> Group:
         locked.save(update_fields=["agreed_at"])
         _changed(locked)
     return locked
+
+
+# --- The idea pool --------------------------------------------------------------------------
+#
+# Ideas, dots and merges are the group's things: every write takes the same group row lock as
+# the list, bumps the group's revision and broadcasts. The pool closes with the list: once the
+# list is agreed, ideas and dots are read-only until the facilitator unlocks it.
+
+
+def clean_idea_text(raw: str | None) -> str:
+    text = " ".join((raw or "").split())
+    if not text:
+        raise DomainError("blank", _("Skriv en idé innan du sparar."))
+    if len(text) > IDEA_MAX_LENGTH:
+        raise DomainError(
+            "too_long",
+            _("Idén får vara högst %(max)d tecken — du skrev %(length)d. Korta ner den.")
+            % {"max": IDEA_MAX_LENGTH, "length": len(text)},
+        )
+    return text
+
+
+def pool_is_hidden(group: Group, settings: PoolSettings) -> bool:
+    """Private mode and not yet revealed: each member sees only their own ideas."""
+    if not settings.private_until_revealed:
+        return False
+    pool = IdeaPool.objects.filter(group=group).first()
+    return pool is None or pool.revealed_at is None
+
+
+def _ensure_visible(group: Group, settings: PoolSettings) -> None:
+    if pool_is_hidden(group, settings):
+        raise DomainError(
+            "pool_hidden",
+            _("Idéerna är dolda tills gruppen visar dem — tryck på ”Visa alla idéer” först."),
+        )
+
+
+def get_idea(group: Group, idea_id: int) -> Idea:
+    idea = group.ideas.filter(pk=idea_id).first()
+    if idea is None or idea.withdrawn_at is not None:
+        raise DomainError("idea_gone", _("Idén finns inte längre — den har tagits tillbaka."))
+    return idea
+
+
+def _active_idea(group: Group, idea_id: int) -> Idea:
+    idea = get_idea(group, idea_id)
+    if idea.merged_into_id is not None:
+        raise DomainError(
+            "idea_gone",
+            _("Idén har slagits ihop med en annan — se den sammanslagna idén i listan."),
+        )
+    return idea
+
+
+def _own_idea(group: Group, idea_id: int, author: Participant) -> Idea:
+    idea = _active_idea(group, idea_id)
+    if idea.author_id != author.pk:
+        raise DomainError("not_your_idea", _("Du kan bara ändra och ta tillbaka dina egna idéer."))
+    return idea
+
+
+@transaction.atomic
+def add_idea(
+    *,
+    group: Group,
+    author: Participant,
+    text: str,
+    client_token: uuid.UUID | None = None,
+) -> Idea:
+    text = clean_idea_text(text)
+    group = _lock_open_group(group)
+    if client_token is not None:
+        existing = group.ideas.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing  # a double tap or a resent form
+    idea = Idea.objects.create(
+        group=group, author=author, text=text, client_token=client_token or uuid.uuid4()
+    )
+    _changed(group)
+    return idea
+
+
+@transaction.atomic
+def edit_idea(
+    *, group: Group, author: Participant, idea_id: int, text: str, version: int | None = None
+) -> Idea:
+    text = clean_idea_text(text)
+    group = _lock_open_group(group)
+    idea = _own_idea(group, idea_id, author)
+    if idea.text == text:
+        return idea
+    if version is not None and idea.version != version:
+        raise DomainError(
+            "stale", _("Idén har just ändrats från en annan skärm — se listan och försök igen.")
+        )
+    idea.text = text
+    idea.version += 1
+    idea.save(update_fields=["text", "version", "updated_at"])
+    _changed(group)
+    return idea
+
+
+@transaction.atomic
+def withdraw_idea(*, group: Group, author: Participant, idea_id: int) -> Idea:
+    """The author takes an idea back; its dots return to the members who placed them."""
+    group = _lock_open_group(group)
+    idea = group.ideas.filter(pk=idea_id).first()
+    if idea is not None and idea.withdrawn_at is not None and idea.author_id == author.pk:
+        return idea  # already withdrawn: a double tap
+    idea = _own_idea(group, idea_id, author)
+    idea.withdrawn_at = timezone.now()
+    idea.version += 1
+    idea.save(update_fields=["withdrawn_at", "version", "updated_at"])
+    idea.dots.all().delete()
+    _changed(group)
+    return idea
+
+
+@transaction.atomic
+def reveal_pool(
+    *, group: Group, by: Participant | None = None, by_facilitator: bool = False
+) -> IdeaPool:
+    """Show every member's ideas to the whole group (private mode). Once shown, stays shown."""
+    group = Group.objects.select_for_update(of=("self",), no_key=True).get(pk=group.pk)
+    pool, _created = IdeaPool.objects.get_or_create(group=group)
+    if pool.revealed_at is None:
+        pool.revealed_at = timezone.now()
+        pool.revealed_by = by
+        pool.revealed_by_facilitator = by_facilitator
+        pool.save()
+        _changed(group)
+    return pool
+
+
+def dots_of(participant: Participant, group: Group) -> dict[int, int]:
+    """A member's own dots in a group: {idea id: count} (only for that member's own screen)."""
+    rows = Dot.objects.filter(participant=participant, idea__group=group).values_list(
+        "idea_id", "count"
+    )
+    return dict(rows)
+
+
+def vote_counts(group: Group) -> dict[int, int]:
+    rows = (
+        Dot.objects.filter(idea__group=group)
+        .values("idea_id")
+        .annotate(total=Sum("count"))
+        .values_list("idea_id", "total")
+    )
+    return dict(rows)
+
+
+@transaction.atomic
+def set_dots(*, group: Group, participant: Participant, idea_id: int, count: int) -> int:
+    """Put `count` of the member's dots on one idea (0 takes them all off). Setting a number,
+    not adding one, makes a double tap harmless: both ask for the same count.
+
+    Returns how many dots the member has left."""
+    group = _lock_open_group(group)
+    settings = PoolSettings.for_meeting(group.meeting_id)
+    _ensure_visible(group, settings)
+    idea = _active_idea(group, idea_id)
+    if participant.home_group_id != group.pk:
+        raise DomainError("not_your_group", _("Du kan bara rösta i din egen grupp."))
+    if count < 0 or count > MAX_DOTS_PER_MEMBER:
+        raise DomainError(
+            "dot_count",
+            _("Välj ett antal prickar mellan 0 och %(max)d.") % {"max": MAX_DOTS_PER_MEMBER},
+        )
+    if count > 1 and not settings.several_dots_per_idea:
+        raise DomainError(
+            "one_dot_per_idea",
+            _("Du kan bara sätta en prick per idé — sätt nästa prick på en annan idé."),
+        )
+    mine = Dot.objects.filter(participant=participant, idea__group=group)
+    elsewhere = mine.exclude(idea=idea).aggregate(total=Sum("count"))["total"] or 0
+    current = mine.filter(idea=idea).first()
+    before = current.count if current is not None else 0
+    if count == before:
+        return settings.dots_per_member - elsewhere - before
+    if count > before and elsewhere + count > settings.dots_per_member:
+        raise DomainError(
+            "no_dots_left",
+            ngettext(
+                "Du har bara %(limit)d prick — ta bort den från en annan idé först.",
+                "Du har bara %(limit)d prickar — ta bort en från en annan idé först.",
+                settings.dots_per_member,
+            )
+            % {"limit": settings.dots_per_member},
+        )
+    if count == 0:
+        if current is not None:
+            current.delete()
+    elif current is None:
+        Dot.objects.create(participant=participant, idea=idea, count=count)
+    else:
+        current.count = count
+        current.save(update_fields=["count", "updated_at"])
+    _changed(group)
+    return settings.dots_per_member - elsewhere - count
+
+
+@transaction.atomic
+def merge_ideas(
+    *,
+    group: Group,
+    idea_id: int,
+    into_id: int,
+    by: Participant | None = None,
+    text: str | None = None,
+) -> Idea:
+    """Merge one idea into another (any member). The merged idea keeps its own text in the
+    record and points at the one it joined; its dots move over. A member who dotted both keeps
+    no more dots on the merged idea than one idea may hold (one, unless several are allowed),
+    so nobody's vote counts twice and nobody exceeds their dots; a dot that no longer fits is
+    handed back to its member."""
+    if idea_id == into_id:
+        raise DomainError("same_idea", _("Välj två olika idéer att slå ihop."))
+    new_text = clean_idea_text(text) if text else None
+    group = _lock_open_group(group)
+    settings = PoolSettings.for_meeting(group.meeting_id)
+    _ensure_visible(group, settings)
+    merged = get_idea(group, idea_id)
+    into = _active_idea(group, into_id)
+    if merged.merged_into_id == into.pk:
+        return into  # already done: a double tap, or two members merging the same pair
+    merged = _active_idea(group, idea_id)
+    per_idea = MAX_DOTS_PER_MEMBER if settings.several_dots_per_idea else 1
+    kept = {dot.participant_id: dot for dot in into.dots.all()}
+    for dot in list(merged.dots.all()):
+        target = kept.get(dot.participant_id)
+        if target is None:
+            dot.idea = into
+            dot.count = min(dot.count, per_idea)
+            dot.save(update_fields=["idea", "count", "updated_at"])
+        else:
+            target.count = min(target.count + dot.count, per_idea)
+            target.save(update_fields=["count", "updated_at"])
+            dot.delete()
+    merged.merged_into = into
+    merged.merged_at = timezone.now()
+    merged.merged_by = by
+    merged.version += 1
+    merged.save(update_fields=["merged_into", "merged_at", "merged_by", "version", "updated_at"])
+    # Ideas merged into this one earlier now point at the survivor too (one level deep).
+    group.ideas.filter(merged_into=merged).update(merged_into=into)
+    if new_text and new_text != into.text:
+        into.text = new_text
+        into.version += 1
+        into.save(update_fields=["text", "version", "updated_at"])
+    _changed(group)
+    return into
+
+
+@transaction.atomic
+def pick_idea(*, group: Group, idea_id: int, author: Participant | None = None) -> SuccessFactor:
+    """Take an idea from the pool into the group's ordered list (its text as a new factor,
+    linked to the idea and to the ideas merged into it). Picking it again finds that factor."""
+    group = _lock_open_group(group)
+    settings = PoolSettings.for_meeting(group.meeting_id)
+    _ensure_visible(group, settings)
+    idea = _active_idea(group, idea_id)
+    existing = group.factors.filter(source_ideas=idea).first()
+    if existing is not None:
+        return existing
+    # The factor service takes the same (re-entrant within this transaction) lock and checks
+    # the list's length; the pick and its link commit together.
+    factor = add_factor(group=group, text=idea.text[:FACTOR_MAX_LENGTH], author=author)
+    factor.source_ideas.add(idea, *group.ideas.filter(merged_into=idea))
+    return factor
+
+
+@transaction.atomic
+def update_pool_settings(
+    *,
+    meeting: Meeting,
+    dots_per_member: int,
+    several_dots_per_idea: bool,
+    private_until_revealed: bool,
+) -> PoolSettings:
+    """The facilitator's settings for every group of the meeting. Dots already placed stay
+    (no vote is taken away); a member above a new, lower limit places no more until under it."""
+    if not 1 <= dots_per_member <= MAX_DOTS_PER_MEMBER:
+        raise DomainError(
+            "dots_per_member",
+            _("Antalet prickar per deltagare måste vara mellan 1 och %(max)d.")
+            % {"max": MAX_DOTS_PER_MEMBER},
+        )
+    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
+    settings, _created = PoolSettings.objects.get_or_create(meeting=meeting)
+    changed = (
+        settings.dots_per_member != dots_per_member
+        or settings.several_dots_per_idea != several_dots_per_idea
+        or settings.private_until_revealed != private_until_revealed
+    )
+    if not changed:
+        return settings
+    settings.dots_per_member = dots_per_member
+    settings.several_dots_per_idea = several_dots_per_idea
+    settings.private_until_revealed = private_until_revealed
+    settings.save()
+    # Every group's pool shows the settings: each group's screens get a new revision; the
+    # phase panels and the console's "now" say the rules too.
+    for group in Group.objects.select_for_update(of=("self",), no_key=True).filter(meeting=meeting):
+        _changed(group)
+    meeting_services.meeting_changed(meeting)
+    return settings

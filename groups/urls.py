@@ -30,10 +30,37 @@ urlpatterns = [
     path("m/<joincode:code>/reflection/", views.reflect, name="reflect"),
     path("console/meetings/<int:pk>/words/hide/", views.word_hide, name="word_hide"),
     path("console/meetings/<int:pk>/words/show/", views.word_show, name="word_show"),
+    path("m/<joincode:code>/group/<int:group_id>/ideas/", views.add_idea, name="idea_add"),
+    path(
+        "m/<joincode:code>/group/<int:group_id>/ideas/<int:idea_id>/edit/",
+        views.edit_idea,
+        name="idea_edit",
+    ),
+    path(
+        "m/<joincode:code>/group/<int:group_id>/ideas/<int:idea_id>/withdraw/",
+        views.withdraw_idea,
+        name="idea_withdraw",
+    ),
+    path("m/<joincode:code>/group/<int:group_id>/ideas/<int:idea_id>/dot/", views.dot, name="dot"),
+    path(
+        "m/<joincode:code>/group/<int:group_id>/ideas/<int:idea_id>/pick/",
+        views.pick_idea,
+        name="pick",
+    ),
+    path("m/<joincode:code>/group/<int:group_id>/ideas/merge/", views.merge_ideas, name="merge"),
+    path("m/<joincode:code>/group/<int:group_id>/ideas/reveal/", views.reveal_pool, name="reveal"),
     # The facilitator's console acts on a group's list through this app.
     path(
         "console/meetings/<int:pk>/groups/<int:group_id>/unlock/",
         views.console_unlock,
         name="console_unlock",
+    ),
+    path(
+        "console/meetings/<int:pk>/groups/<int:group_id>/reveal/",
+        views.console_reveal,
+        name="console_reveal",
+    ),
+    path(
+        "console/meetings/<int:pk>/pool/", views.console_pool_settings, name="console_pool_settings"
     ),
 ]

@@ -25,7 +25,8 @@ from meetings.services import find_meeting
 from meetings.views import console_answer, meeting_for_facilitator
 
 from . import reflection, services
-from .models import SuccessFactor
+from .models import Idea, SuccessFactor
+from .pool_state import my_pool, pool_view
 
 TEMPLATE = "groups/group.html"
 
@@ -79,7 +80,7 @@ def _int_or_none(raw: str | None) -> int | None:
 def _context(
     meeting: Meeting, participant: Participant, group: Group, **extra: Any
 ) -> dict[str, Any]:
-    group = Group.objects.with_factors().get(pk=group.pk)
+    group = Group.objects.with_factors().select_related("meeting__current_phase").get(pk=group.pk)
     context: dict[str, Any] = {
         "meeting": meeting,
         "participant": participant,
@@ -87,9 +88,29 @@ def _context(
         "form_action": reverse("groups:add", args=[meeting.join_code, group.pk]),
         "client_token": uuid.uuid4(),
         "text": "",
+        "idea_action": reverse("groups:idea_add", args=[meeting.join_code, group.pk]),
+        "idea_token": uuid.uuid4(),
+        "idea_text": "",
     }
+    context.update(_my_pool(group, participant))
     context.update(extra)
     return context
+
+
+def _my_pool(group: Group, participant: Participant) -> dict[str, Any]:
+    """This member's own part of the pool, for their HTTP answers only: the broadcast is
+    rendered once for the whole group and never says whose ideas or dots are whose. While
+    the pool is private this lists their own ideas; always it gives the ids of their ideas
+    and dots, which the page's script marks in the shared list."""
+    pool = pool_view(group)
+    group._pool_view = pool  # type: ignore[attr-defined]  # the template tag reuses it
+    ideas, dots = my_pool(group, participant.pk)
+    return {
+        "my_ideas": ideas,
+        "my_idea_ids": ",".join(str(idea.pk) for idea in ideas),
+        "my_dots": ",".join(f"{idea_id}:{count}" for idea_id, count in sorted(dots.items())),
+        "my_pool_listed": pool.shown and pool.hidden,
+    }
 
 
 def _announce(response: HttpResponse, message: str | Promise) -> HttpResponse:
@@ -109,6 +130,7 @@ def _updated(
     announcement: str | Promise,
     *,
     fresh_form: bool = True,
+    fresh_idea_form: bool = False,
 ) -> HttpResponse:
     """After a successful change: the new list (into #group-live) and, when the factor form
     sent it, a fresh empty form out of band. Buttons inside the list never carry the form:
@@ -120,6 +142,8 @@ def _updated(
     html = render(request, f"{TEMPLATE}#group_live", context).content
     if fresh_form:
         html += render(request, f"{TEMPLATE}#factor_form_oob", context).content
+    if fresh_idea_form:
+        html += render(request, f"{TEMPLATE}#idea_form_oob", context).content
     return _announce(HttpResponse(html), announcement)
 
 
@@ -198,6 +222,10 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     try:
         meeting, participant, group = _own_group(request, code, group_id)
     except DomainError as error:
+        if error.code == "not_your_group" and request.htmx:
+            # Moved to another group meanwhile (the page asks for its state when the phase
+            # changes): to the page of the group they are in now.
+            return HttpResponseClientRedirect(reverse("groups:page", args=[code]))
         return _flash_error(request, code, error, group_id)
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
@@ -329,6 +357,197 @@ def _full_page(
     return render(request, TEMPLATE, context, status=status)
 
 
+# --- The idea pool ---------------------------------------------------------------------------
+
+
+def _idea_form_error(
+    request: HtmxHttpRequest,
+    meeting: Meeting,
+    participant: Participant,
+    group: Group,
+    error: DomainError,
+    **form: Any,
+) -> HttpResponse:
+    """A rejected idea stays in its form with the reason beside it."""
+    context = _context(meeting, participant, group, idea_error=error.message, **form)
+    if not request.htmx:
+        return _full_page(request, meeting, context, status_of(error))
+    response = render(request, f"{TEMPLATE}#idea_form", context, status=status_of(error))
+    return reswap(retarget(response, "#idea-form"), "outerHTML")
+
+
+@require_POST
+def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
+    text = request.POST.get("text", "")
+    token = parse_uuid(request.POST.get("client_token"))
+    try:
+        meeting, participant, group = _own_group(request, code, group_id)
+    except DomainError as error:
+        return _flash_error(request, code, error)
+    try:
+        services.add_idea(group=group, author=participant, text=text, client_token=token)
+    except DomainError as error:
+        if error.code == "locked":
+            return _flash_error(request, code, error)
+        return _idea_form_error(
+            request,
+            meeting,
+            participant,
+            group,
+            error,
+            idea_text=text,
+            idea_token=token or uuid.uuid4(),
+        )
+    return _updated(
+        request,
+        meeting,
+        participant,
+        group,
+        _("Din idé är tillagd."),
+        fresh_form=False,
+        fresh_idea_form=True,
+    )
+
+
+def _idea_edit_context(meeting: Meeting, idea: Idea) -> dict[str, Any]:
+    return {
+        "idea_editing": idea,
+        "idea_action": reverse(
+            "groups:idea_edit", args=[meeting.join_code, idea.group_id, idea.pk]
+        ),
+        "idea_text": idea.text,
+        "idea_version": idea.version,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
+    """GET: the idea form filled in for editing (own ideas only). POST: save the new text."""
+    try:
+        meeting, participant, group = _own_group(request, code, group_id)
+        services.ensure_open(group)
+        idea = services.get_idea(group, idea_id)
+        if idea.author_id != participant.pk:
+            raise DomainError(
+                "not_your_idea", _("Du kan bara ändra och ta tillbaka dina egna idéer.")
+            )
+    except DomainError as error:
+        return _flash_error(request, code, error)
+    if request.method == "GET":
+        context = _context(meeting, participant, group, **_idea_edit_context(meeting, idea))
+        if request.htmx:
+            return render(request, f"{TEMPLATE}#idea_form", context)
+        return _full_page(request, meeting, context)
+    text = request.POST.get("text", "")
+    version = _int_or_none(request.POST.get("version"))
+    try:
+        services.edit_idea(
+            group=group, author=participant, idea_id=idea_id, text=text, version=version
+        )
+    except DomainError as error:
+        if error.code in ("idea_gone", "locked", "not_your_idea"):
+            return _flash_error(request, code, error)
+        form = _idea_edit_context(meeting, idea)
+        form["idea_text"] = text
+        return _idea_form_error(request, meeting, participant, group, error, **form)
+    return _updated(
+        request,
+        meeting,
+        participant,
+        group,
+        _("Din idé är sparad."),
+        fresh_form=False,
+        fresh_idea_form=True,
+    )
+
+
+def _pool_action(
+    request: HtmxHttpRequest,
+    code: str,
+    group_id: int,
+    action: Callable[[Group, Participant], object],
+    announcement: str | Promise,
+) -> HttpResponse:
+    """A button in the pool: like `_list_action`, with the member who pressed it."""
+    try:
+        meeting, participant, group = _own_group(request, code, group_id)
+        action(group, participant)
+    except DomainError as error:
+        return _flash_error(request, code, error)
+    return _updated(request, meeting, participant, group, announcement, fresh_form=False)
+
+
+@require_POST
+def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
+    return _pool_action(
+        request,
+        code,
+        group_id,
+        lambda group, me: services.withdraw_idea(group=group, author=me, idea_id=idea_id),
+        _("Din idé är tagen tillbaka."),
+    )
+
+
+@require_POST
+def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
+    return _pool_action(
+        request,
+        code,
+        group_id,
+        lambda group, me: services.reveal_pool(group=group, by=me),
+        _("Alla idéer visas nu för hela gruppen."),
+    )
+
+
+@require_POST
+def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
+    """One dot more (delta=1) or fewer (delta=-1) on an idea. The page's script sends `seen`,
+    how many of this member's dots it showed on the idea: the new count is computed from
+    that, so a double tap asks for the same count twice and places one dot."""
+    delta = _int_or_none(request.POST.get("delta"))
+    seen = _int_or_none(request.POST.get("seen"))
+
+    def place(group: Group, me: Participant) -> object:
+        if delta not in (1, -1):
+            raise DomainError("dot_delta", _("Välj om du vill sätta eller ta bort en prick."))
+        current = seen if seen is not None else services.dots_of(me, group).get(idea_id, 0)
+        return services.set_dots(
+            group=group, participant=me, idea_id=idea_id, count=max(0, current + delta)
+        )
+
+    return _pool_action(
+        request,
+        code,
+        group_id,
+        place,
+        _("Pricken är satt.") if delta == 1 else _("Pricken är borttagen."),
+    )
+
+
+@require_POST
+def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
+    idea_id = _int_or_none(request.POST.get("idea"))
+    into_id = _int_or_none(request.POST.get("into"))
+
+    def merge(group: Group, me: Participant) -> object:
+        if idea_id is None or into_id is None:
+            raise DomainError("merge_choice", _("Välj två idéer att slå ihop."))
+        return services.merge_ideas(group=group, idea_id=idea_id, into_id=into_id, by=me)
+
+    return _pool_action(request, code, group_id, merge, _("Idéerna är sammanslagna."))
+
+
+@require_POST
+def pick_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
+    return _pool_action(
+        request,
+        code,
+        group_id,
+        lambda group, me: services.pick_idea(group=group, idea_id=idea_id, author=me),
+        _("Idén står nu i listan."),
+    )
+
+
 # --- Facilitator console: acting on a group's list ---------------------------------------
 
 
@@ -442,3 +661,44 @@ def word_show(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return console_answer(request, meeting, error)
     return console_answer(request, meeting)
+
+
+@login_required
+@require_POST
+def console_reveal(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    group = get_object_or_404(Group, pk=group_id, meeting=meeting)
+    services.reveal_pool(group=group, by_facilitator=True)
+    return console_answer(request, meeting)
+
+
+POOL_SETTINGS = "groups/pool_screens.html#console_pool_settings"
+
+
+@login_required
+@require_POST
+def console_pool_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    dots = _int_or_none(request.POST.get("dots_per_member"))
+    try:
+        if dots is None:
+            raise DomainError("dots_per_member", _("Skriv hur många prickar varje deltagare har."))
+        services.update_pool_settings(
+            meeting=meeting,
+            dots_per_member=dots,
+            several_dots_per_idea=request.POST.get("several_dots_per_idea") == "1",
+            private_until_revealed=request.POST.get("private_until_revealed") == "1",
+        )
+    except DomainError as error:
+        context = {"meeting": meeting, "pool_error": error.message}
+        if not getattr(request, "htmx", False):
+            return render(
+                request,
+                "meetings/message.html",
+                {"message": error.message},
+                status=status_of(error),
+            )
+        return render(request, POOL_SETTINGS, context, status=status_of(error))
+    if not getattr(request, "htmx", False):
+        return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, POOL_SETTINGS, {"meeting": meeting, "pool_saved": True})

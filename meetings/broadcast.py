@@ -30,11 +30,23 @@ ANY_VARIANT = "*"
 
 
 def _group(group_id: int) -> Group | None:
-    return Group.objects.with_factors().filter(pk=group_id).first()
+    return (
+        Group.objects.with_factors()
+        .select_related("meeting__current_phase")
+        .filter(pk=group_id)
+        .first()
+    )
 
 
 def group_context(group: Group) -> dict[str, Any]:
-    return {"group": group, "meeting": group.meeting}
+    """A group's fragments, with the phase's screens: an activity may add its own part to
+    the group's column and row (PhaseScreens.room_column, console_row)."""
+    meeting = group.meeting
+    return {
+        "group": group,
+        "meeting": meeting,
+        "screens": screens_for(meeting, meeting.current_phase),
+    }
 
 
 def phase_context(meeting: Meeting) -> dict[str, Any]:

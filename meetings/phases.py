@@ -37,18 +37,27 @@ class PhaseScreens:
     # word cloud): called once per rendering of those screens, never per phone. The app that
     # owns the data registers it, so this app needs no import of it.
     context: Callable[[Meeting], dict[str, Any]] | None = None
+    # An activity's own part of each group's room column and console row ("template#partial",
+    # rendered with the group), e.g. the idea pool's vote counts; "" for none.
+    room_column: str = ""
+    console_row: str = ""
 
     @property
     def phone_partial(self) -> str:
-        return f"{PHONE_TEMPLATE}#{self.phone}"
+        return _partial(PHONE_TEMPLATE, self.phone)
 
     @property
     def room_partial(self) -> str:
-        return f"{ROOM_TEMPLATE}#{self.room}"
+        return _partial(ROOM_TEMPLATE, self.room)
 
     @property
     def console_partial(self) -> str:
-        return f"{CONSOLE_TEMPLATE}#{self.console}"
+        return _partial(CONSOLE_TEMPLATE, self.console)
+
+
+def _partial(template: str, name: str) -> str:
+    """A partial of the screen's own template, or another app's ("app/x.html#name")."""
+    return name if "#" in name else f"{template}#{name}"
 
 
 REGISTRY: dict[str, PhaseScreens] = {
@@ -80,6 +89,16 @@ BOARD = PhaseScreens(phone="phone_board", room="room_board", room_gallery=True)
 def register(kind: str, screens: PhaseScreens) -> None:
     """For an app that adds an activity (its kind must be one of PhaseKind's)."""
     REGISTRY[kind] = screens
+
+
+# Cards an app adds to the console whatever the phase ("template#partial", rendered with the
+# console's context), e.g. the idea pool's settings, which are set before the afternoon.
+CONSOLE_PANELS: list[str] = []
+
+
+def register_console_panel(partial: str) -> None:
+    if partial not in CONSOLE_PANELS:
+        CONSOLE_PANELS.append(partial)
 
 
 def screens_for(meeting: Meeting, phase: Phase | None) -> PhaseScreens:

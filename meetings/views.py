@@ -24,6 +24,7 @@ from .errors import DomainError, status_of
 from .forms import HomeGroupForm, MeetingForm, PhaseForm
 from .models import Meeting, Participant
 from .participation import parse_uuid, participant_for_session, remember_participant
+from .phases import CONSOLE_PANELS
 from .text import clean_text
 
 
@@ -235,6 +236,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
             "group_form": HomeGroupForm(),
             "phase_form": PhaseForm(),
             "can_export": request.user.has_perm("meetings.export_meeting"),
+            "console_panels": CONSOLE_PANELS,
         }
     )
     context.update(extra)

@@ -142,7 +142,15 @@
     }
     template.content.querySelectorAll("[id][data-revision]").forEach(function (incoming) {
       // Skip what went with an older part already replaced above it.
-      if (!template.content.contains(incoming) || !olderThanShown(incoming)) { return; }
+      if (!template.content.contains(incoming)) { return; }
+      if (dropTopLevel && incoming.parentNode === template.content && !document.getElementById(incoming.id)) {
+        // A part this screen does not show now (a group's column while the room shows only
+        // the timer): nothing to replace, and the next full snapshot brings it when shown.
+        incoming.remove();
+        changed = true;
+        return;
+      }
+      if (!olderThanShown(incoming)) { return; }
       changed = true;
       if (dropTopLevel && incoming.parentNode === template.content) {
         incoming.remove(); // a WebSocket part is swapped by its id: leave the newer one be
@@ -511,24 +519,25 @@
   });
   window.addEventListener("resize", fitRoomBeforePaint);
 
-  // --- Phone: keep what someone is typing if the page reloads or the connection drops.
+  // --- Phone: keep what someone is typing if the page reloads or the connection drops
+  // (the factor form and the idea pool's form: every form with data-draft-key).
   function draftForm() { return document.getElementById("factor-form"); }
 
   function restoreDraft() {
-    var form = draftForm();
-    if (!form) { return; }
-    var key = form.dataset.draftKey;
-    var area = form.querySelector("textarea");
-    if (!key || !area || area.value) { return; }
-    try {
-      var saved = window.localStorage.getItem(key);
-      if (saved) { area.value = saved; }
-    } catch (e) { /* storage may be off in private mode */ }
+    document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
+      var key = form.dataset.draftKey;
+      var area = form.querySelector("textarea");
+      if (!key || !area || area.value) { return; }
+      try {
+        var saved = window.localStorage.getItem(key);
+        if (saved) { area.value = saved; }
+      } catch (e) { /* storage may be off in private mode */ }
+    });
   }
 
   document.addEventListener("input", function (event) {
-    var form = draftForm();
-    if (!form || event.target.form !== form) { return; }
+    var form = event.target.form;
+    if (!form || !form.dataset || !form.dataset.draftKey) { return; }
     try { window.localStorage.setItem(form.dataset.draftKey, event.target.value); } catch (e) { /* ignore */ }
   });
 
@@ -538,7 +547,7 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = event.detail.requestConfig && event.detail.requestConfig.elt;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (form && form.id === "factor-form" && status >= 200 && status < 300) {
+    if (form && form.dataset && form.dataset.draftKey && status >= 200 && status < 300) {
       try { window.localStorage.removeItem(form.dataset.draftKey); } catch (e) { /* ignore */ }
     }
   });
@@ -579,6 +588,95 @@
   document.addEventListener("dragend", function () { dragged = null; });
 
   document.addEventListener("htmx:load", restoreDraft);
+
+  // --- Phone: the idea pool. The shared list (#pool-state, from broadcasts) never says whose
+  // ideas or dots are whose; this member's own come in #my-pool's data attributes with every
+  // answer to their own requests. Mark them in the list: own ideas get their edit and
+  // withdraw buttons, own dots are shown, and the dots left are counted here.
+  function parseDots(text) {
+    var dots = {};
+    (text || "").split(",").forEach(function (pair) {
+      var parts = pair.split(":");
+      if (parts.length === 2) { dots[parts[0]] = parseInt(parts[1], 10) || 0; }
+    });
+    return dots;
+  }
+  function myPool() {
+    var mine = document.getElementById("my-pool");
+    if (!mine) { return null; }
+    return {
+      ideas: (mine.dataset.myIdeas || "").split(",").filter(Boolean),
+      dots: parseDots(mine.dataset.myDots)
+    };
+  }
+  function markPool() {
+    var pool = document.getElementById("pool-state");
+    var mine = myPool();
+    if (!pool || !mine) { return; }
+    var limit = parseInt(pool.dataset.dots, 10) || 0;
+    var several = pool.dataset.several === "1";
+    // Own dots per idea in the list as it is now: an idea merged since this member's last
+    // answer carries its dots over as the server does (capped at one unless several are
+    // allowed); a withdrawn idea is gone from the list and its dots with it.
+    var counts = {};
+    var used = 0;
+    pool.querySelectorAll("li[data-idea-id]").forEach(function (li) {
+      var count = mine.dots[li.dataset.ideaId] || 0;
+      (li.dataset.merged || "").split(",").filter(Boolean).forEach(function (id) {
+        count += mine.dots[id] || 0;
+      });
+      if (!several) { count = Math.min(count, 1); }
+      counts[li.dataset.ideaId] = count;
+      used += count;
+    });
+    var left = Math.max(0, limit - used);
+    pool.querySelectorAll("li[data-idea-id]").forEach(function (li) {
+      var id = li.dataset.ideaId;
+      var count = counts[id] || 0;
+      li.classList.toggle("is-mine", mine.ideas.indexOf(id) !== -1);
+      li.dataset.myDots = String(count);
+      li.classList.toggle("can-dot", left > 0 && (several || count === 0));
+      var marks = li.querySelector(".my-dots");
+      if (marks) {
+        var text = count ? (marks.dataset.label || "") + new Array(count + 1).join("●") : "";
+        if (marks.textContent !== text) { marks.textContent = text; }
+      }
+    });
+    var counter = pool.querySelector(".dots-left-count");
+    if (counter) { counter.textContent = String(left); }
+  }
+  document.addEventListener("htmx:load", markPool);
+  document.addEventListener("htmx:afterSettle", markPool);
+  document.addEventListener("htmx:wsAfterMessage", markPool);
+  document.addEventListener("DOMContentLoaded", markPool);
+
+  // A dot button says how many of this member's dots it showed on the idea, so the server
+  // turns a double tap into the same request twice (one dot), not two dots.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var button = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("[data-dot-idea]") : null;
+    if (!button) { return; }
+    var li = button.closest("li[data-my-dots]");
+    if (li) { event.detail.parameters.seen = li.dataset.myDots; }
+  });
+
+  // The pool's controls depend on the phase (ideas in the buzz, dots and picking in the agree
+  // phase). A phase change replaces only the phase panel (rendered once for the whole meeting),
+  // so when it names another phase than the pool was rendered for, ask for the group's state.
+  var poolFetching = false;
+  function syncPoolPhase() {
+    var phase = document.getElementById("phone-phase");
+    var pool = document.getElementById("pool-state");
+    var live = document.getElementById("group-live");
+    if (!phase || !pool || !live || poolFetching || !live.dataset.stateUrl) { return; }
+    if ((phase.dataset.kind || "none") === (pool.dataset.phaseKind || "none")) { return; }
+    poolFetching = true;
+    // Spread a whole room's phones over a second instead of one burst.
+    setTimeout(function () {
+      htmx.ajax("GET", live.dataset.stateUrl, { target: "#group-live", swap: "innerHTML" })
+        .finally(function () { poolFetching = false; });
+    }, Math.random() * 1000);
+  }
+  document.addEventListener("htmx:wsAfterMessage", syncPoolPhase);
   document.addEventListener("DOMContentLoaded", function () {
     restoreDraft();
     if (document.querySelector(".room-screen")) {

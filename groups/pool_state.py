@@ -1,0 +1,157 @@
+"""What a group's idea pool looks like now: read once per render, the same for every viewer.
+
+The phone, room column and console row render from a `PoolView`. It holds nothing about who
+is looking: in private mode before the reveal it carries only counts, and a member's own
+ideas and dots come with their own HTTP answers (see views.py `_my_pool`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Sum
+
+from meetings.models import Group, Meeting, PhaseKind
+
+from .models import Dot, Idea, IdeaPool, PoolSettings
+from .pool import DuplicatePair, likely_duplicates
+
+# The phases in which phones show the pool; dots and picking in the last two.
+POOL_PHASES = frozenset({PhaseKind.BUZZ, PhaseKind.DIALOGUE, PhaseKind.AGREE})
+VOTING_PHASES = frozenset({PhaseKind.DIALOGUE, PhaseKind.AGREE})
+# How many of the top ideas a room column shows.
+ROOM_TOP = 3
+
+
+@dataclass
+class IdeaRow:
+    idea: Idea
+    votes: int
+    merged_texts: list[str]
+    merged_ids: list[int]
+    factor_position: int | None
+    suggested: bool = False
+
+
+@dataclass
+class Suggestion:
+    keep: IdeaRow
+    merge: IdeaRow
+    shared: tuple[str, ...]
+
+
+@dataclass
+class PoolView:
+    group: Group
+    settings: PoolSettings
+    phase_kind: str
+    hidden: bool
+    revealed: bool
+    count: int
+    locked: bool
+    list_full: bool
+    rows: list[IdeaRow] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    total_votes: int = 0
+
+    @property
+    def shown(self) -> bool:
+        return self.phase_kind in POOL_PHASES
+
+    @property
+    def adding(self) -> bool:
+        # New ideas in the buzz phase; later the group works with what is in the pool (the
+        # service still takes an idea until the list is agreed, e.g. from a late phone).
+        return self.phase_kind == PhaseKind.BUZZ and not self.locked
+
+    @property
+    def voting(self) -> bool:
+        return self.phase_kind in VOTING_PHASES and not self.hidden and not self.locked
+
+    @property
+    def picking(self) -> bool:
+        return self.voting and not self.list_full
+
+    @property
+    def list_first(self) -> bool:
+        return self.phase_kind == PhaseKind.AGREE
+
+    @property
+    def top(self) -> list[IdeaRow]:
+        return [row for row in self.rows if row.votes][:ROOM_TOP]
+
+
+def current_kind(meeting: Meeting) -> str:
+    phase = meeting.current_phase
+    return str(phase.kind) if phase is not None and phase.is_running else "none"
+
+
+def pool_view(group: Group) -> PoolView:
+    meeting = group.meeting
+    settings = PoolSettings.for_meeting(meeting.pk)
+    pool = IdeaPool.objects.filter(group=group).first()
+    revealed = pool is not None and pool.revealed_at is not None
+    hidden = settings.private_until_revealed and not revealed
+    ideas = group.ideas.filter(withdrawn_at__isnull=True, merged_into__isnull=True)
+    factors = list(group.ordered_factors())
+    view = PoolView(
+        group=group,
+        settings=settings,
+        phase_kind=current_kind(meeting),
+        hidden=hidden,
+        revealed=revealed,
+        count=ideas.count(),
+        locked=group.is_agreed,
+        list_full=len(factors) >= meeting.factor_count,
+    )
+    if hidden:
+        return view
+    picked = {
+        idea_id: position
+        for idea_id, position in group.factors.filter(source_ideas__isnull=False).values_list(
+            "source_ideas", "position"
+        )
+    }
+    rows = [
+        IdeaRow(
+            idea=idea,
+            votes=idea.votes or 0,
+            merged_texts=[merged.text for merged in idea.merged_from.all()],
+            merged_ids=[merged.pk for merged in idea.merged_from.all()],
+            factor_position=picked.get(idea.pk),
+        )
+        for idea in ideas.annotate(votes=Sum("dots__count"))
+        .prefetch_related(Prefetch("merged_from", queryset=Idea.objects.order_by("pk")))
+        .order_by("created_at", "pk")
+    ]
+    rows.sort(key=lambda row: -row.votes)  # stable: equal votes keep the order written
+    free = max(0, meeting.factor_count - len(factors))
+    for row in [row for row in rows if row.factor_position is None and row.votes][:free]:
+        row.suggested = True
+    view.rows = rows
+    view.total_votes = sum(row.votes for row in rows)
+    if view.voting:
+        by_id = {row.idea.pk: row for row in rows}
+        pairs: list[DuplicatePair] = likely_duplicates(
+            [(row.idea.pk, row.idea.text) for row in rows if row.factor_position is None]
+        )
+        for pair in pairs:
+            first, second = by_id[pair.first], by_id[pair.second]
+            # Keep the one with more votes (the earlier one when equal: rows are ranked).
+            view.suggestions.append(Suggestion(keep=first, merge=second, shared=pair.shared))
+    return view
+
+
+def my_pool(group: Group, participant_id: int) -> tuple[list[Idea], dict[int, int]]:
+    """A member's own active ideas and dots: for their own screen only."""
+    ideas = list(
+        group.ideas.filter(
+            author_id=participant_id, withdrawn_at__isnull=True, merged_into__isnull=True
+        )
+    )
+    dots = dict(
+        Dot.objects.filter(participant_id=participant_id, idea__group=group).values_list(
+            "idea_id", "count"
+        )
+    )
+    return ideas, dots
