@@ -3,9 +3,17 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# serve-prod: worker processes, the address, the largest WebSocket frame accepted (our
+# messages are a few KB; uvicorn's default 16 MiB let idle sockets grow a worker to GBs), and
+# per-message deflate (measured in bench/README.md: off is faster and uses less memory per socket).
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+WS_MAX_SIZE ?= 65536
+WS_DEFLATE ?= false
+ASGI_APP ?= topp25.asgi:application
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup migrate demo serve check lint typecheck bench messages clean
+.PHONY: run test setup migrate demo serve serve-prod check lint typecheck bench messages clean
 
 run: setup migrate demo serve
 
@@ -35,6 +43,19 @@ demo: migrate
 serve: setup
 	$(PY) -m uvicorn topp25.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
 
+# The production shape: WORKERS uvicorn processes on one port against DATABASE_URL
+# (PostgreSQL, psycopg's pool: DB_POOL_MAX_SIZE per worker, 80 / WORKERS unless given, so all
+# workers stay below max_connections = 100) and REDIS_URL. Set DEBUG=0 and SECRET_KEY as in
+# README.md › Production. bench/run.py starts its production servers through this target.
+serve-prod: setup
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
+		echo "serve-prod needs DATABASE_URL (PostgreSQL) and REDIS_URL, see README.md."; exit 1; fi
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	DB_POOL_MAX_SIZE=$${DB_POOL_MAX_SIZE:-$$(( 80 / $(WORKERS) ))} exec $(PY) -m uvicorn $(ASGI_APP) \
+		--host $(HOST) --port $(PORT) --workers $(WORKERS) --lifespan off --no-access-log \
+		--ws-max-size $(WS_MAX_SIZE) --ws-per-message-deflate $(WS_DEFLATE)
+
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -46,8 +67,9 @@ typecheck: setup
 
 check: lint typecheck test
 
+# The real path, phones and screens over HTTP and WebSockets; QUICK=1: one meeting only.
 bench: setup
-	$(PY) bench/fanout.py
+	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 messages: setup
 	$(PY) manage.py makemessages -l en --no-obsolete -e html,txt,py,md \
