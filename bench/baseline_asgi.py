@@ -18,18 +18,19 @@ BENCH_CHANNEL_LAYER=pubsub swaps the Redis layer for channels-redis' RedisPubSub
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 from typing import Any
 from urllib.parse import parse_qs
-
-from topp25.asgi import application as topp25_application  # sets Django up  # noqa: I001
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.conf import settings
 from django.urls import re_path
+
+from topp25.asgi import application as topp25_application  # sets Django up
 
 if os.environ.get("BENCH_CHANNEL_LAYER") == "pubsub" and settings.CHANNEL_LAYERS["default"][
     "BACKEND"
@@ -40,6 +41,34 @@ if os.environ.get("BENCH_CHANNEL_LAYER") == "pubsub" and settings.CHANNEL_LAYERS
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": [host], "prefix": config["prefix"]},
     }
+
+# Counters for the benchmark's "per write" figures, read with GET /bench/stats/ (per
+# process: run one worker to read them). Counting wraps, it changes nothing the app does.
+COUNTS = {"queries": 0, "renders": 0}
+
+
+def _count_queries(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    COUNTS["queries"] += 1
+    return execute(sql, params, many, context)
+
+
+def _on_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if _count_queries not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_count_queries)
+
+
+if os.environ.get("BENCH_COUNT"):
+    from django.db.backends.signals import connection_created
+    from django.template.backends.django import Template as DjangoTemplate
+
+    connection_created.connect(_on_connection)
+    _render = DjangoTemplate.render
+
+    def _counted_render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        COUNTS["renders"] += 1
+        return _render(self, *args, **kwargs)
+
+    DjangoTemplate.render = _counted_render  # type: ignore[method-assign]
 
 # About the size of a room screen's column (0.8 KB) plus the marker the client looks for.
 FIXED = "x" * 1000
@@ -83,6 +112,10 @@ async def bare_send(scope: dict[str, Any], receive: Any, send: Any) -> None:
 async def http(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["path"] == "/bench/bare/" and scope["method"] == "POST":
         await bare_send(scope, receive, send)
+    elif scope["path"] == "/bench/stats/":
+        body = json.dumps({**COUNTS, "pid": os.getpid()}).encode()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
     else:
         await topp25_application(scope, receive, send)
 

@@ -172,6 +172,13 @@ def seed(env: dict[str, str], meetings: int) -> list[dict[str, Any]]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 @dataclass
 class Server:
     proc: subprocess.Popen[bytes]
@@ -195,8 +202,12 @@ class Server:
         return found
 
     def rss_mb(self) -> float:
+        """The workers' resident memory summed (uvicorn's supervisor, make and
+        multiprocessing's resource tracker not counted); one process when embedded."""
         total = 0
-        for pid in self.pids():
+        pids = self.pids()
+        workers = [p for p in pids if b"spawn_main" in _cmdline(p)]
+        for pid in workers or [p for p in pids if b"uvicorn" in _cmdline(p)]:
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
@@ -334,6 +345,8 @@ class Stats:
     submissions: int = 0
     frames: int = 0
     frame_bytes: int = 0
+    room_frames: int = 0
+    room_bytes: int = 0
     rss_peak: float = 0.0
 
 
@@ -353,11 +366,16 @@ class Receivers:
         self.stats = stats
         self.submits: dict[int, Submit] = {}
         self.closing = False
+        self.rooms: set[int] = set()
 
     def frame(self, receiver: int, text: str) -> None:
         now = time.perf_counter()
         self.stats.frames += 1
-        self.stats.frame_bytes += len(text.encode())
+        size = len(text.encode())
+        self.stats.frame_bytes += size
+        if receiver in self.rooms:
+            self.stats.room_frames += 1
+            self.stats.room_bytes += size
         for match in MARKER.finditer(text):
             submit = self.submits.get(int(match.group(1)))
             if submit is not None and receiver in submit.expected:
@@ -393,6 +411,7 @@ class Receivers:
 
 
 ORIGIN = [""]
+PROFILE_DIR = [""]
 
 
 async def join(phone: Phone, group_id: int) -> None:
@@ -411,6 +430,22 @@ async def join(phone: Phone, group_id: int) -> None:
     if r.status_code != 302:
         raise RuntimeError(f"join answered {r.status_code}: {r.text[:300]}")
     phone.csrf = phone.client.cookies["csrftoken"]
+
+
+async def server_counts(base: str) -> dict[str, int] | None:
+    """Queries and template renders so far (BENCH_COUNT=1, one worker only)."""
+    if not os.environ.get("BENCH_COUNT"):
+        return None
+    async with httpx.AsyncClient(base_url=base) as client:
+        return dict((await client.get("/bench/stats/")).json())
+
+
+def per_write(
+    before: dict[str, int] | None, after: dict[str, int] | None, key: str, stats: Stats
+) -> float | None:
+    if before is None or after is None or not stats.submissions:
+        return None
+    return round((after[key] - before[key]) / stats.submissions, 1)
 
 
 def cookie_header(client: httpx.AsyncClient) -> str:
@@ -481,6 +516,7 @@ async def run_scenario(
             else:
                 url = f"ws://127.0.0.1:{port}/ws/room/{meeting['room_token']}/"
             rooms[m].append(next_id)
+            receivers.rooms.add(next_id)
             ready = loop.create_future()
             readies.append(ready)
             tasks.append(asyncio.create_task(receivers.hold(next_id, url, {}, ready)))
@@ -510,6 +546,34 @@ async def run_scenario(
             await asyncio.sleep(1.0)
 
     rss_task = asyncio.create_task(sample_rss())
+    spies = []
+    if PROFILE_DIR[0] and not bare:
+        # py-spy samples every worker while the writes run (raw = collapsed stacks).
+        workers = [p for p in server.pids() if b"spawn_main" in _cmdline(p)] or server.pids()
+        for pid in workers:
+            out = Path(PROFILE_DIR[0]) / f"{sc.name}-{pid}.txt"
+            spies.append(
+                subprocess.Popen(
+                    [
+                        str(ROOT / ".venv/bin/py-spy"),
+                        "record",
+                        "--gil",
+                        "--pid",
+                        str(pid),
+                        "--rate",
+                        "200",
+                        "--format",
+                        "raw",
+                        "--output",
+                        str(out),
+                        "--duration",
+                        str(int(sc.seconds)),
+                        "--nonblocking",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
 
     async def write(n: int, m: int, group_id: int) -> None:
         phone = random.choice(by_group[group_id])
@@ -566,6 +630,7 @@ async def run_scenario(
             stats.error_kinds[type(error).__name__] += 1
             receivers.submits.pop(n, None)
 
+    counts_before = await server_counts(base)
     start = time.perf_counter()
     for n in range(writes):
         delay = start + n / sc.rate - time.perf_counter()
@@ -575,6 +640,8 @@ async def run_scenario(
         pending.append(asyncio.create_task(write(n, m, group_id)))
     await asyncio.gather(*pending)
     elapsed = time.perf_counter() - start
+    for spy in spies:
+        await asyncio.to_thread(spy.wait)
     # Drain: wait until everything arrived or DRAIN_SECONDS passed.
     drain_until = time.perf_counter() + DRAIN_SECONDS
     while time.perf_counter() < drain_until:
@@ -583,6 +650,7 @@ async def run_scenario(
         await asyncio.sleep(0.1)
     rss_stop.set()
     await rss_task
+    counts_after = await server_counts(base)
     receivers.closing = True
     for task in tasks:
         task.cancel()
@@ -641,6 +709,9 @@ async def run_scenario(
             "error_kinds": dict(stats.error_kinds),
             "frames": stats.frames,
             "bytes_per_frame": round(stats.frame_bytes / max(1, stats.frames)),
+            "room_bytes_per_frame": round(stats.room_bytes / max(1, stats.room_frames)),
+            "queries_per_write": per_write(counts_before, counts_after, "queries", stats),
+            "renders_per_write": per_write(counts_before, counts_after, "renders", stats),
             "join_s": round(join_s, 1),
             "connect_s": round(connect_s, 1),
             "planned_per_s": round(sc.rate, 2),
@@ -722,8 +793,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--rate", type=float, default=None)
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--hold", action="store_true", help="keep the server for profiling")
+    parser.add_argument("--profile", default="", help="directory for py-spy's stacks")
     args = parser.parse_args()
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+        PROFILE_DIR[0] = str(Path(args.profile).resolve())
     deflate = args.deflate or make_variable("WS_DEFLATE")
 
     chosen = scenarios(args.quick)
@@ -768,9 +842,8 @@ def main() -> int:
                     bare = asyncio.run(run_scenario(sc, server.port, plan, server, bare=True))
                     rows.append(bare)
                     print_row(bare)
-                if args.hold:
-                    print(f"holding server on port {server.port} (pgid {server.proc.pid})")
-                    input()
+                if any(r["errors"] for r in rows[-2:]):
+                    print_server_errors(server.log)
             finally:
                 server.stop()
                 if sc.shape == "production":
@@ -790,9 +863,7 @@ def main() -> int:
     ref = next((r for r in real if r["name"] == "production-1m" and r["name"] in bare_rows), None)
     ref = ref or next((r for r in real if r["name"] in bare_rows), None)
     baseline = bare_rows[ref["name"]]["p50_ms"] if ref else None
-    ratio = (
-        round(ref["p50_ms"] / baseline, 2) if ref and baseline and ref["p50_ms"] else None
-    )
+    ratio = round(ref["p50_ms"] / baseline, 2) if ref and baseline and ref["p50_ms"] else None
     for r in real:
         if r["name"] in bare_rows and bare_rows[r["name"]]["p50_ms"] and r["p50_ms"]:
             print(
@@ -808,6 +879,16 @@ def main() -> int:
     Path(args.out).with_name("page_weight.json").write_text(json.dumps(weights, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0
+
+
+def print_server_errors(log: Path) -> None:
+    """The kinds of exception the server logged, counted (its log is temporary)."""
+    kinds: dict[str, int] = defaultdict(int)
+    for line in log.read_text(errors="replace").splitlines():
+        if re.match(r"^[\w.]+(Error|Exception|Timeout)\b", line):
+            kinds[line[:160]] += 1
+    for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1])[:8]:
+        print(f"  server log {count}×: {kind}")
 
 
 def make_variable(name: str) -> str:
