@@ -3,9 +3,16 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# serve-prod: worker processes, the address, the largest WebSocket frame accepted (our
+# messages are a few KB; uvicorn's default 16 MiB let idle sockets grow a worker to GBs), and
+# per-message deflate (measured in bench/README.md: off is faster and uses less memory per socket).
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+WS_DEFLATE ?= false
+ASGI_APP ?= topp25.asgi:application
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup pdf-libs migrate demo serve check check-deploy lint typecheck bench messages clean
+.PHONY: run test setup pdf-libs migrate demo serve serve-prod check check-deploy lint typecheck bench messages clean
 
 run: setup migrate demo serve
 
@@ -42,6 +49,19 @@ serve: setup
 		--no-access-log \
 		$$($(PY) -m topp25.limits)
 
+# The production shape: WORKERS uvicorn processes on one port against DATABASE_URL
+# (PostgreSQL, psycopg's pool: DB_POOL_MAX_SIZE per worker, 80 / WORKERS unless given, so all
+# workers stay below max_connections = 100) and REDIS_URL. Set DEBUG=0 and SECRET_KEY as in
+# README.md › Production. bench/run.py starts its production servers through this target.
+serve-prod: setup
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
+		echo "serve-prod needs DATABASE_URL (PostgreSQL) and REDIS_URL, see README.md."; exit 1; fi
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	DB_POOL_MAX_SIZE=$${DB_POOL_MAX_SIZE:-$$(( 80 / $(WORKERS) ))} exec $(PY) -m uvicorn $(ASGI_APP) \
+		--host $(HOST) --port $(PORT) --workers $(WORKERS) --lifespan off --no-access-log \
+		$$($(PY) -m topp25.limits) --ws-per-message-deflate $(WS_DEFLATE)
+
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -63,8 +83,9 @@ check-deploy: setup
 	SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+# The real path, phones and screens over HTTP and WebSockets; QUICK=1: one meeting only.
 bench: setup
-	$(PY) bench/fanout.py
+	$(PY) bench/run.py $(if $(QUICK),--quick)
 
 messages: setup
 	$(PY) manage.py makemessages -l en --no-obsolete -e html,txt,py,md \

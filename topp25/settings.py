@@ -60,6 +60,20 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return number
 
 
+def env_positive_int(name: str, default: int) -> int:
+    """A whole number ≥ 1; anything else stops the start with the variable's name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
@@ -138,7 +152,20 @@ TEMPLATES = [
 # instead of failing with "database is locked" when a read lock is upgraded.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
+    # Under ASGI every request runs its database work on a thread of its own, so connections
+    # opened per request (or kept with CONN_MAX_AGE > 0) grow with the load until PostgreSQL
+    # answers "too many clients". psycopg's pool caps them per worker process: a request waits
+    # (up to DB_POOL_TIMEOUT s) for a free connection instead. All workers together must stay
+    # below the server's max_connections (100 by default): `make serve-prod` sets
+    # DB_POOL_MAX_SIZE to 80 / WORKERS unless it is given.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _pool_max = env_positive_int("DB_POOL_MAX_SIZE", 20)
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env_positive_int("DB_POOL_MIN_SIZE", 2), _pool_max),
+            "max_size": _pool_max,
+            "timeout": env_positive_int("DB_POOL_TIMEOUT", 10),
+        }
 else:
     DATABASES = {
         "default": {
