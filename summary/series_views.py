@@ -19,6 +19,7 @@ from .series import (
     build_chart,
     indicator_of,
     indicator_values,
+    recurring_themes,
     series_csv,
     series_meetings,
     series_xlsx,
@@ -62,10 +63,14 @@ def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[
             values, meetings, lower_is_better=indicator.lower_is_better if indicator else False
         ),
         "year_rows": year_rows(values, meetings),
-        # RECURRING THEMES — filled at merge from the theme finder (summary.themes):
-        # `summary.series.recurring_themes(meetings, {meeting.pk: [theme label, …]})`.
-        # None hides the section; nothing is shown until real themes exist.
-        "recurring": None,
+        # Each meeting's themes as its editor left them (else found afresh), by label.
+        "recurring": recurring_themes(
+            meetings,
+            {
+                meeting.pk: [theme.label for theme in services.meeting_themes(meeting)]
+                for meeting in meetings
+            },
+        ),
         "indicator_form": {
             "name": indicator.name if indicator else "",
             "lower_is_better": indicator.lower_is_better if indicator else True,
