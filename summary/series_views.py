@@ -23,6 +23,7 @@ from .series import (
     series_csv,
     series_meetings,
     series_xlsx,
+    theme_chart,
     year_rows,
 )
 
@@ -53,6 +54,13 @@ def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[
         .filter(series=series)
         .values_list("pk", flat=True)
     )
+    recurring = recurring_themes(
+        meetings,
+        {
+            meeting.pk: [theme.label for theme in services.meeting_themes(meeting)]
+            for meeting in meetings
+        },
+    )
     context: dict[str, Any] = {
         "series": series,
         "meetings": meetings,
@@ -64,13 +72,8 @@ def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[
         ),
         "year_rows": year_rows(values, meetings),
         # Each meeting's themes as its editor left them (else found afresh), by label.
-        "recurring": recurring_themes(
-            meetings,
-            {
-                meeting.pk: [theme.label for theme in services.meeting_themes(meeting)]
-                for meeting in meetings
-            },
-        ),
+        "recurring": recurring,
+        "theme_chart": theme_chart(meetings, recurring),
         "indicator_form": {
             "name": indicator.name if indicator else "",
             "lower_is_better": indicator.lower_is_better if indicator else True,

@@ -338,6 +338,19 @@ def test_series_shows_which_themes_recur_and_which_are_new(
     assert rows[TOGETHER] == ["Nytt", "—"]
     new_in_second = [label for label, cells in rows.items() if cells == ["—", "Nytt"]]
     assert new_in_second  # a theme the second meeting named first
+    # The chart beside the table: per meeting, recurring (solid) + new (hatched) themes,
+    # counted in words and numbers, not told apart by colour.
+    svg = section[section.index("<svg") : section.index("</svg>")]
+    assert 'role="img"' in svg and "<script" not in svg
+    assert ">0 + 2</text>" in svg  # the first meeting: both themes new
+    assert f">1 + {len(new_in_second)}</text>" in svg  # the second: safety recurs
+    assert svg.count('class="recurring"') == 1 and svg.count('class="new"') == 2
+    assert 'fill="url(#theme-chart-hatch)"' in svg
+    assert set(re.findall(r'(?:fill|stroke)="([^"]+)"', svg)) <= {
+        "currentColor",
+        "url(#theme-chart-hatch)",
+        "#d1d5db",
+    }
 
 
 # --- Cost: the live screens never load the Swedish dictionary -----------------------------

@@ -204,7 +204,7 @@ def test_series_page_is_accessible(
         page.get_by_label("Värde", exact=True).fill(value)
         page.get_by_role("button", name="Spara värdet").click()
         page.wait_for_url("**#values")
-    chart = page.locator("svg.chart-svg")
+    chart = page.locator(".series-chart svg.chart-svg")
     assert chart.locator("circle").count() == 3
     assert chart.locator("polygon").count() == 2
     assert "Lägre värde är bättre: skalan är vänd" in page.locator(".series-chart").inner_text()
@@ -306,4 +306,44 @@ def test_editor_rewords_curates_themes_downloads_and_publishes(
     with browser.errors.allowed(r"status of 404"):
         gone = reader.goto(public_url)
     assert gone is not None and gone.status == 404
+    browser.assert_no_errors()
+
+
+def test_series_themes_chart_is_accessible(
+    themed: Meeting,
+    facilitator: User,
+    asgi_server: LiveASGIServer,
+    browser: Browser,
+    axe_source: str,
+    artifacts: Path,
+) -> None:
+    def second_meeting() -> int:
+        from meetings import services as meeting_services
+
+        later = meeting_services.create_meeting(
+            facilitator=facilitator,
+            title="Topp25 våren 2027",
+            date=datetime.date(2027, 4, 20),
+            core_question="Vad höjer elevernas resultat?",
+            series_name="Topp25",
+            usual_home_groups=True,
+        )
+        Meeting.objects.filter(pk=themed.pk).update(series=later.series)
+        for name, text in [("Lärare", "Studiero i klassrummet"), ("Rektorer", "Trygga raster")]:
+            group_services.add_factor(group=later.home_groups().get(name=name), text=text)
+        assert later.series is not None
+        return later.series.pk
+
+    series_pk = asgi_server.call(second_meeting)
+    page = log_in(browser, "editor", facilitator.username, "hemligt-losen-1")
+    page.goto(f"/console/series/{series_pk}/")
+    section = page.locator("#recurring-themes")
+    table = section.get_by_role("table", name="Vilka teman som återkommer")
+    row = table.get_by_role("row", name=re.compile("Trygghet och studiero"))
+    assert row.get_by_role("cell").all_inner_texts() == ["Nytt", "Återkommer"]
+    chart = section.get_by_role("img", name="Nya och återkommande teman, möte för möte")
+    assert chart.locator("text", has_text="0 + 3").count() == 1
+    assert chart.locator("text", has_text="1 + 0").count() == 1
+    assert violations(page, axe_source) == []
+    section.screenshot(path=str(artifacts / "series-themes.png"))
     browser.assert_no_errors()
