@@ -8,8 +8,9 @@ not placed (added after the order was saved) in their seating order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 
@@ -17,6 +18,9 @@ from groups.models import SuccessFactor
 from meetings.models import Group, Meeting
 
 from .models import FactorEdit, SummaryDraft
+
+if TYPE_CHECKING:
+    from .services import Theme
 
 
 @dataclass
@@ -160,10 +164,33 @@ def _group_content(row: GroupRow) -> dict[str, Any]:
     }
 
 
-def public_content(meeting: Meeting, draft: SummaryDraft | None) -> dict[str, Any]:
-    """Exactly what the public page shows: only the editor's version where there is one."""
+def _theme_content(theme: Theme, texts: dict[int, str], total_groups: int) -> dict[str, Any]:
+    return {
+        "label": theme.label,
+        "groups": [group.name for group in theme.groups],
+        "group_count": len(theme.groups),
+        "total_groups": total_groups,
+        # The published wording, as in the groups above.
+        "factors": [
+            {"group": factor.group_name, "text": texts.get(factor.factor_id, factor.text)}
+            for factor in theme.factors
+        ],
+    }
+
+
+def public_content(
+    meeting: Meeting, draft: SummaryDraft | None, *, themes: Sequence[Theme] = ()
+) -> dict[str, Any]:
+    """Exactly what the public page shows: only the editor's version where there is one.
+
+    `themes` are the meeting's themes as the editor left them (summary.services.meeting_themes);
+    they are kept in the snapshot like the rest, so the page does not change after publishing.
+    """
     groups = workspace_groups(meeting, draft)
     home = groups[Group.Kind.HOME]
+    texts = {
+        factor.pk: factor.text for rows in groups.values() for r in rows for factor in r.factors
+    }
     return {
         "title": meeting.title,
         "date": meeting.date.isoformat(),
@@ -175,6 +202,5 @@ def public_content(meeting: Meeting, draft: SummaryDraft | None) -> dict[str, An
         "participants": sum(row.members for row in home),
         "home_groups": [_group_content(row) for row in home],
         "expert_groups": [_group_content(row) for row in groups[Group.Kind.EXPERT]],
-        # Themes across groups are added by the theme finder (summary.themes) at merge.
-        "themes": [],
+        "themes": [_theme_content(theme, texts, len(home)) for theme in themes],
     }

@@ -3,8 +3,9 @@
 Every format (Markdown, HTML, DOCX, PDF, XLSX, CSV) is written from a `SummaryDocument`, so
 they cannot disagree about order, counts or wording. Two fields are seams for work that lands
 beside this module: `FactorEntry.edited_text` (the editor's published wording, from the summary
-workspace) and `SummaryDocument.themes` (from the theme finder). `build_summary` leaves them
-empty unless the caller passes them.
+workspace's FactorEdit, given a `draft`) and `SummaryDocument.themes` (the editor's or the theme
+finder's, given `themes`). `summary.formats.summary_document` passes both; `build_summary`
+alone gives the record as the groups left it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Group, Meeting
+
+from .content import ordered_groups as in_editors_order
+from .models import SummaryDraft
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,12 @@ def group_keys(groups: Iterable[Group]) -> dict[int, str]:
     return {group.pk: f"g{index}" for index, group in enumerate(groups, start=1)}
 
 
+def export_group_keys(meeting: Meeting) -> dict[int, str]:
+    """`group_keys` without loading factors (the same order as `ordered_groups`)."""
+    groups = meeting.groups.only("pk", "kind", "position")
+    return group_keys(sorted(groups, key=lambda g: (g.kind != Group.Kind.HOME, g.position, g.pk)))
+
+
 def _members(group: Group) -> int:
     """Participants seated in the group (annotated by `ordered_groups`)."""
     if group.kind == Group.Kind.HOME:
@@ -187,14 +197,25 @@ def _members(group: Group) -> int:
     return int(getattr(group, "expert_members_count", 0))
 
 
-def build_summary(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> SummaryDocument:
+def build_summary(
+    meeting: Meeting, *, themes: Sequence[Theme] = (), draft: SummaryDraft | None = None
+) -> SummaryDocument:
     """The summary of `meeting` as it is in the database now (a handful of queries).
 
     `themes` are the theme finder's or the editor's themes, referring to groups by the keys
-    this function gives them; none unless passed.
+    this function gives them; none unless passed. With the editor's `draft`, each factor
+    carries the editor's wording beside the group's (`edited_text`) and the groups of each
+    kind stand in the editor's order; their keys stay the record's (seating order).
     """
     groups = ordered_groups(meeting)
     keys = group_keys(groups)
+    edits = {edit.factor_id: edit.text for edit in draft.factor_edits.all()} if draft else {}
+    if draft is not None:
+        groups = [
+            group
+            for kind in (Group.Kind.HOME, Group.Kind.EXPERT)
+            for group in in_editors_order([g for g in groups if g.kind == kind], draft.group_order)
+        ]
     summaries = [
         GroupSummary(
             key=keys[group.pk],
@@ -205,7 +226,11 @@ def build_summary(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> SummaryD
             participant_count=_members(group),
             factor_count=meeting.factor_count,
             factors=tuple(
-                FactorEntry(position=factor.position, text=factor.text)
+                FactorEntry(
+                    position=factor.position,
+                    text=factor.text,
+                    edited_text=_edited(edits.get(factor.pk), factor.text),
+                )
                 for factor in group.ordered_factors()
             ),
         )
@@ -234,3 +259,8 @@ def build_summary(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> SummaryD
             for phase in meeting.agenda()
         ),
     )
+
+
+def _edited(edit: str | None, text: str) -> str | None:
+    # An edit that says what the group says is no edit (the editor typed it back).
+    return edit if edit is not None and edit != text else None

@@ -27,7 +27,7 @@ from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant, Phase, Series
 from meetings.text import clean_text
 
-from .document import Theme, ThemeFactor, build_summary, group_keys, ordered_groups
+from .document import Theme, ThemeFactor, group_keys, ordered_groups
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -40,9 +40,9 @@ SCHEMA_PATH = Path(__file__).with_name("schema") / "meeting-export.schema.json"
 
 
 def meeting_markdown(meeting: Meeting, *, language: str = "sv") -> str:
-    from .formats import summary_markdown
+    from .formats import summary_document, summary_markdown
 
-    return summary_markdown(build_summary(meeting), language=language)
+    return summary_markdown(summary_document(meeting), language=language)
 
 
 def _moment(value: datetime.datetime | None) -> str | None:
@@ -67,10 +67,18 @@ def _agenda_data(meeting: Meeting) -> list[dict[str, Any]]:
     ]
 
 
-def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> dict[str, Any]:
-    """The whole meeting without personal data: participants are anonymous keys."""
+def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> dict[str, Any]:
+    """The whole meeting without personal data: participants are anonymous keys.
+
+    The record only, in seating order: the groups' own texts (not the editor's wording) and
+    `themes` — by default the meeting's themes, the editor's if curated, else found afresh.
+    """
     groups = ordered_groups(meeting)
     keys = group_keys(groups)
+    if themes is None:
+        from .services import export_themes
+
+        themes = export_themes(meeting, keys)
     participants = list(meeting.participants.order_by("pk"))
     participant_keys = {p.pk: f"p{index}" for index, p in enumerate(participants, start=1)}
     return {
@@ -123,7 +131,7 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> dict[str,
     }
 
 
-def meeting_json(meeting: Meeting, *, themes: Sequence[Theme] = ()) -> str:
+def meeting_json(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> str:
     return json.dumps(meeting_data(meeting, themes=themes), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -24,7 +24,14 @@ from django.utils.translation import gettext_lazy
 
 from meetings.errors import STATUS_BY_CODE, DomainError
 
-from .document import FactorEntry, GroupSummary, SummaryDocument, build_summary
+from .document import (
+    FactorEntry,
+    GroupSummary,
+    SummaryDocument,
+    build_summary,
+    export_group_keys,
+)
+from .models import SummaryDraft
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -383,9 +390,14 @@ def _json_writer(meeting: Meeting) -> bytes:
 
 
 def summary_document(meeting: Meeting) -> SummaryDocument:
-    """The document every summary format is written from (the one place to add the
-    editor's wording and the themes when they are stored)."""
-    return build_summary(meeting)
+    """The document every summary format is written from: the record, the editor's wording
+    and order (the workspace's draft, if any) and the meeting's themes (the editor's if
+    curated, else found afresh: this loads the Swedish dictionary once per process)."""
+    from .services import export_themes
+
+    draft = SummaryDraft.objects.filter(meeting=meeting).first()
+    themes = export_themes(meeting, export_group_keys(meeting))
+    return build_summary(meeting, themes=themes, draft=draft)
 
 
 FORMATS: dict[str, ExportFormat] = {

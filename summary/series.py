@@ -207,6 +207,90 @@ def recurring_themes(meetings: list[Meeting], themes: dict[int, list[str]]) -> l
     return sorted(seen.values(), key=lambda r: (-sum(r.present), r.first, r.label.casefold()))
 
 
+THEME_CHART_HEIGHT = 260
+
+
+@dataclass
+class ThemeBar:
+    """One meeting's themes as a stacked bar: recurring (solid, at the bottom) and new
+    (outlined and hatched, on top), each segment labelled with its count."""
+
+    number: int
+    meeting: Meeting
+    x: float
+    width: float
+    recurring: int
+    new: int
+    recurring_top: float
+    new_top: float
+    base: float
+
+    @property
+    def centre(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def recurring_height(self) -> float:
+        return self.base - self.recurring_top
+
+    @property
+    def new_height(self) -> float:
+        return self.recurring_top - self.new_top
+
+
+@dataclass
+class ThemeChart:
+    bars: list[ThemeBar]
+    width: int = WIDTH
+    height: int = THEME_CHART_HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = THEME_CHART_HEIGHT - BOTTOM
+    y_ticks: list[Tick] = field(default_factory=list)
+
+
+def theme_chart(meetings: list[Meeting], rows: list[ThemeRow]) -> ThemeChart | None:
+    """How many of each meeting's themes are new and how many recur, meeting by meeting.
+    None when no meeting has a theme."""
+    if not meetings or not rows:
+        return None
+    chart = ThemeChart(bars=[])
+    counts = [
+        (
+            sum(row.cells[index] == "recurring" for row in rows),
+            sum(row.cells[index] == "new" for row in rows),
+        )
+        for index in range(len(meetings))
+    ]
+    highest = max(max(recurring + new for recurring, new in counts), 1)
+    step = max(1, math.ceil(highest / 5))
+    top_value = math.ceil(highest / step) * step
+    span_y = chart.bottom - chart.top
+
+    def y_of(value: float) -> float:
+        return chart.bottom - value / top_value * span_y
+
+    chart.y_ticks = [Tick(y_of(value), str(value)) for value in range(0, top_value + 1, step)]
+    slot = (chart.right - chart.left) / len(meetings)
+    width = min(slot * 0.6, 90.0)
+    for index, (meeting, (recurring, new)) in enumerate(zip(meetings, counts, strict=True)):
+        chart.bars.append(
+            ThemeBar(
+                number=index + 1,
+                meeting=meeting,
+                x=chart.left + slot * index + (slot - width) / 2,
+                width=width,
+                recurring=recurring,
+                new=new,
+                recurring_top=y_of(recurring),
+                new_top=y_of(recurring + new),
+                base=chart.bottom,
+            )
+        )
+    return chart
+
+
 # --- Series data --------------------------------------------------------------------------
 
 

@@ -19,9 +19,11 @@ from .series import (
     build_chart,
     indicator_of,
     indicator_values,
+    recurring_themes,
     series_csv,
     series_meetings,
     series_xlsx,
+    theme_chart,
     year_rows,
 )
 
@@ -52,6 +54,13 @@ def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[
         .filter(series=series)
         .values_list("pk", flat=True)
     )
+    recurring = recurring_themes(
+        meetings,
+        {
+            meeting.pk: [theme.label for theme in services.meeting_themes(meeting)]
+            for meeting in meetings
+        },
+    )
     context: dict[str, Any] = {
         "series": series,
         "meetings": meetings,
@@ -62,10 +71,9 @@ def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[
             values, meetings, lower_is_better=indicator.lower_is_better if indicator else False
         ),
         "year_rows": year_rows(values, meetings),
-        # RECURRING THEMES — filled at merge from the theme finder (summary.themes):
-        # `summary.series.recurring_themes(meetings, {meeting.pk: [theme label, …]})`.
-        # None hides the section; nothing is shown until real themes exist.
-        "recurring": None,
+        # Each meeting's themes as its editor left them (else found afresh), by label.
+        "recurring": recurring,
+        "theme_chart": theme_chart(meetings, recurring),
         "indicator_form": {
             "name": indicator.name if indicator else "",
             "lower_is_better": indicator.lower_is_better if indicator else True,

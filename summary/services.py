@@ -23,6 +23,7 @@ from groups.services import clean_factor_text
 from meetings.errors import STATUS_BY_CODE, DomainError
 from meetings.models import Group, Meeting, Series
 
+from . import document
 from .content import order_of, public_content
 from .models import (
     MAX_YEAR,
@@ -314,7 +315,7 @@ def move_group(
 def snapshot(meeting: Meeting, draft: SummaryDraft) -> dict[str, Any]:
     # In the meeting's language, whatever language the editor's browser uses.
     with translation.override(settings.LANGUAGE_CODE):
-        return public_content(meeting, draft)
+        return public_content(meeting, draft, themes=meeting_themes(meeting))
 
 
 @transaction.atomic
@@ -616,18 +617,30 @@ def meeting_themes(meeting: Meeting) -> list[Theme]:
     return all_meeting_themes(meeting).themes
 
 
+def export_themes(meeting: Meeting, group_keys: Mapping[int, str]) -> list[document.Theme]:
+    """The meeting's themes (the editor's if curated, else found afresh) for the exports,
+    naming groups by the export's keys (group pk → "g3")."""
+    return [
+        document.Theme(
+            label=theme.label,
+            factors=tuple(
+                document.ThemeFactor(group=group_keys[int(factor.group)], position=factor.position)
+                for factor in theme.factors
+            ),
+        )
+        for theme in meeting_themes(meeting)
+    ]
+
+
 def themes_data(meeting: Meeting, group_keys: Mapping[int, str]) -> list[dict[str, Any]]:
     """The themes for the JSON export: `[{"label": …, "factors": [{"group": <group key>,
     "position": <n>}, …]}, …]`, with the export's own group keys (group pk → "g3")."""
     return [
         {
             "label": theme.label,
-            "factors": [
-                {"group": group_keys[int(factor.group)], "position": factor.position}
-                for factor in theme.factors
-            ],
+            "factors": [{"group": f.group, "position": f.position} for f in theme.factors],
         }
-        for theme in meeting_themes(meeting)
+        for theme in export_themes(meeting, group_keys)
     ]
 
 

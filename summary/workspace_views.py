@@ -24,6 +24,7 @@ from meetings.views import public_url
 from . import services
 from .content import FactorRow, participation, workspace_groups
 from .models import SummaryDraft
+from .theme_views import themes_context
 
 WORKSPACE = "summary/workspace.html"
 
@@ -63,6 +64,8 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> 
     groups = workspace_groups(meeting, draft)
     home = groups[Group.Kind.HOME]
     context: dict[str, Any] = {
+        # The themes section (summary/themes.html#themes_section) and its curation.
+        **themes_context(meeting),
         "meeting": meeting,
         "draft": draft,
         "home_groups": home,

@@ -142,7 +142,7 @@ def test_build_summary(summary_meeting: Meeting, django_assert_max_num_queries) 
     assert dict(doc.participation)["Skolchefer"] == 0
     assert [g.name for g in doc.expert_groups] == ["Bord 1"]
     assert doc.expert_groups[0].key == f"g{len(doc.home_groups) + 1}"
-    # Filled by the editor's workspace and the theme finder, not by this builder.
+    # Without the editor's draft and themes (summary_document passes them): the record.
     assert all(f.edited_text is None for g in doc.groups for f in g.factors)
     assert doc.themes == ()
 

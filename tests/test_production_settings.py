@@ -72,8 +72,10 @@ def test_serve_prod_runs_the_workers_with_the_limits_and_a_pool_below_max_connec
         check=True,
     ).stdout
     command = next(line for line in dry.replace("\\\n", " ").splitlines() if "uvicorn" in line)
-    for flag in ("--workers 4", "--port 8123", "--ws-max-size 65536", "--ws-per-message-deflate"):
+    for flag in ("--workers 4", "--port 8123", "--ws-per-message-deflate"):
         assert flag in command
+    # The frame limit comes from its one place, topp25/limits.py (--ws-max-size 65536).
+    assert "-m topp25.limits" in command
     # The pool per worker as the shell computes it: 4 workers × 20 stay below 100.
     pool = subprocess.run(
         ["bash", "-c", command.split(" exec ")[0] + ' && echo "$DB_POOL_MAX_SIZE"'],

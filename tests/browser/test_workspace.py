@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,8 +43,8 @@ def typo(worked: Meeting, teachers: Group) -> SuccessFactor:
     return teachers.factors.get(position=2)
 
 
-def log_in(browser: Browser, name: str, username: str, password: str) -> Any:
-    page = browser.new_page(name, **LAPTOP)
+def log_in(browser: Browser, name: str, username: str, password: str, **options: Any) -> Any:
+    page = browser.new_page(name, **LAPTOP, **options)
     page.goto("/accounts/login/")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(password)
@@ -203,7 +204,7 @@ def test_series_page_is_accessible(
         page.get_by_label("Värde", exact=True).fill(value)
         page.get_by_role("button", name="Spara värdet").click()
         page.wait_for_url("**#values")
-    chart = page.locator("svg.chart-svg")
+    chart = page.locator(".series-chart svg.chart-svg")
     assert chart.locator("circle").count() == 3
     assert chart.locator("polygon").count() == 2
     assert "Lägre värde är bättre: skalan är vänd" in page.locator(".series-chart").inner_text()
@@ -213,4 +214,136 @@ def test_series_page_is_accessible(
         lambda: list(SeriesIndicator.objects.values_list("lower_is_better", flat=True))
     )
     assert flags == [True]
+    browser.assert_no_errors()
+
+
+THEMED = {
+    "Lärare": ["Trygg lärmiljö", "Samarbete med vårdnadshavare"],
+    "Rektorer": ["Skapa trygghet i klassrummet", "Tydligt pedagogiskt ledarskap"],
+    "Elevhälsa": ["Tryggare skolgårdar och raster", "Samverkan med socialtjänsten"],
+    "Politiker": ["Rektorer med mandat"],
+}
+
+
+@pytest.fixture
+def themed(meeting: Meeting) -> Meeting:
+    from summary import themes
+
+    for name, texts in THEMED.items():
+        group = meeting.home_groups().get(name=name)
+        for text in texts:
+            group_services.add_factor(group=group, text=text)
+    themes.warm_up()  # the dictionary's load (seconds) is not the page's wait
+    return meeting
+
+
+def test_editor_rewords_curates_themes_downloads_and_publishes(
+    themed: Meeting,
+    facilitator: User,
+    asgi_server: LiveASGIServer,
+    browser: Browser,
+    axe_source: str,
+) -> None:
+    """From a finished meeting to a published page and a download, all in the workspace."""
+    page = log_in(browser, "editor", facilitator.username, "hemligt-losen-1", accept_downloads=True)
+    page.goto(f"/console/meetings/{themed.pk}/summary/")
+    section = page.locator("#themes-section")
+    assert section.locator(".theme-title").all_inner_texts() == [
+        "Trygghet och studiero — 3 av 7 grupper",
+        "Ledarskap — 2 av 7 grupper",
+        "Samverkan — 2 av 7 grupper",
+    ]
+    assert violations(page, axe_source) == []
+
+    # Reword a factor for publication (autosave).
+    page.get_by_label("Lärare: faktor 1").fill("En trygg lärmiljö för alla elever")
+    page.locator(".save-status", has_text="Sparad kl.").first.wait_for()
+
+    # Rename one theme and merge another into it, in the workspace (htmx, no reload).
+    page.evaluate("window.__noReload = 1")
+    samverkan = section.locator(".theme", has_text="Samverkan — 2 av 7 grupper")
+    samverkan.get_by_label("Temats namn").fill("Samverkan kring eleven")
+    samverkan.get_by_role("button", name="Byt namn").click()
+    section.locator(".theme-title", has_text="Samverkan kring eleven — 2 av 7 grupper").wait_for()
+    leadership = page.locator("#themes-section .theme", has_text="Ledarskap — 2 av 7 grupper")
+    leadership.get_by_label("Slå ihop med").select_option(label="Samverkan kring eleven")
+    leadership.get_by_role("button", name="Slå ihop").click()
+    page.locator(
+        "#themes-section .theme-title", has_text="Samverkan kring eleven — 4 av 7 grupper"
+    ).wait_for()
+    assert page.evaluate("window.__noReload") == 1
+
+    # The one Exportera menu: the Markdown has the editor's wording and themes.
+    menu = page.locator("details.export-menu")
+    assert menu.count() == 1
+    menu.locator("summary").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Markdown").click()
+    markdown = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "### Samverkan kring eleven — 4 av 7 grupper" in markdown
+    assert "1. En trygg lärmiljö för alla elever" in markdown
+    assert "- En trygg lärmiljö för alla elever (Lärare)" in markdown
+    assert "Trygg lärmiljö" not in markdown
+
+    page.get_by_role("button", name="Publicera", exact=True).click()
+    page.locator("#public-link").wait_for()
+    public_url = page.locator("#public-link").get_attribute("href")
+    assert public_url
+
+    reader = browser.new_page("reader", **LAPTOP)
+    response = reader.goto(public_url)
+    assert response is not None and response.status == 200
+    themes = reader.get_by_role("region", name="Teman som återkommer")
+    assert themes.get_by_role("heading", level=3).all_inner_texts() == [
+        "Samverkan kring eleven — 4 av 7 grupper",
+        "Trygghet och studiero — 3 av 7 grupper",
+    ]
+    assert "En trygg lärmiljö för alla elever (Lärare)" in themes.inner_text()
+    assert violations(reader, axe_source) == []
+
+    page.get_by_role("button", name="Avpublicera").click()
+    page.get_by_text("Inte publicerad.").wait_for()
+    with browser.errors.allowed(r"status of 404"):
+        gone = reader.goto(public_url)
+    assert gone is not None and gone.status == 404
+    browser.assert_no_errors()
+
+
+def test_series_themes_chart_is_accessible(
+    themed: Meeting,
+    facilitator: User,
+    asgi_server: LiveASGIServer,
+    browser: Browser,
+    axe_source: str,
+    artifacts: Path,
+) -> None:
+    def second_meeting() -> int:
+        from meetings import services as meeting_services
+
+        later = meeting_services.create_meeting(
+            facilitator=facilitator,
+            title="Topp25 våren 2027",
+            date=datetime.date(2027, 4, 20),
+            core_question="Vad höjer elevernas resultat?",
+            series_name="Topp25",
+            usual_home_groups=True,
+        )
+        Meeting.objects.filter(pk=themed.pk).update(series=later.series)
+        for name, text in [("Lärare", "Studiero i klassrummet"), ("Rektorer", "Trygga raster")]:
+            group_services.add_factor(group=later.home_groups().get(name=name), text=text)
+        assert later.series is not None
+        return later.series.pk
+
+    series_pk = asgi_server.call(second_meeting)
+    page = log_in(browser, "editor", facilitator.username, "hemligt-losen-1")
+    page.goto(f"/console/series/{series_pk}/")
+    section = page.locator("#recurring-themes")
+    table = section.get_by_role("table", name="Vilka teman som återkommer")
+    row = table.get_by_role("row", name=re.compile("Trygghet och studiero"))
+    assert row.get_by_role("cell").all_inner_texts() == ["Nytt", "Återkommer"]
+    chart = section.get_by_role("img", name="Nya och återkommande teman, möte för möte")
+    assert chart.locator("text", has_text="0 + 3").count() == 1
+    assert chart.locator("text", has_text="1 + 0").count() == 1
+    assert violations(page, axe_source) == []
+    section.screenshot(path=str(artifacts / "series-themes.png"))
     browser.assert_no_errors()
