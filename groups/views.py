@@ -229,6 +229,11 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
         return _flash_error(request, code, error, group_id)
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
+    if request.GET.get("part") == "pool":
+        # After a phase change: only the pool's controls for the new phase; the list, a
+        # confirmation being answered and the forms (what is typed) stay as they are.
+        context = _context(meeting, participant, group)
+        return render(request, f"{TEMPLATE}#pool_only", context)
     return _updated(request, meeting, participant, group, "")
 
 

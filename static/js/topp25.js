@@ -661,7 +661,9 @@
 
   // The pool's controls depend on the phase (ideas in the buzz, dots and picking in the agree
   // phase). A phase change replaces only the phase panel (rendered once for the whole meeting),
-  // so when it names another phase than the pool was rendered for, ask for the group's state.
+  // so when it names another phase than the pool was rendered for, ask for the group's state
+  // and take only the pool from it: the list, a confirmation the group is answering and what
+  // is typed stay as they are.
   var poolFetching = false;
   function syncPoolPhase() {
     var phase = document.getElementById("phone-phase");
@@ -672,7 +674,7 @@
     poolFetching = true;
     // Spread a whole room's phones over a second instead of one burst.
     setTimeout(function () {
-      htmx.ajax("GET", live.dataset.stateUrl, { target: "#group-live", swap: "innerHTML" })
+      htmx.ajax("GET", live.dataset.stateUrl + "?part=pool", { target: "#pool-state", swap: "outerHTML" })
         .finally(function () { poolFetching = false; });
     }, Math.random() * 1000);
   }
