@@ -167,28 +167,32 @@ def _group_event(group_id: int) -> live.GroupListChanged | None:
     context = group_context(group)
     members = group.expert_members if group.kind == Group.Kind.EXPERT else group.members
     console = {**context, "members": list(members.all())}
+    languages = live.languages_in_use(group.meeting_id)
     return live.GroupListChanged(
         meeting_id=group.meeting_id,
         group_id=group.pk,
         revision=group.revision,
-        phone=live.render_all_languages(PHONE_GROUP_STATE, context),
-        room=live.render_all_languages(ROOM_GROUP_COLUMN, context),
-        console=live.render_all_languages(CONSOLE_GROUP_ROW, console),
+        phone=live.render_languages(languages, PHONE_GROUP_STATE, context),
+        room=live.render_languages(languages, ROOM_GROUP_COLUMN, context),
+        console=live.render_languages(languages, CONSOLE_GROUP_ROW, console),
     )
 
 
-def _phone_variants(context: dict[str, Any], moved: bool = False) -> dict[str, live.Fragments]:
+def _phone_variants(
+    context: dict[str, Any], languages: list[str], moved: bool = False
+) -> dict[str, live.Fragments]:
     """The phone's phase panel once per expert group (its own table), once for anyone, and
     once for people just moved to another group."""
     meeting: Meeting = context["meeting"]
-    variants = {ANY_VARIANT: live.render_all_languages(PHONE_PHASE, context)}
+    variants = {ANY_VARIANT: live.render_languages(languages, PHONE_PHASE, context)}
     if moved:
-        variants["moved"] = live.render_all_languages(PHONE_PHASE, {**context, "moved": True})
+        moved_context = {**context, "moved": True}
+        variants["moved"] = live.render_languages(languages, PHONE_PHASE, moved_context)
     if context["screens"].phone == "phone_expert":
         for expert_group in meeting.groups.filter(kind=Group.Kind.EXPERT):
             participant = Participant(expert_group=expert_group)
-            variants[str(expert_group.pk)] = live.render_all_languages(
-                PHONE_PHASE, {**context, "participant": participant}
+            variants[str(expert_group.pk)] = live.render_languages(
+                languages, PHONE_PHASE, {**context, "participant": participant}
             )
     return variants
 
@@ -214,19 +218,24 @@ def _meeting_event(
     if console:
         groups += console.get("expert_groups", [])
     participants = console["participants"] if console else []
+    languages = live.languages_in_use(meeting.pk)
     if console is not None:
-        console_html = live.render_all_languages(CONSOLE_LIVE, console)
+        console_html = live.render_languages(languages, CONSOLE_LIVE, console)
     elif "console_words" in screens:
         words = phase_context(meeting)
         words.update(_screen_extras(words))
-        console_html = live.render_all_languages(CONSOLE_WORDS, words)
+        console_html = live.render_languages(languages, CONSOLE_WORDS, words)
     else:
         console_html = {}
     return live.MeetingChanged(
         meeting_id=meeting.pk,
         revision=meeting.revision,
-        phone=_phone_variants(phase_context(meeting), bool(moved)) if "phone" in screens else {},
-        room=live.render_all_languages(ROOM_LIVE, room) if room else {},
+        phone=(
+            _phone_variants(phase_context(meeting), languages, bool(moved))
+            if "phone" in screens
+            else {}
+        ),
+        room=live.render_languages(languages, ROOM_LIVE, room) if room else {},
         console=console_html,
         group_revisions={group.pk: group.revision for group in groups},
         # Only the phones pick a variant by it.

@@ -34,6 +34,7 @@ class RoomScreenConsumer(live.ScreenConsumer):
         await self.subscribe(
             [live.room_stream(meeting_id)],
             lambda: database_sync_to_async(broadcast.room_snapshot)(meeting_id, self.language),
+            meeting_id=meeting_id,
         )
 
 
@@ -55,6 +56,7 @@ class GroupConsumer(live.ScreenConsumer):
             lambda: database_sync_to_async(broadcast.phone_snapshot)(
                 group_id, participant_id, self.language
             ),
+            meeting_id=meeting_id,
         )
 
 
@@ -69,6 +71,7 @@ class ConsoleConsumer(live.ScreenConsumer):
         await self.subscribe(
             [live.console_stream(meeting_id)],
             lambda: database_sync_to_async(broadcast.console_snapshot)(meeting_id, self.language),
+            meeting_id=meeting_id,
         )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -29,6 +30,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -77,6 +79,37 @@ def render_in(language: str, template: str, context: dict[str, Any]) -> str:
 
 def render_all_languages(template: str, context: dict[str, Any]) -> Fragments:
     return {code: render_in(code, template, context) for code, _name in settings.LANGUAGES}
+
+
+# --- Which languages to render -------------------------------------------------------------
+# A fragment is rendered in the site's language and in any other language a screen of the
+# meeting chose: a cache key per meeting and language, set when such a screen connects and
+# refreshed while it stays. The cache is shared by all workers (Redis in production). If the
+# cache cannot answer, every language is rendered: more work, never a missing language.
+LANGUAGE_TTL_SECONDS = 6 * 3600
+LANGUAGE_REFRESH_SECONDS = 3600
+
+
+def _language_key(meeting_id: int, code: str) -> str:
+    return f"topp25:live-language:{meeting_id}:{code}"
+
+
+def languages_in_use(meeting_id: int) -> list[str]:
+    default = settings.LANGUAGE_CODE
+    others = [code for code, _name in settings.LANGUAGES if code != default]
+    if not others:
+        return [default]
+    keys = {_language_key(meeting_id, code): code for code in others}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:  # the cache is down: render them all
+        logger.warning("language cache unavailable", exc_info=True)
+        return [default, *others]
+    return [default, *(code for key, code in keys.items() if key in found)]
+
+
+def render_languages(languages: list[str], template: str, context: dict[str, Any]) -> Fragments:
+    return {code: render_in(code, template, context) for code in languages}
 
 
 # --- Typed events ---------------------------------------------------------------------------
@@ -234,6 +267,9 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         self.group_id: int | None = None
         # Accepted and sent its state: only then may live messages follow.
         self.live = False
+        # The meeting whose screens this is, and when its language was last said to be in use.
+        self.meeting_id: int | None = None
+        self._language_said_at = 0.0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # AsyncConsumer.__call__, with a channel-layer receive that survives a layer outage
@@ -253,8 +289,16 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         return chosen_language(self.scope.get("cookies", {}))
 
     async def subscribe(
-        self, streams: list[str], snapshot: Callable[[], Awaitable[Snapshot | None]]
+        self,
+        streams: list[str],
+        snapshot: Callable[[], Awaitable[Snapshot | None]],
+        *,
+        meeting_id: int,
     ) -> None:
+        # Say the language first, then join, then read the state: an event built before the
+        # language was known was built before this snapshot is read, so nothing falls between.
+        self.meeting_id = meeting_id
+        await self._say_language()
         # Join before reading the state: a change committed in between then arrives as an
         # event (handled after connect returns) instead of falling between the two.
         self.streams, self._snapshot = streams, snapshot
@@ -318,6 +362,27 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         # Screens only listen; writes go through HTTP views so they are validated once.
         return
 
+    async def _say_language(self) -> None:
+        """Keep this screen's language among those its meeting's fragments are rendered in."""
+        if self.meeting_id is None or self.language == settings.LANGUAGE_CODE:
+            return
+        now = time.monotonic()
+        if self._language_said_at and now - self._language_said_at < LANGUAGE_REFRESH_SECONDS:
+            return
+        self._language_said_at = now
+        try:
+            key = _language_key(self.meeting_id, self.language)
+            await cache.aset(key, 1, LANGUAGE_TTL_SECONDS)
+        except Exception:  # the cache is down: every language is rendered meanwhile
+            logger.warning("language cache unavailable", exc_info=True)
+
+    async def _send_fragment(self, html: Fragments) -> None:
+        """In this screen's language, else the site's (rendered always)."""
+        if self.language not in html:
+            self._language_said_at = 0.0  # the cache forgot this screen's language: say it again
+        await self._say_language()
+        await self.send(text_data=html.get(self.language) or html[settings.LANGUAGE_CODE])
+
     def _is_news(self, key: str, revision: int) -> bool:
         if revision <= self.revisions.get(key, -1):
             return False
@@ -326,7 +391,7 @@ class ScreenConsumer(AsyncWebsocketConsumer):
 
     async def group_list(self, event: dict[str, Any]) -> None:
         if self._is_news(event["key"], event["revision"]):
-            await self.send(text_data=event["html"][self.language])
+            await self._send_fragment(event["html"])
 
     async def meeting_state(self, event: dict[str, Any]) -> None:
         if not self._is_news(event["key"], event["revision"]):
@@ -338,9 +403,9 @@ class ScreenConsumer(AsyncWebsocketConsumer):
             if moved_to is not None and moved_to != self.group_id:
                 variant = "moved"
             html = variants.get(variant) or variants["*"]
-            await self.send(text_data=html[self.language])
+            await self._send_fragment(html)
             return
         for group_id, revision in event.get("groups", {}).items():
             key = group_key(int(group_id))
             self.revisions[key] = max(revision, self.revisions.get(key, -1))
-        await self.send(text_data=event["html"][self.language])
+        await self._send_fragment(event["html"])
