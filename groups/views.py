@@ -147,6 +147,26 @@ def _updated(
     return _announce(HttpResponse(html), announcement)
 
 
+def _rejected(
+    request: HtmxHttpRequest,
+    meeting: Meeting,
+    participant: Participant,
+    group: Group,
+    error: DomainError,
+    *,
+    form: str,
+    **fields: Any,
+) -> HttpResponse:
+    """A rejected text stays in its form (the factor form or the idea form, partial `form`,
+    element id the same with dashes) with the reason beside it: nothing typed is lost."""
+    error_field = "idea_error" if form == "idea_form" else "error"
+    context = _context(meeting, participant, group, **{error_field: error.message}, **fields)
+    if not request.htmx:
+        return _full_page(request, meeting, context, status_of(error))
+    response = render(request, f"{TEMPLATE}#{form}", context, status=status_of(error))
+    return reswap(retarget(response, "#" + form.replace("_", "-")), "outerHTML")
+
+
 def _form_error(
     request: HtmxHttpRequest,
     meeting: Meeting,
@@ -155,12 +175,7 @@ def _form_error(
     error: DomainError,
     **form: Any,
 ) -> HttpResponse:
-    """A rejected text stays in the form with the reason beside it: nothing typed is lost."""
-    context = _context(meeting, participant, group, error=error.message, **form)
-    if not request.htmx:
-        return _full_page(request, meeting, context, status_of(error))
-    response = render(request, f"{TEMPLATE}#factor_form", context, status=status_of(error))
-    return reswap(retarget(response, "#factor-form"), "outerHTML")
+    return _rejected(request, meeting, participant, group, error, form="factor_form", **form)
 
 
 def _flash_error(
@@ -373,12 +388,7 @@ def _idea_form_error(
     error: DomainError,
     **form: Any,
 ) -> HttpResponse:
-    """A rejected idea stays in its form with the reason beside it."""
-    context = _context(meeting, participant, group, idea_error=error.message, **form)
-    if not request.htmx:
-        return _full_page(request, meeting, context, status_of(error))
-    response = render(request, f"{TEMPLATE}#idea_form", context, status=status_of(error))
-    return reswap(retarget(response, "#idea-form"), "outerHTML")
+    return _rejected(request, meeting, participant, group, error, form="idea_form", **form)
 
 
 @require_POST
