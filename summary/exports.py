@@ -47,6 +47,12 @@ SCHEMA_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 VERSION_2_FIELDS = ("agenda", "themes")
 VERSION_3_FIELDS = ("pool_settings", "reflection", "experts_published_at")
+# Fields (at any level) a file of an earlier version may not have, and the version that added them.
+_LATER_FIELDS = {
+    **dict.fromkeys(VERSION_2_FIELDS, 2),
+    **dict.fromkeys(VERSION_3_FIELDS, 3),
+    **dict.fromkeys(("ideas", "pool", "source_ideas", "left_at"), 3),
+}
 SCHEMA_PATH = Path(__file__).with_name("schema") / "meeting-export.schema.json"
 
 
@@ -428,13 +434,18 @@ def _schema_message(data: Any, error: jsonschema.ValidationError) -> str:
     value = error.instance
     keyword = error.validator
     if keyword is None:  # a `false` schema: a field of a later version than the file's
-        if path:
+        # jsonschema reports it at the object that holds the field, without the field's name.
+        holder: Any = data
+        for step in path:
+            holder = holder[step]
+        later = [key for key in holder if key in _LATER_FIELDS] if isinstance(holder, dict) else []
+        if later:
             return _(
                 "Okänt fält ”%(key)s” i %(where)s (det finns först i version %(version)d)."
             ) % {
-                "key": path[-1],
-                "where": _where(data, path[:-1]),
-                "version": 2 if path[-1] in VERSION_2_FIELDS else 3,
+                "key": later[0],
+                "where": _where(data, path),
+                "version": _LATER_FIELDS[later[0]],
             }
         return _("Ett fält i %(where)s är inte tillåtet i den här versionen av filen.") % {
             "where": _where(data, path)
