@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import (
     FACTOR_MAX_LENGTH,
+    IDEA_MAX_LENGTH,
     Dot,
     HiddenWord,
     Idea,
@@ -596,6 +597,7 @@ class _IdeaPlan:
 
 @dataclass(frozen=True)
 class _PoolPlan:
+    where: str
     revealed_at: datetime.datetime | None
     revealed_by: str | None
     revealed_by_facilitator: bool
@@ -804,7 +806,7 @@ def _parse_ideas(raw_ideas: list[dict[str, Any]], group: str) -> list[_IdeaPlan]
                 raise _fail(_("Fältet ”text” i %(where)s är tomt.") % {"where": where}) from error
             raise _fail(
                 _("Fältet ”text” i %(where)s är längre än %(max)d tecken.")
-                % {"where": where, "max": FACTOR_MAX_LENGTH}
+                % {"where": where, "max": IDEA_MAX_LENGTH}
             ) from error
         dots = tuple(_DotPlan(dot["participant"], dot["count"]) for dot in idea["dots"])
         if idea["votes"] != sum(dot.count for dot in dots):
@@ -839,6 +841,7 @@ def _parse_pool(raw: dict[str, Any] | None, group: str) -> _PoolPlan | None:
         return None
     where = _("gruppen %(group)s, pool") % {"group": group}
     return _PoolPlan(
+        where=where,
         revealed_at=_time(raw["revealed_at"], "revealed_at", where),
         revealed_by=raw["revealed_by"],
         revealed_by_facilitator=raw["revealed_by_facilitator"],
@@ -847,7 +850,7 @@ def _parse_pool(raw: dict[str, Any] | None, group: str) -> _PoolPlan | None:
 
 def _check_ideas(groups: list[_GroupPlan], members: dict[str, str]) -> None:
     """References of the pools: unique idea keys, merges and sources inside the group, the
-    people known, and dots only from the group's own members (as on the phones)."""
+    people known, each voter once per idea."""
     seen: set[str] = set()
 
     def known(key: str | None, field: str, where: str) -> None:
@@ -882,7 +885,7 @@ def _check_ideas(groups: list[_GroupPlan], members: dict[str, str]) -> None:
                     )
                 voters.add(dot.participant)
         if group.pool is not None:
-            known(group.pool.revealed_by, "revealed_by", f"groups ”{group.name}”")
+            known(group.pool.revealed_by, "revealed_by", group.pool.where)
         for factor in group.factors:
             for source in factor.source_ideas:
                 if source not in own:

@@ -268,6 +268,14 @@ def _teachers_idea(data: dict[str, Any], number: int) -> dict[str, Any]:
             "Fältet ”text” i gruppen groups\\[1\\] ”Lärare”, idé 1 är tomt",
         ),
         (
+            lambda d: _teachers_idea(d, 0).update(text="x" * 201),
+            "Fältet ”text” i gruppen groups\\[1\\] ”Lärare”, idé 1 är längre än 200 tecken",
+        ),
+        (
+            lambda d: d["groups"][0]["pool"].update(revealed_by="p99"),
+            "Okänd deltagare ”p99” i fältet ”revealed_by” i gruppen groups\\[1\\] ”Lärare”, pool",
+        ),
+        (
             lambda d: _teachers_idea(d, 0).update(created_at=None),
             "Fältet ”created_at” i gruppen groups\\[1\\] ”Lärare”, idé 1 ska vara en tidpunkt",
         ),
