@@ -18,6 +18,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups import words
+from groups.reflection import visible_texts
 from meetings.models import Group, Meeting
 
 from .content import ordered_groups as in_editors_order
@@ -114,6 +116,14 @@ class AgendaEntry:
 
 
 @dataclass(frozen=True)
+class ReflectionEntry:
+    """A word of the closing reflection as the room saw it, and how many gave it."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
 class SummaryDocument:
     title: str
     date: datetime.date
@@ -126,6 +136,8 @@ class SummaryDocument:
     expert_groups: tuple[GroupSummary, ...]
     themes: tuple[Theme, ...] = field(default=())
     agenda: tuple[AgendaEntry, ...] = field(default=())
+    # The reflection's words, ranked (most frequent first), without the ones the facilitator hid.
+    reflection: tuple[ReflectionEntry, ...] = field(default=())
 
     @property
     def groups(self) -> tuple[GroupSummary, ...]:
@@ -258,7 +270,17 @@ def build_summary(
             )
             for phase in meeting.agenda()
         ),
+        reflection=_reflection(meeting),
     )
+
+
+def _reflection(meeting: Meeting) -> tuple[ReflectionEntry, ...]:
+    # The same ranking as the room screen's list (folded case and inflection, hidden words
+    # left out); the dictionary loads only when there are words.
+    texts = visible_texts(meeting)
+    if not texts:
+        return ()
+    return tuple(ReflectionEntry(text=word.text, count=word.count) for word in words.rank(texts))
 
 
 def _edited(edit: str | None, text: str) -> str | None:

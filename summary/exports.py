@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,8 +22,18 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.models import FACTOR_MAX_LENGTH, SuccessFactor
-from groups.services import clean_factor_text
+from groups.models import (
+    FACTOR_MAX_LENGTH,
+    IDEA_MAX_LENGTH,
+    Dot,
+    HiddenWord,
+    Idea,
+    IdeaPool,
+    PoolSettings,
+    ReflectionWord,
+    SuccessFactor,
+)
+from groups.services import clean_factor_text, clean_idea_text
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant, Phase, Series
 from meetings.text import clean_text
@@ -33,9 +44,16 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 SCHEMA_NAME = "topp25.meeting"
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 VERSION_2_FIELDS = ("agenda", "themes")
+VERSION_3_FIELDS = ("pool_settings", "reflection", "experts_published_at")
+# Fields (at any level) a file of an earlier version may not have, and the version that added them.
+_LATER_FIELDS = {
+    **dict.fromkeys(VERSION_2_FIELDS, 2),
+    **dict.fromkeys(VERSION_3_FIELDS, 3),
+    **dict.fromkeys(("ideas", "pool", "source_ideas", "left_at"), 3),
+}
 SCHEMA_PATH = Path(__file__).with_name("schema") / "meeting-export.schema.json"
 
 
@@ -67,6 +85,74 @@ def _agenda_data(meeting: Meeting) -> list[dict[str, Any]]:
     ]
 
 
+def _ideas_data(
+    ideas: list[Idea], idea_keys: dict[int, str], participant_keys: dict[int, str]
+) -> list[dict[str, Any]]:
+    """A group's pool: every idea, withdrawn and merged ones too (the record), in the order
+    they were written, with its votes and the dots behind them (docs/export-schema.md)."""
+
+    def person(pk: int | None) -> str | None:
+        return participant_keys.get(pk) if pk is not None else None
+
+    rows = []
+    for idea in ideas:
+        dots = sorted(idea.dots.all(), key=lambda dot: dot.participant_id)
+        rows.append(
+            {
+                "key": idea_keys[idea.pk],
+                "text": idea.text,
+                "author": person(idea.author_id),
+                "created_at": _moment(idea.created_at),
+                "withdrawn_at": _moment(idea.withdrawn_at),
+                "merged_into": idea_keys.get(idea.merged_into_id) if idea.merged_into_id else None,
+                "merged_at": _moment(idea.merged_at),
+                "merged_by": person(idea.merged_by_id),
+                "votes": sum(dot.count for dot in dots),
+                "dots": [
+                    {"participant": participant_keys[dot.participant_id], "count": dot.count}
+                    for dot in dots
+                ],
+            }
+        )
+    return rows
+
+
+def _pool_data(group: Group, participant_keys: dict[int, str]) -> dict[str, Any] | None:
+    pool = IdeaPool.objects.filter(group=group).first()
+    if pool is None:
+        return None
+    return {
+        "revealed_at": _moment(pool.revealed_at),
+        "revealed_by": participant_keys.get(pool.revealed_by_id) if pool.revealed_by_id else None,
+        "revealed_by_facilitator": pool.revealed_by_facilitator,
+    }
+
+
+def _reflection_data(meeting: Meeting, participant_keys: dict[int, str]) -> dict[str, Any]:
+    return {
+        "words": [
+            {
+                "text": word.text,
+                "key": word.key,
+                "participant": participant_keys.get(word.participant_id)
+                if word.participant_id
+                else None,
+                "created_at": _moment(word.created_at),
+            }
+            for word in ReflectionWord.objects.filter(meeting=meeting).order_by("created_at", "pk")
+        ],
+        "hidden": [
+            {
+                "key": hidden.key,
+                "text": hidden.text,
+                "hidden_at": _moment(hidden.hidden_at),
+                "hidden_by_name": hidden.hidden_by_name,
+            }
+            for hidden in HiddenWord.objects.filter(meeting=meeting).order_by("hidden_at", "pk")
+        ],
+    }
+
+
 def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> dict[str, Any]:
     """The whole meeting without personal data: participants are anonymous keys.
 
@@ -81,6 +167,24 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> 
         themes = export_themes(meeting, keys)
     participants = list(meeting.participants.order_by("pk"))
     participant_keys = {p.pk: f"p{index}" for index, p in enumerate(participants, start=1)}
+    ideas = list(
+        Idea.objects.filter(group__meeting=meeting)
+        .prefetch_related("dots")
+        .order_by("created_at", "pk")
+    )
+    by_group = {group.pk: [idea for idea in ideas if idea.group_id == group.pk] for group in groups}
+    idea_keys = {
+        idea.pk: f"i{index}"
+        for index, idea in enumerate(
+            (idea for group in groups for idea in by_group[group.pk]), start=1
+        )
+    }
+    order = {pk: index for index, pk in enumerate(idea_keys)}
+    sources = {
+        factor_id: [idea_keys[pk] for pk in sorted(idea_ids, key=order.__getitem__)]
+        for factor_id, idea_ids in _source_ideas(meeting).items()
+    }
+    settings = PoolSettings.for_meeting(meeting.pk)
     return {
         "schema": SCHEMA_NAME,
         "version": SCHEMA_VERSION,
@@ -107,9 +211,12 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> 
                         "author": participant_keys.get(factor.author_id)
                         if factor.author_id
                         else None,
+                        "source_ideas": sources.get(factor.pk, []),
                     }
                     for factor in group.ordered_factors()
                 ],
+                "pool": _pool_data(group, participant_keys),
+                "ideas": _ideas_data(by_group[group.pk], idea_keys, participant_keys),
             }
             for group in groups
         ],
@@ -118,9 +225,17 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> 
                 "key": participant_keys[p.pk],
                 "home_group": keys[p.home_group_id],
                 "expert_group": keys.get(p.expert_group_id) if p.expert_group_id else None,
+                "left_at": _moment(p.left_at),
             }
             for p in participants
         ],
+        "experts_published_at": _moment(meeting.experts_published_at),
+        "pool_settings": {
+            "dots_per_member": settings.dots_per_member,
+            "several_dots_per_idea": settings.several_dots_per_idea,
+            "private_until_revealed": settings.private_until_revealed,
+        },
+        "reflection": _reflection_data(meeting, participant_keys),
         "themes": [
             {
                 "label": theme.label,
@@ -129,6 +244,17 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> 
             for theme in themes
         ],
     }
+
+
+def _source_ideas(meeting: Meeting) -> dict[int, list[int]]:
+    """{factor id: [idea ids]}: the ideas each factor was picked from."""
+    links = SuccessFactor.source_ideas.through.objects.filter(
+        successfactor__group__meeting=meeting
+    ).values_list("successfactor_id", "idea_id")
+    found: dict[int, list[int]] = {}
+    for factor_id, idea_id in links:
+        found.setdefault(factor_id, []).append(idea_id)
+    return found
 
 
 def meeting_json(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> str:
@@ -236,12 +362,38 @@ _FIELD_ORDER = {
             "note",
             "started_at",
             "ended_at",
+            "source_ideas",
+            "pool",
+            "revealed_at",
+            "revealed_by",
+            "revealed_by_facilitator",
+            "ideas",
+            "created_at",
+            "withdrawn_at",
+            "merged_into",
+            "merged_at",
+            "merged_by",
+            "votes",
+            "dots",
+            "participant",
+            "count",
             "participants",
             "home_group",
             "expert_group",
+            "left_at",
             "themes",
             "label",
             "group",
+            "experts_published_at",
+            "pool_settings",
+            "dots_per_member",
+            "several_dots_per_idea",
+            "private_until_revealed",
+            "reflection",
+            "words",
+            "hidden",
+            "hidden_at",
+            "hidden_by_name",
         ]
     )
 }
@@ -282,7 +434,20 @@ def _schema_message(data: Any, error: jsonschema.ValidationError) -> str:
     path = list(error.absolute_path)
     value = error.instance
     keyword = error.validator
-    if keyword is None:  # a `false` schema; _check_header names the version-2 fields first
+    if keyword is None:  # a `false` schema: a field of a later version than the file's
+        # jsonschema reports it at the object that holds the field, without the field's name.
+        holder: Any = data
+        for step in path:
+            holder = holder[step]
+        later = [key for key in holder if key in _LATER_FIELDS] if isinstance(holder, dict) else []
+        if later:
+            return _(
+                "Okänt fält ”%(key)s” i %(where)s (det finns först i version %(version)d)."
+            ) % {
+                "key": later[0],
+                "where": _where(data, path),
+                "version": _LATER_FIELDS[later[0]],
+            }
         return _("Ett fält i %(where)s är inte tillåtet i den här versionen av filen.") % {
             "where": _where(data, path)
         }
@@ -316,7 +481,7 @@ def _schema_message(data: Any, error: jsonschema.ValidationError) -> str:
                 "date": value,
                 "where": where,
             }
-        if key in ("started_at", "ended_at"):
+        if key in _TIMESTAMP_FIELDS:
             return (
                 _(
                     "Fältet ”%(key)s” i %(where)s ska vara en tidpunkt som 2026-11-23T13:05:00+01:00 eller null."
@@ -371,7 +536,7 @@ def _check_header(data: Any) -> None:
     ):
         raise _fail(
             _(
-                "Filen har schemaversion %(found)s; den här versionen av topp25 läser version 1 och 2."
+                "Filen har schemaversion %(found)s; den här versionen av topp25 läser version 1, 2 och 3."
             )
             % {"found": json.dumps(version, ensure_ascii=False)}
         )
@@ -382,6 +547,13 @@ def _check_header(data: Any) -> None:
             if key in data:
                 raise _fail(
                     _("Okänt fält ”%(key)s” i %(where)s (det finns först i version 2).")
+                    % {"key": key, "where": _("filen")}
+                )
+    if version < 3:
+        for key in VERSION_3_FIELDS:
+            if key in data:
+                raise _fail(
+                    _("Okänt fält ”%(key)s” i %(where)s (det finns först i version 3).")
                     % {"key": key, "where": _("filen")}
                 )
 
@@ -400,6 +572,51 @@ class _FactorPlan:
     where: str
     text: str
     author: str | None
+    source_ideas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _DotPlan:
+    participant: str
+    count: int
+
+
+@dataclass(frozen=True)
+class _IdeaPlan:
+    where: str
+    key: str
+    text: str
+    author: str | None
+    created_at: datetime.datetime
+    withdrawn_at: datetime.datetime | None
+    merged_into: str | None
+    merged_at: datetime.datetime | None
+    merged_by: str | None
+    dots: tuple[_DotPlan, ...]
+
+
+@dataclass(frozen=True)
+class _PoolPlan:
+    where: str
+    revealed_at: datetime.datetime | None
+    revealed_by: str | None
+    revealed_by_facilitator: bool
+
+
+@dataclass(frozen=True)
+class _WordPlan:
+    text: str
+    key: str
+    participant: str | None
+    created_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class _HiddenPlan:
+    key: str
+    text: str
+    hidden_at: datetime.datetime
+    hidden_by_name: str
 
 
 @dataclass(frozen=True)
@@ -410,6 +627,8 @@ class _GroupPlan:
     profession: str
     agreed: bool
     factors: list[_FactorPlan]
+    ideas: list[_IdeaPlan]
+    pool: _PoolPlan | None
 
 
 @dataclass(frozen=True)
@@ -417,6 +636,7 @@ class _ParticipantPlan:
     key: str
     home_group: str
     expert_group: str | None
+    left_at: datetime.datetime | None
 
 
 @dataclass(frozen=True)
@@ -428,6 +648,10 @@ class _Plan:
     agenda: list[dict[str, Any]]
     # Checked, not stored: themes are found afresh from the factors (docs/export-schema.md).
     themes: list[Theme]
+    experts_published_at: datetime.datetime | None
+    pool_settings: dict[str, Any] | None
+    words: list[_WordPlan]
+    hidden: list[_HiddenPlan]
 
 
 def _parse_meeting(info: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -475,7 +699,14 @@ def _parse_factors(raw_factors: list[Any], group: str, factor_count: int) -> lis
                 _("Fältet ”text” i %(where)s är längre än %(max)d tecken.")
                 % {"where": where, "max": FACTOR_MAX_LENGTH}
             ) from error
-        factors.append(_FactorPlan(where=where, text=text, author=factor["author"]))
+        factors.append(
+            _FactorPlan(
+                where=where,
+                text=text,
+                author=factor["author"],
+                source_ideas=tuple(factor.get("source_ideas", ())),
+            )
+        )
     return factors
 
 
@@ -508,7 +739,11 @@ def _parse_groups(raw_groups: list[dict[str, Any]], factor_count: int) -> list[_
         label = f"{where} ”{name}”"
         factors = _parse_factors(group["factors"], label, factor_count)
         profession = group["profession"] or ""
-        groups.append(_GroupPlan(key, kind, name, profession, group["agreed"], factors))
+        ideas = _parse_ideas(group.get("ideas", []), label)
+        pool = _parse_pool(group.get("pool"), label)
+        groups.append(
+            _GroupPlan(key, kind, name, profession, group["agreed"], factors, ideas, pool)
+        )
     return groups
 
 
@@ -533,8 +768,164 @@ def _parse_participants(
                 raise _fail(
                     _("%(where)s: expert_group pekar inte på en expertgrupp.") % {"where": where}
                 )
-        participants.append(_ParticipantPlan(key, home.key, expert_key))
+        left_at = _time(participant.get("left_at"), "left_at", where)
+        participants.append(_ParticipantPlan(key, home.key, expert_key, left_at))
     return participants
+
+
+def _time(
+    raw: str | None, field: str, where: str, *, required: bool = False
+) -> datetime.datetime | None:
+    """A timestamp of the file: ISO 8601 with a UTC offset (the schema checked the form)."""
+    if raw is None and not required:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise _fail(
+            _(
+                "Fältet ”%(field)s” i %(where)s ska vara en tidpunkt med "
+                "tidszon, till exempel 2026-11-23T13:05:00+01:00."
+            )
+            % {"field": field, "where": where}
+        )
+    return moment
+
+
+def _parse_ideas(raw_ideas: list[dict[str, Any]], group: str) -> list[_IdeaPlan]:
+    ideas = []
+    for index, idea in enumerate(raw_ideas, start=1):
+        where = _("gruppen %(group)s, idé %(number)d") % {"group": group, "number": index}
+        try:
+            # The same rule as typing an idea on a phone: whitespace collapsed, 1–200 characters.
+            text = clean_idea_text(idea["text"])
+        except DomainError as error:
+            if error.code == "blank":
+                raise _fail(_("Fältet ”text” i %(where)s är tomt.") % {"where": where}) from error
+            raise _fail(
+                _("Fältet ”text” i %(where)s är längre än %(max)d tecken.")
+                % {"where": where, "max": IDEA_MAX_LENGTH}
+            ) from error
+        dots = tuple(_DotPlan(dot["participant"], dot["count"]) for dot in idea["dots"])
+        if idea["votes"] != sum(dot.count for dot in dots):
+            raise _fail(
+                _(
+                    "Fältet ”votes” i %(where)s ska vara summan av prickarna i ”dots” "
+                    "(%(sum)d), inte %(votes)d."
+                )
+                % {"where": where, "sum": sum(dot.count for dot in dots), "votes": idea["votes"]}
+            )
+        created_at = _time(idea["created_at"], "created_at", where, required=True)
+        assert created_at is not None
+        ideas.append(
+            _IdeaPlan(
+                where=where,
+                key=idea["key"],
+                text=text,
+                author=idea["author"],
+                created_at=created_at,
+                withdrawn_at=_time(idea["withdrawn_at"], "withdrawn_at", where),
+                merged_into=idea["merged_into"],
+                merged_at=_time(idea["merged_at"], "merged_at", where),
+                merged_by=idea["merged_by"],
+                dots=dots,
+            )
+        )
+    return ideas
+
+
+def _parse_pool(raw: dict[str, Any] | None, group: str) -> _PoolPlan | None:
+    if raw is None:
+        return None
+    where = _("gruppen %(group)s, pool") % {"group": group}
+    return _PoolPlan(
+        where=where,
+        revealed_at=_time(raw["revealed_at"], "revealed_at", where),
+        revealed_by=raw["revealed_by"],
+        revealed_by_facilitator=raw["revealed_by_facilitator"],
+    )
+
+
+def _check_ideas(groups: list[_GroupPlan], members: dict[str, str]) -> None:
+    """References of the pools: unique idea keys, merges and sources inside the group, the
+    people known, each voter once per idea."""
+    seen: set[str] = set()
+
+    def known(key: str | None, field: str, where: str) -> None:
+        if key is not None and key not in members:
+            raise _fail(
+                _("Okänd deltagare ”%(key)s” i fältet ”%(field)s” i %(where)s.")
+                % {"key": key, "field": field, "where": where}
+            )
+
+    for group in groups:
+        own = {idea.key for idea in group.ideas}
+        for idea in group.ideas:
+            if idea.key in seen:
+                raise _fail(_("Idényckeln ”%(key)s” förekommer två gånger.") % {"key": idea.key})
+            seen.add(idea.key)
+            known(idea.author, "author", idea.where)
+            known(idea.merged_by, "merged_by", idea.where)
+            if idea.merged_into is not None and (
+                idea.merged_into not in own or idea.merged_into == idea.key
+            ):
+                raise _fail(
+                    _("%(where)s: merged_into pekar inte på en annan idé i samma grupp.")
+                    % {"where": idea.where}
+                )
+            voters: set[str] = set()
+            for dot in idea.dots:
+                known(dot.participant, "dots", idea.where)
+                if dot.participant in voters:
+                    raise _fail(
+                        _("%(where)s: deltagaren ”%(key)s” står två gånger i ”dots”.")
+                        % {"where": idea.where, "key": dot.participant}
+                    )
+                voters.add(dot.participant)
+        if group.pool is not None:
+            known(group.pool.revealed_by, "revealed_by", group.pool.where)
+        for factor in group.factors:
+            for source in factor.source_ideas:
+                if source not in own:
+                    raise _fail(
+                        _("%(where)s: källidén ”%(key)s” finns inte i gruppens idéer.")
+                        % {"where": factor.where, "key": source}
+                    )
+
+
+def _parse_reflection(
+    raw: dict[str, Any] | None, members: dict[str, str]
+) -> tuple[list[_WordPlan], list[_HiddenPlan]]:
+    if raw is None:
+        return [], []
+    words = []
+    for index, word in enumerate(raw["words"], start=1):
+        where = f"reflection.words[{index}]"
+        participant = word["participant"]
+        if participant is not None and participant not in members:
+            raise _fail(
+                _("Okänd deltagare ”%(key)s” i fältet ”%(field)s” i %(where)s.")
+                % {"key": participant, "field": "participant", "where": where}
+            )
+        created_at = _time(word["created_at"], "created_at", where, required=True)
+        assert created_at is not None
+        words.append(_WordPlan(word["text"], word["key"], participant, created_at))
+    hidden = []
+    keys: set[str] = set()
+    for index, entry in enumerate(raw["hidden"], start=1):
+        where = f"reflection.hidden[{index}]"
+        if entry["key"] in keys:
+            raise _fail(
+                _("%(where)s: ordet ”%(key)s” är redan dolt.")
+                % {"where": where, "key": entry["key"]}
+            )
+        keys.add(entry["key"])
+        hidden_at = _time(entry["hidden_at"], "hidden_at", where, required=True)
+        assert hidden_at is not None
+        hidden.append(_HiddenPlan(entry["key"], entry["text"], hidden_at, entry["hidden_by_name"]))
+    return words, hidden
 
 
 def _parse_agenda(raw_agenda: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -585,6 +976,22 @@ def _parse_themes(raw_themes: list[dict[str, Any]], groups: list[_GroupPlan]) ->
     return themes
 
 
+# Fields that hold a date and time with a UTC offset, or null.
+_TIMESTAMP_FIELDS = frozenset(
+    {
+        "started_at",
+        "ended_at",
+        "created_at",
+        "withdrawn_at",
+        "merged_at",
+        "revealed_at",
+        "left_at",
+        "experts_published_at",
+        "hidden_at",
+    }
+)
+
+
 # Text fields that may hold line breaks; every other text is one line.
 _MULTILINE_FIELDS = frozenset({"core_question", "note"})
 
@@ -618,16 +1025,36 @@ def _parse(data: Any) -> _Plan:
                     _("Okänd författare ”%(key)s” i %(where)s.")
                     % {"where": factor.where, "key": factor.author}
                 )
+    members = {participant.key: participant.home_group for participant in participants}
+    _check_ideas(groups, members)
     agenda = _parse_agenda(data.get("agenda", []))
     themes = _parse_themes(data.get("themes", []), groups)
-    return _Plan(meeting, series, groups, participants, agenda, themes)
+    words, hidden = _parse_reflection(data.get("reflection"), members)
+    return _Plan(
+        meeting,
+        series,
+        groups,
+        participants,
+        agenda,
+        themes,
+        experts_published_at=_time(
+            data.get("experts_published_at"), "experts_published_at", _("filen")
+        ),
+        pool_settings=data.get("pool_settings"),
+        words=words,
+        hidden=hidden,
+    )
 
 
 def _create(plan: _Plan, facilitator: AbstractBaseUser | None) -> Meeting:
     series = Series.objects.get_or_create(name=plan.series)[0] if plan.series else None
     # An archive is not a live meeting: nobody can join it until a facilitator opens it.
     meeting = Meeting.objects.create(
-        **plan.meeting, series=series, joining_open=False, is_archive=True
+        **plan.meeting,
+        series=series,
+        joining_open=False,
+        is_archive=True,
+        experts_published_at=plan.experts_published_at,
     )
     if facilitator is not None:
         meeting.facilitators.add(facilitator)  # type: ignore[arg-type]
@@ -649,15 +1076,20 @@ def _create(plan: _Plan, facilitator: AbstractBaseUser | None) -> Meeting:
             meeting=meeting,
             home_group=groups[raw.home_group],
             expert_group=groups[raw.expert_group] if raw.expert_group is not None else None,
+            left_at=raw.left_at,
         )
+    ideas = _create_ideas(plan, meeting, groups, participants)
     for raw_group in plan.groups:
         for position, factor in enumerate(raw_group.factors, start=1):
-            SuccessFactor.objects.create(
+            created = SuccessFactor.objects.create(
                 group=groups[raw_group.key],
                 position=position,
                 text=factor.text,
                 author=participants[factor.author] if factor.author is not None else None,
             )
+            if factor.source_ideas:
+                created.source_ideas.add(*(ideas[key] for key in factor.source_ideas))
+    _create_reflection(plan, meeting, participants)
     for position, item in enumerate(plan.agenda, start=1):
         started, ended = _parse_moment(item["started_at"]), _parse_moment(item["ended_at"])
         Phase.objects.create(
@@ -674,6 +1106,63 @@ def _create(plan: _Plan, facilitator: AbstractBaseUser | None) -> Meeting:
             duration_seconds=item["planned_minutes"] * 60,
         )
     return meeting
+
+
+def _create_ideas(
+    plan: _Plan, meeting: Meeting, groups: dict[str, Group], participants: dict[str, Participant]
+) -> dict[str, Idea]:
+    def person(key: str | None) -> Participant | None:
+        return participants[key] if key is not None else None
+
+    if plan.pool_settings is not None:
+        PoolSettings.objects.create(meeting=meeting, **plan.pool_settings)
+    ideas: dict[str, Idea] = {}
+    for raw_group in plan.groups:
+        group = groups[raw_group.key]
+        if raw_group.pool is not None:
+            IdeaPool.objects.create(
+                group=group,
+                revealed_at=raw_group.pool.revealed_at,
+                revealed_by=person(raw_group.pool.revealed_by),
+                revealed_by_facilitator=raw_group.pool.revealed_by_facilitator,
+            )
+        for raw in raw_group.ideas:
+            idea = Idea.objects.create(
+                group=group,
+                author=person(raw.author),
+                text=raw.text,
+                withdrawn_at=raw.withdrawn_at,
+                merged_at=raw.merged_at,
+                merged_by=person(raw.merged_by),
+            )
+            # created_at is set on insert; the record's own time replaces it.
+            Idea.objects.filter(pk=idea.pk).update(created_at=raw.created_at)
+            ideas[raw.key] = idea
+            Dot.objects.bulk_create(
+                Dot(idea=idea, participant=participants[dot.participant], count=dot.count)
+                for dot in raw.dots
+            )
+        for raw in raw_group.ideas:
+            if raw.merged_into is not None:
+                Idea.objects.filter(pk=ideas[raw.key].pk).update(merged_into=ideas[raw.merged_into])
+    return ideas
+
+
+def _create_reflection(plan: _Plan, meeting: Meeting, participants: dict[str, Participant]) -> None:
+    for raw in plan.words:
+        word = ReflectionWord.objects.create(
+            meeting=meeting,
+            participant=participants[raw.participant] if raw.participant is not None else None,
+            text=raw.text,
+            key=raw.key,
+            client_token=uuid.uuid4(),
+        )
+        ReflectionWord.objects.filter(pk=word.pk).update(created_at=raw.created_at)
+    for hidden in plan.hidden:
+        entry = HiddenWord.objects.create(
+            meeting=meeting, key=hidden.key, text=hidden.text, hidden_by_name=hidden.hidden_by_name
+        )
+        HiddenWord.objects.filter(pk=entry.pk).update(hidden_at=hidden.hidden_at)
 
 
 def _parse_moment(raw: str | None) -> datetime.datetime | None:

@@ -51,7 +51,7 @@ def test_markdown_summary(full_meeting: Meeting) -> None:
 
 def test_json_has_no_personal_data(full_meeting: Meeting) -> None:
     data = meeting_data(full_meeting)
-    assert data["schema"] == "topp25.meeting" and data["version"] == 2
+    assert data["schema"] == "topp25.meeting" and data["version"] == 3
     assert "Anna" not in json.dumps(data) and "Rolf" not in json.dumps(data)
     teachers = next(g for g in data["groups"] if g["name"] == "Lärare")
     assert [f["text"] for f in teachers["factors"]] == [
@@ -64,6 +64,7 @@ def test_json_has_no_personal_data(full_meeting: Meeting) -> None:
         "key": "p1",
         "home_group": teachers["key"],
         "expert_group": None,
+        "left_at": None,
     }
 
 
@@ -83,17 +84,20 @@ def test_json_round_trip(full_meeting: Meeting, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d.update(version=3), "schemaversion 3"),
+        (lambda d: d.update(version=4), "schemaversion 4"),
         (lambda d: d.pop("meeting"), "meeting"),
         (
             lambda d: d["groups"][0]["factors"].append(
-                {"position": 4, "text": "  ", "author": None}
+                {"position": 4, "text": "  ", "author": None, "source_ideas": []}
             ),
             "tomt",
         ),
         (
             lambda d: d["groups"][0]["factors"].extend(
-                [{"position": n, "text": "x", "author": None} for n in range(4, 7)]
+                [
+                    {"position": n, "text": "x", "author": None, "source_ideas": []}
+                    for n in range(4, 7)
+                ]
             ),
             "fler än 5",
         ),
@@ -322,6 +326,8 @@ def test_import_allows_the_same_name_for_a_home_and_an_expert_group(
             "profession": None,
             "agreed": False,
             "factors": [],
+            "pool": None,
+            "ideas": [],
         }
     )
     imported = _imported(_write(tmp_path, data))
@@ -535,7 +541,7 @@ def test_export_is_valid_against_the_schema_document(full_meeting: Meeting) -> N
     jsonschema.Draft202012Validator.check_schema(schema)
     data = meeting_data(full_meeting)
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert data["version"] == 2 and data["agenda"] == []
+    assert data["version"] == 3 and data["agenda"] == []
     # Themes are the finder's (none recur in these factors); tests/test_summary_wiring.py
     # exports a meeting whose groups share themes.
     assert data["themes"] == []
@@ -552,8 +558,33 @@ def test_docs_describe_every_field_of_the_schema() -> None:
     assert missing == []
 
 
+def _version_2(data: dict) -> dict:
+    """A version-2 file of the same meeting: without version 3's fields (none of which this
+    meeting uses)."""
+    old = {
+        key: value
+        for key, value in data.items()
+        if key not in ("pool_settings", "reflection", "experts_published_at")
+    }
+    old["groups"] = [
+        {
+            **{key: value for key, value in group.items() if key not in ("ideas", "pool")},
+            "factors": [
+                {key: value for key, value in factor.items() if key != "source_ideas"}
+                for factor in group["factors"]
+            ],
+        }
+        for group in data["groups"]
+    ]
+    old["participants"] = [
+        {key: value for key, value in participant.items() if key != "left_at"}
+        for participant in data["participants"]
+    ]
+    return old | {"version": 2}
+
+
 def _version_1(data: dict) -> dict:
-    old = {key: value for key, value in data.items() if key not in ("agenda", "themes")}
+    old = {key: value for key, value in _version_2(data).items() if key not in ("agenda", "themes")}
     return old | {"version": 1}
 
 
