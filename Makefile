@@ -12,17 +12,33 @@ WS_DEFLATE ?= false
 ASGI_APP ?= topp25.asgi:application
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup pdf-libs migrate demo serve serve-prod check check-deploy lint typecheck bench messages clean
+.PHONY: run test setup lock pdf-libs migrate demo serve serve-prod check check-deploy lint typecheck bench messages clean
 
 run: setup migrate demo serve
 
-# The virtual environment is rebuilt when pyproject.toml changes.
-$(STAMP): pyproject.toml
+# The virtual environment installs exactly the locked versions (requirements.lock, from
+# pyproject.toml through `make lock`), then the project itself without dependencies; it is
+# brought up to date when pyproject.toml or the lock changes.
+$(STAMP): pyproject.toml requirements.lock
 	@PYTHON=$$(scripts/find-python) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYTHON"; "$$PYTHON" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
+
+# Regenerates requirements.lock from pyproject.toml (runtime and dev dependencies) with
+# pip-tools in a throwaway virtual environment, resolved on Python 3.12, the oldest we support
+# (the same pins install on 3.13; tests/test_lock.py checks the lock covers pyproject.toml).
+LOCK_VENV := $(VENV)-lock
+lock:
+	@PYTHON=$$( (p=$$(pyenv prefix 3.12 2>/dev/null | head -n 1) && [ -n "$$p" ] && echo "$$p/bin/python3") \
+		|| command -v python3.12) || { echo "make lock needs Python 3.12"; exit 1; }; \
+	rm -rf $(LOCK_VENV) && "$$PYTHON" -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check 'pip-tools>=7.4,<8'
+	$(LOCK_VENV)/bin/pip-compile --quiet --upgrade --extra dev --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	rm -rf $(LOCK_VENV)
 
 # Test-only browser packages (axe-core) from the npm registry; without npm the
 # accessibility checks say so and skip (CI has npm and requires them).

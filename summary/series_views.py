@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,8 +42,18 @@ def _download(body: str | bytes, content_type: str, filename: str) -> HttpRespon
 # =========================================================================================
 
 
+def _series_of(request: HttpRequest) -> QuerySet[Series]:
+    """The series an editor may see: those with a meeting they facilitate (a series over
+    years may hold other organisers' meetings; an editor with none in it sees nothing)."""
+    if getattr(request.user, "is_superuser", False):
+        return Series.objects.all()
+    return Series.objects.filter(
+        meetings__in=Meeting.objects.facilitated_by(request.user)
+    ).distinct()
+
+
 def _series_for_editor(request: HttpRequest, pk: int) -> Series:
-    return get_object_or_404(Series, pk=pk)
+    return get_object_or_404(_series_of(request), pk=pk)
 
 
 def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[str, Any]:
@@ -89,7 +100,7 @@ def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def series_list(request: HttpRequest) -> HttpResponse:
-    series = Series.objects.all()
+    series = _series_of(request)
     return render(request, "summary/series_list.html", {"series_list": series})
 
 
