@@ -1,10 +1,18 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
 from django.test import Client
@@ -86,3 +94,72 @@ def fresh_rate_limits(settings: Any) -> None:
     import uuid
 
     settings.RATELIMIT_KEY_PREFIX = f"topp25-rl-test-{uuid.uuid4().hex}:"
+
+
+# ---------------------------------------------------------------------------------------------
+# Two ASGI worker processes (the production shape: PostgreSQL + Redis), for the tests that
+# send through one worker and watch on the other, or kill one
+# ---------------------------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Worker:
+    port: int
+    process: subprocess.Popen[bytes]
+
+
+@pytest.fixture
+def workers(transactional_db: None) -> Iterator[list[Worker]]:
+    """Two ASGI worker processes on ports of their own, on the test database and Redis."""
+    database = django_settings.DATABASES["default"]
+    url = (
+        f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"  # the test database
+    )
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
+    ports = [_free_port(), _free_port()]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "topp25.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--lifespan",
+                "off",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), 0.2).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"worker on {port} did not start") from None
+                    time.sleep(0.1)
+        yield [Worker(port, process) for port, process in zip(ports, processes, strict=True)]
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(15)

@@ -11,20 +11,17 @@ import asyncio
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import websockets
-from django.conf import settings
 
 from meetings.models import Group, Meeting
+
+from .conftest import Worker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,61 +35,6 @@ pytestmark = [
         reason="needs the production shape: DATABASE_URL (PostgreSQL) and REDIS_URL",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def workers(transactional_db: None) -> Iterator[list[int]]:
-    database = settings.DATABASES["default"]
-    url = (
-        f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}"  # the test database
-    )
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
-    ports = [_free_port(), _free_port()]
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "topp25.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "off",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for port in ports
-    ]
-    try:
-        for port in ports:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), 0.2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"worker on {port} did not start") from None
-                    time.sleep(0.1)
-        yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(15)
 
 
 def submit_factor_like_a_phone(port: int, meeting: Meeting, group: Group, text: str) -> int:
@@ -124,9 +66,9 @@ def submit_factor_like_a_phone(port: int, meeting: Meeting, group: Group, text: 
 
 
 async def test_a_factor_through_worker_a_reaches_the_room_on_worker_b(
-    workers: list[int], meeting: Meeting, teachers: Group
+    workers: list[Worker], meeting: Meeting, teachers: Group
 ) -> None:
-    worker_a, worker_b = workers
+    worker_a, worker_b = (worker.port for worker in workers)
     text = "Skickad via arbetare A"
     async with websockets.connect(
         f"ws://127.0.0.1:{worker_b}/ws/room/{meeting.room_token}/",
