@@ -184,6 +184,10 @@ else:
     }
 
 REDIS_URL = env_str("REDIS_URL", "")
+# Channel groups and cache keys in Redis are namespaced by this prefix. Parallel test processes
+# (pytest-xdist) share one Redis and their test databases hand out the same meeting ids, so
+# each worker adds its own name (gw0, gw1…); the servers a test starts inherit it.
+REDIS_PREFIX = env_str("CHANNEL_PREFIX", "topp25") + os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL:
     from topp25.channel_layer import redis_host
 
@@ -192,7 +196,7 @@ if REDIS_URL:
             "BACKEND": "topp25.channel_layer.BlockingPoolRedisChannelLayer",
             "CONFIG": {
                 "hosts": [redis_host(REDIS_URL)],
-                "prefix": env_str("CHANNEL_PREFIX", "topp25"),
+                "prefix": REDIS_PREFIX,
                 # A screen's queue must hold a burst: channels-redis silently skips a
                 # channel whose queue is full (default 100) when sending to a group.
                 "capacity": 1000,
@@ -210,7 +214,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CHANNEL_PREFIX", "topp25"),
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
