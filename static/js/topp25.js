@@ -242,6 +242,7 @@
     waiting = {};
     var status = document.getElementById("live-pause-status");
     if (status) { pauseSay(status.dataset.resumed || ""); }
+    syncPoolPhase(); // a pool held since before a phase change: fetch its controls for now
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("#live-pause") : null;

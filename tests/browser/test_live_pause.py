@@ -67,8 +67,9 @@ def test_a_participant_pauses_and_resumes_live_updates(
     assert anna.locator("#factor-list").count() == 0
     assert "0 av 5" in anna.locator("#group-state .progress").inner_text()
 
-    # Resuming shows the newest list at once, and says so.
-    toggle.click()
+    # Resuming (by keyboard) shows the newest list at once, and says so.
+    toggle.focus()
+    anna.keyboard.press("Space")
     assert toggle.get_attribute("aria-pressed") == "false"
     items = anna.locator("#factor-list .factor-text")
     items.nth(1).wait_for(timeout=LIVE)
