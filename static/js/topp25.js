@@ -162,8 +162,100 @@
   }
   htmx.defineExtension("revisions", {
     // xhr is null for a WebSocket message, whose parts are all swapped by id.
-    transformResponse: function (text, xhr) { return keepNewer(text, !xhr); }
+    transformResponse: function (text, xhr) {
+      if (!xhr && livePaused()) { text = holdBack(text); }
+      return keepNewer(text, !xhr);
+    }
   });
+
+  // --- Phone: "Pausa uppdateringar" (WCAG 2.2.2). While pressed, the group's list and idea
+  // pool from broadcasts are held back here instead of swapped in: only the newest of each
+  // part is kept, and a polite status counts the changes waiting. Resuming swaps in the held
+  // parts that are still newer than what is shown (an answer to this person's own request
+  // brings the whole current state and makes older held parts moot). The phase panel is not
+  // held: what the meeting does now must reach everyone. The choice is kept in this browser.
+  var PAUSE_KEY = "topp25:live-paused";
+  var HELD_IDS = ["group-state", "pool-state"];
+  var held = {}; // id -> the newest held element
+  var waiting = {}; // revision -> 1, for the count
+  function pauseButton() { return document.getElementById("live-pause"); }
+  function livePaused() {
+    var button = pauseButton();
+    return !!button && button.getAttribute("aria-pressed") === "true";
+  }
+  function shownRevision(id) { return revisionOf(document.getElementById(id)); }
+  function holdBack(text) {
+    if (typeof text !== "string") { return text; }
+    var template = document.createElement("template");
+    template.innerHTML = text;
+    var changed = false;
+    Array.prototype.slice.call(template.content.children).forEach(function (incoming) {
+      if (HELD_IDS.indexOf(incoming.id) === -1) { return; }
+      incoming.remove();
+      changed = true;
+      var revision = revisionOf(incoming);
+      if (!(revision > shownRevision(incoming.id))) { return; } // nothing new (e.g. a resync)
+      if (!held[incoming.id] || revision >= revisionOf(held[incoming.id])) { held[incoming.id] = incoming; }
+      waiting[revision] = 1;
+    });
+    if (changed) { setTimeout(sayWaiting, 0); }
+    return changed ? template.innerHTML : text;
+  }
+  function prune() {
+    // Drop what an answer to this person's own request has already brought.
+    Object.keys(held).forEach(function (id) {
+      if (!(revisionOf(held[id]) > shownRevision(id))) { delete held[id]; }
+    });
+    var shown = shownRevision("group-state");
+    Object.keys(waiting).forEach(function (revision) {
+      if (!(parseInt(revision, 10) > shown)) { delete waiting[revision]; }
+    });
+  }
+  function pauseSay(text) {
+    var status = document.getElementById("live-pause-status");
+    if (status && status.textContent !== text) { status.textContent = text; }
+  }
+  function sayWaiting() {
+    var status = document.getElementById("live-pause-status");
+    if (!status || !livePaused()) { return; }
+    prune();
+    var count = Object.keys(waiting).length;
+    if (!count) { pauseSay(status.dataset.paused || ""); return; }
+    pauseSay(count === 1 ? status.dataset.one : (status.dataset.many || "").replace("__N__", String(count)));
+  }
+  function setPaused(paused) {
+    var button = pauseButton();
+    if (!button) { return; }
+    button.setAttribute("aria-pressed", paused ? "true" : "false");
+    try {
+      if (paused) { window.localStorage.setItem(PAUSE_KEY, "1"); } else { window.localStorage.removeItem(PAUSE_KEY); }
+    } catch (e) { /* storage may be off in private mode: the choice lasts for this page */ }
+  }
+  function resumeLive() {
+    setPaused(false);
+    prune();
+    HELD_IDS.forEach(function (id) {
+      var shown = document.getElementById(id);
+      if (held[id] && shown) { htmx.swap(shown, held[id].outerHTML, { swapStyle: "outerHTML" }); }
+    });
+    held = {};
+    waiting = {};
+    var status = document.getElementById("live-pause-status");
+    if (status) { pauseSay(status.dataset.resumed || ""); }
+    syncPoolPhase(); // a pool held since before a phase change: fetch its controls for now
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("#live-pause") : null;
+    if (!button) { return; }
+    if (livePaused()) { resumeLive(); } else { setPaused(true); sayWaiting(); }
+  });
+  document.addEventListener("htmx:afterSettle", function () { if (livePaused()) { sayWaiting(); } });
+  (function restorePause() {
+    // This script is deferred: the page is parsed, and htmx has not connected the socket yet.
+    var stored = null;
+    try { stored = window.localStorage.getItem(PAUSE_KEY); } catch (e) { stored = null; }
+    if (stored === "1" && pauseButton()) { setPaused(true); sayWaiting(); }
+  })();
 
   // --- Reconnect soon after a dropped socket (a restarted worker, a Redis outage): at most
   // ~5 s with jitter, not htmx's default of up to 64 s; the server resends the whole state.
