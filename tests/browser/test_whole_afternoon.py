@@ -20,7 +20,7 @@ from meetings.models import Group, Meeting, Participant
 from meetings.phases import AgendaTemplate
 
 from .conftest import ROOM_VIEWPORT, Browser, LiveASGIServer
-from .test_afternoon import LIVE, join, live, login_console, next_phase, phase_panel, wait_text
+from .test_afternoon import LIVE, join_all, live, login_console, next_phase, phase_panel, wait_text
 from .test_expert_reflection import _expert
 from .test_pool import add_idea, dot, dots_left, pick, votes_of
 
@@ -91,6 +91,12 @@ def groups(afternoon: Meeting) -> dict[str, Group]:
     return {group.name: group for group in afternoon.home_groups()}
 
 
+def advance(console: Any, title: str) -> None:
+    """The facilitator starts the next phase; the console's "now" shows it."""
+    next_phase(console)
+    wait_text(console.locator("#console-phase"), title)
+
+
 def room_mode(room: Any, mode: str) -> None:
     room.wait_for_function(
         "m => document.querySelector('#room-live').dataset.mode === m", arg=mode, timeout=LIVE
@@ -132,7 +138,7 @@ def test_the_whole_afternoon(
     room = browser.new_page("room screen", viewport=ROOM_VIEWPORT)
     room.goto(f"/room/{afternoon.room_token}/")
     live(room)
-    phones = {name: join(browser, afternoon, group, name) for name, group in PHONES.items()}
+    phones = join_all(browser, afternoon, PHONES)
     members = {
         group: [phones[name] for name, home in PHONES.items() if home == group]
         for group in HOME_GROUPS
@@ -150,13 +156,14 @@ def test_the_whole_afternoon(
     wait_text(settings, "Sparat.")
 
     # Introduction, then buzz groups: every phone is told it sees only its own ideas.
-    next_phase(console)
+    advance(console, "Inledning: föreläsning och film")
     wait_text(room_live, "Inledning: föreläsning och film")
-    next_phase(console)
+    advance(console, "Bikupor: samtala två och två")
     for phone in phones.values():
         wait_text(phase_panel(phone), "Ni ser bara era egna")
     wait_text(room_live, "Bikupor: samtala två och två")
     room_mode(room, "room_timer")
+    wait_text(console.locator("#console-pool-rules"), "idéerna är dolda tills gruppen visar dem")
 
     # Each phone writes; each sees its own ideas only, and its group's count.
     for name, ideas in IDEAS.items():
@@ -193,13 +200,15 @@ def test_the_whole_afternoon(
     assert console.locator(f"#console-reveal-{politicians.pk}").is_visible()
 
     # Home-group dialogue: the room's gallery, one column per home group.
-    next_phase(console)
+    advance(console, "Samtal i hemgruppen")
     room_mode(room, "gallery")
     assert room.locator("#room-groups .room-col").count() == 3
+    wait_text(room.locator(f"#room-group-{teachers.pk}"), "6 idéer · 0 röster")
+    wait_text(room.locator(f"#room-group-{politicians.pk}"), "2 idéer (dolda)")
     wait_text(phase_panel(anna), "Samtal i hemgruppen")
 
     # Agree on five: dots, then the two about safety merged.
-    next_phase(console)
+    advance(console, "Enas om fem framgångsfaktorer")
     for phone in members["Lärare"]:
         wait_text(phase_panel(phone), "Enas om fem framgångsfaktorer")
         dots_left(phone, 3)
@@ -262,7 +271,7 @@ def test_the_whole_afternoon(
             wait_items(phone, "#factor-list li", SEEDED[name])
 
     # Fika: a rest screen on phones and in the room; the lists stay.
-    next_phase(console)
+    advance(console, "Fika")
     for phone in phones.values():
         wait_text(phase_panel(phone), "Fika! Ta en paus")
     room_mode(room, "room_break")
@@ -270,7 +279,7 @@ def test_the_whole_afternoon(
     assert texts(anna.locator("#factor-list li")) == ordered
 
     # Expert groups: phones wait for their table; the facilitator previews two tables.
-    next_phase(console)
+    advance(console, "Expertgrupper")
     for phone in phones.values():
         wait_text(phase_panel(phone), "delar in er i expertgrupper")
     room_mode(room, "gallery")
@@ -333,7 +342,7 @@ def test_the_whole_afternoon(
     assert phones[stranger].locator("#factor-list").count() == 0  # another table's list
 
     # Reflection: every phone (home or expert page) gives words; the room's cloud folds them.
-    next_phase(console)
+    advance(console, "Gemensam reflektion")
     for phone in phones.values():
         wait_text(phase_panel(phone), "vad tar du med dig")
     wait_text(room_live, "Gemensam reflektion")
@@ -363,7 +372,7 @@ def test_the_whole_afternoon(
     assert texts(counts) == ["3", "2", "2", "1"]
 
     # Closed: every phone thanks, the room too; nothing was ever reloaded.
-    next_phase(console)
+    advance(console, "Tack för i dag")
     for phone in phones.values():
         wait_text(phase_panel(phone), "Tack för att du deltog!")
     wait_text(room.locator("#room-phase"), "Tack för att ni deltog!")
