@@ -60,22 +60,12 @@ def live(page: Any) -> None:
 
 
 def join(browser: Browser, meeting: Meeting, group: str, name: str) -> Any:
-    return join_all(browser, meeting, {name: group})[name]
-
-
-def join_all(browser: Browser, meeting: Meeting, groups: dict[str, str]) -> dict[str, Any]:
-    """Phones (name -> home group name) join together: each loads and taps while the others
-    load, then each waits for its group page to be live (a phone a second faster each)."""
-    phones = {}
-    for name in groups:
-        phones[name] = browser.new_page(f"phone {name}", **PHONE)
-        phones[name].goto(f"/m/{meeting.join_code}/", wait_until="commit")
-    for name, group in groups.items():
-        phones[name].get_by_role("button", name=group, exact=True).tap()
-    for phone in phones.values():
-        phone.wait_for_url(f"**/m/{meeting.join_code}/group/")
-        live(phone)
-    return phones
+    phone = browser.new_page(f"phone {name}", **PHONE)
+    phone.goto(f"/m/{meeting.join_code}/")
+    phone.get_by_role("button", name=group, exact=True).tap()
+    phone.wait_for_url(f"**/m/{meeting.join_code}/group/")
+    live(phone)
+    return phone
 
 
 def phase_panel(phone: Any) -> Any:

@@ -1,7 +1,8 @@
 """The whole afternoon of issue #7 in real browsers, every step by the role that does it: the
 facilitator's console drives the phases, six phones in three home groups write, reveal, dot,
 merge, pick and agree, meet in expert groups and give reflection words, and the room screen
-shows it all. After each step the test asserts what each screen shows; no page is ever reloaded.
+shows it all. After each step the test asserts what each screen shows; no page is ever reloaded
+(three phones follow the link to their expert group's page, as people do, and are live there).
 
 Seeded (not what this test exercises): the second and third home groups' agreed lists.
 """
@@ -20,7 +21,7 @@ from meetings.models import Group, Meeting, Participant
 from meetings.phases import AgendaTemplate
 
 from .conftest import ROOM_VIEWPORT, Browser, LiveASGIServer
-from .test_afternoon import LIVE, join_all, live, login_console, next_phase, phase_panel, wait_text
+from .test_afternoon import LIVE, join, live, login_console, next_phase, phase_panel, wait_text
 from .test_expert_reflection import _expert
 from .test_pool import add_idea, dot, dots_left, pick, votes_of
 
@@ -138,7 +139,7 @@ def test_the_whole_afternoon(
     room = browser.new_page("room screen", viewport=ROOM_VIEWPORT)
     room.goto(f"/room/{afternoon.room_token}/")
     live(room)
-    phones = join_all(browser, afternoon, PHONES)
+    phones = {name: join(browser, afternoon, group, name) for name, group in PHONES.items()}
     members = {
         group: [phones[name] for name, home in PHONES.items() if home == group]
         for group in HOME_GROUPS
@@ -158,6 +159,8 @@ def test_the_whole_afternoon(
     # Introduction, then buzz groups: every phone is told it sees only its own ideas.
     advance(console, "Inledning: föreläsning och film")
     wait_text(room_live, "Inledning: föreläsning och film")
+    for phone in phones.values():
+        wait_text(phase_panel(phone), "Lyssna på inledningen")
     advance(console, "Bikupor: samtala två och två")
     for phone in phones.values():
         wait_text(phase_panel(phone), "Ni ser bara era egna")
@@ -205,7 +208,8 @@ def test_the_whole_afternoon(
     assert room.locator("#room-groups .room-col").count() == 3
     wait_text(room.locator(f"#room-group-{teachers.pk}"), "6 idéer · 0 röster")
     wait_text(room.locator(f"#room-group-{politicians.pk}"), "2 idéer (dolda)")
-    wait_text(phase_panel(anna), "Samtal i hemgruppen")
+    for phone in phones.values():
+        wait_text(phase_panel(phone), "sätt prickar på dem ni tycker väger tyngst")
 
     # Agree on five: dots, then the two about safety merged.
     advance(console, "Enas om fem framgångsfaktorer")
