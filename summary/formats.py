@@ -200,6 +200,15 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
                     document.add_paragraph(
                         _xml_text(f"{factor.published_text} ({group.name})"), style="List Bullet"
                     )
+        if doc.reflection:
+            document.add_heading(_("Reflektion"), level=2)
+            document.add_paragraph(
+                _("Orden i reflektionen, de vanligaste först (antal i parentes):")
+            )
+            for word in doc.reflection:
+                document.add_paragraph(
+                    _xml_text(f"{word.text} ({word.count})"), style="List Bullet"
+                )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -23,11 +23,18 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from groups import reflection, words
 from groups import services as group_services
 from meetings import services
-from meetings.models import Group, Meeting
+from meetings.models import Group, Meeting, Participant, PhaseKind
 from meetings.roles import EDITOR_ROLE
-from summary.document import SummaryDocument, Theme, ThemeFactor, build_summary
+from summary.document import (
+    ReflectionEntry,
+    SummaryDocument,
+    Theme,
+    ThemeFactor,
+    build_summary,
+)
 from summary.formats import (
     FORMATS,
     content_disposition,
@@ -589,3 +596,93 @@ def test_command_asks_for_a_file_for_binary_formats_without_a_byte_stream(
         call_command(
             "export_meeting", summary_meeting.join_code, "--format", "pdf", stdout=StringIO()
         )
+
+
+# --- The reflection's words ---------------------------------------------------------------
+
+# Ranked as the room screen ranks them; one with markup, which must stay text.
+WORDS = (
+    ReflectionEntry("Trygghet", 3),
+    ReflectionEntry("<b>Mod</b> & ära", 2),
+    ReflectionEntry("samarbete", 1),
+)
+WORD_ITEMS = ["Trygghet (3)", "<b>Mod</b> & ära (2)", "samarbete (1)"]
+INTRO = "Orden i reflektionen, de vanligaste först (antal i parentes):"
+
+
+def _with_words(doc: SummaryDocument) -> SummaryDocument:
+    return replace(doc, reflection=WORDS)
+
+
+def test_html_fragment_lists_the_reflection_words_ranked_and_escaped(
+    summary_meeting: Meeting,
+) -> None:
+    fragment = summary_html(_with_words(build_summary(summary_meeting)))
+    outline = _Outline()
+    outline.feed(fragment)
+    assert outline.sections[-1] == ("h3:Reflektion", WORD_ITEMS)
+    assert f"<p>{INTRO}</p>\n<ul>\n<li>Trygghet (3)</li>" in fragment
+    assert "<li>&lt;b&gt;Mod&lt;/b&gt; &amp; ära (2)</li>" in fragment
+    assert "<b>Mod" not in fragment
+
+
+def test_docx_reflection_is_a_heading_and_a_list(summary_meeting: Meeting) -> None:
+    document = docx.Document(io.BytesIO(summary_docx(_with_words(build_summary(summary_meeting)))))
+    texts = [(p.style.name, p.text) for p in document.paragraphs]
+    at = texts.index(("Heading 2", "Reflektion"))
+    assert texts[at + 1 :] == [
+        ("Normal", INTRO),
+        *(("List Bullet", item) for item in WORD_ITEMS),
+    ]
+
+
+def test_pdf_reflection_words_in_order_after_the_groups(summary_meeting: Meeting) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(summary_pdf(_with_words(build_summary(summary_meeting)))))
+    text = _squash(" ".join(page.extract_text() for page in reader.pages))
+    position = text.index("Bord 1")
+    position = text.index("Reflektion", position)
+    for item in WORD_ITEMS:
+        position = text.index(item, position)
+    # Tagged as a heading and a list like the rest (the structure tree names them).
+    tags = _structure_tags(reader.trailer["/Root"]["/StructTreeRoot"], [])
+    # The home groups, "Expertgrupper" and "Reflektion".
+    assert tags.count("/H2") == len(_home_order(summary_meeting)) + 2
+
+
+@pytest.fixture
+def reflected_meeting(summary_meeting: Meeting, facilitator: User) -> Meeting:
+    """summary_meeting with a reflection that ran: folded inflections and a hidden word."""
+    phase = services.add_phase(
+        meeting=summary_meeting,
+        kind=PhaseKind.REFLECTION,
+        title="Gemensam reflektion",
+        planned_minutes=10,
+    )
+    services.start_phase(meeting=summary_meeting, phase_id=phase.pk)
+    people = list(Participant.objects.filter(meeting=summary_meeting).order_by("pk"))
+    given = [["Trygghet", "Mod"], ["tryggheten", "trams"], ["Trygghet"], ["mod", "Samarbete"]]
+    for person, entries in zip(people, given, strict=False):
+        reflection.submit_words(meeting=summary_meeting, participant=person, entries=entries)
+    reflection.hide_word(meeting=summary_meeting, key=words.fold("trams"), hidden_by=facilitator)
+    services.end_phase(meeting=summary_meeting)
+    return summary_meeting
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
+def test_every_article_format_has_the_visible_words_with_counts(
+    reflected_meeting: Meeting, fmt: str
+) -> None:
+    text = _read_back(fmt, FORMATS[fmt].write(reflected_meeting))
+    position = text.index("Reflektion")
+    for item in ("Trygghet (3)", "Mod (2)", "Samarbete (1)"):
+        position = text.index(item, position)
+    assert "trams" not in text  # hidden by the facilitator
+    assert "tryggheten" not in text  # folded into "Trygghet"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
+def test_no_reflection_section_without_words(summary_meeting: Meeting, fmt: str) -> None:
+    assert build_summary(summary_meeting).reflection == ()
+    text = _read_back(fmt, FORMATS[fmt].write(summary_meeting))
+    assert "Nära pedagogiskt ledarskap" in text
+    assert "Reflektion" not in text and INTRO not in text
