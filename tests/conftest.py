@@ -16,6 +16,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from groups import services as group_services
 from groups.models import SuccessFactor
@@ -85,6 +86,16 @@ def add_factors() -> Callable[[Group, int], list[SuccessFactor]]:
 
 def texts(group: Group) -> list[str]:
     return list(group.factors.order_by("position").values_list("text", flat=True))
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in Swedish: a test client request in English leaves English active in
+    the test's thread (LocaleMiddleware activates, nothing deactivates), which would leak into
+    whichever test the same process runs next."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
