@@ -280,7 +280,9 @@ class Browser:
             timezone_id="Europe/Stockholm",
             **context_options,
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(
+            20_000
+        )  # a wait ends when its condition holds: headroom for a loaded CI machine
         context.add_init_script(INIT_SCRIPT)
         page = context.new_page()
         self.errors.watch(page, name)

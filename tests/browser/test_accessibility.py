@@ -212,14 +212,14 @@ def test_every_phase_state_on_every_screen(
             page.wait_for_function(
                 "([s, r]) => Number(document.querySelector(s)?.dataset.revision) >= r",
                 arg=[selector, revision],
-                timeout=15_000,
+                timeout=30_000,
             )
         phone.wait_for_function(
             "() => { const pool = document.querySelector('#pool-state');"
             " const phase = document.querySelector('#phone-phase');"
             " return !pool || !phase.dataset.kind ||"
             " (pool.dataset.phaseKind || 'none') === (phase.dataset.kind || 'none'); }",
-            timeout=15_000,
+            timeout=30_000,
         )
 
     def scan(state: str, pages: dict[str, Any] = screens) -> None:
@@ -252,7 +252,7 @@ def test_every_phase_state_on_every_screen(
     def expert() -> None:
         asgi_server.call(services.allocate_experts, meeting=meeting, expert_count=1)
         asgi_server.call(services.publish_experts, meeting=meeting)
-        phone.locator("#expert-page-link").wait_for(timeout=15_000)
+        phone.locator("#expert-page-link").wait_for(timeout=30_000)
         settled(asgi_server.call(_revision, meeting))
         scan("expert groups published")
         phone.locator("#expert-page-link").tap()
@@ -267,12 +267,12 @@ def test_every_phase_state_on_every_screen(
         phone.get_by_label("Ord 2", exact=True).fill("Tid")
         phone.locator("#reflection-submit").tap()
         phone.locator("#my-words").get_by_text("Tid", exact=True).wait_for()
-        room.locator("#room-words [data-key='tid']").wait_for(timeout=15_000)
+        room.locator("#room-words [data-key='tid']").wait_for(timeout=30_000)
         console.locator("#console-words").get_by_role(
             "button", name=re.compile(r"^Dölj\W+Tid$")
         ).click()
-        room.locator("#room-words [data-key='tid']").wait_for(state="detached", timeout=15_000)
-        console.locator("#console-words").get_by_text("dolt av anna").wait_for(timeout=15_000)
+        room.locator("#room-words [data-key='tid']").wait_for(state="detached", timeout=30_000)
+        console.locator("#console-words").get_by_text("dolt av anna").wait_for(timeout=30_000)
         scan("reflection, words and a hidden word")
 
     within = {PhaseKind.BUZZ: buzz, PhaseKind.AGREE: agree, PhaseKind.EXPERT: expert}

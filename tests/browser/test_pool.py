@@ -22,7 +22,7 @@ from .test_afternoon import join, live, login_console, next_phase, phase_panel, 
 
 pytestmark = pytest.mark.browser
 
-LIVE = 15_000
+LIVE = 30_000  # ms to wait for a live update (a wait ends as soon as it arrives)
 
 
 @pytest.fixture

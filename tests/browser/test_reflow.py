@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: 320 CSS px
 ZOOMED = {"width": 640, "height": 400}  # 1280×800 at 200 %
 SIZES = {"320 px": NARROW, "200 %": ZOOMED}
-LIVE = 15_000
+LIVE = 30_000  # ms to wait for a live update (a wait ends as soon as it arrives)
 # A long Swedish compound: it must wrap, not push the page sideways.
 LONG = "Samverkansöverenskommelseuppföljningsmöten varje vecka"
 
