@@ -117,6 +117,58 @@
     setTimeout(function () { announcer.textContent = event.detail.message; }, 50);
   });
 
+  // --- Screen readers: what others changed, said politely by the same #announcer, never by
+  // moving focus. Before a broadcast is swapped in, what the phone shows is noted; after it, a
+  // new phase and the group's new factors or ideas are said. What this person just did is
+  // said by its own answer (above), so nothing is said while a request of ours is under way.
+  // The sentences come translated in the announcer's data attributes.
+  function textsOf(selector) {
+    return Array.prototype.map.call(document.querySelectorAll(selector), function (el) {
+      return el.textContent.trim();
+    });
+  }
+  function phoneView() {
+    var title = document.getElementById("phone-phase-title");
+    var panel = document.getElementById("phone-phase");
+    return {
+      phase: panel && title ? (panel.getAttribute("data-kind") || "") + "|" + title.textContent.trim() : null,
+      title: title ? title.textContent.trim() : "",
+      factors: textsOf("#factor-list .factor-text"),
+      ideas: textsOf("#idea-list .idea-text")
+    };
+  }
+  function added(before, after) {
+    return after.filter(function (text) { return before.indexOf(text) === -1; });
+  }
+  function sayAdded(announcer, texts, one, many) {
+    if (!texts.length) { return ""; }
+    var template = texts.length === 1 ? announcer.getAttribute(one) : announcer.getAttribute(many);
+    return (template || "").replace("__TEXT__", texts[0]).replace("__N__", String(texts.length));
+  }
+  var viewBeforeMessage = null;
+  document.addEventListener("htmx:wsBeforeMessage", function () {
+    viewBeforeMessage = document.getElementById("announcer") ? phoneView() : null;
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var announcer = document.getElementById("announcer");
+    var before = viewBeforeMessage;
+    viewBeforeMessage = null;
+    if (!announcer || !before || !announcer.hasAttribute("data-new-phase")) { return; }
+    var after = phoneView();
+    var parts = [];
+    if (before.phase !== null && after.phase !== null && after.phase !== before.phase) {
+      parts.push((announcer.getAttribute("data-new-phase") || "").replace("__TEXT__", after.title));
+    }
+    if (!pending) {
+      parts.push(sayAdded(announcer, added(before.factors, after.factors), "data-new-factor", "data-new-factors"));
+      parts.push(sayAdded(announcer, added(before.ideas, after.ideas), "data-new-idea", "data-new-ideas"));
+    }
+    var message = parts.filter(Boolean).join(" ");
+    if (!message) { return; }
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = message; }, 50);
+  });
+
   // --- Never replace newer with older. Every live fragment (a group's list, a column, the
   // meeting's phase panel, the console's parts) carries data-revision; an HTTP answer or a
   // broadcast can overtake another. An htmx extension sees every answer and every WebSocket
