@@ -127,7 +127,7 @@ def _my_pool(group: Group, participant: Participant) -> dict[str, Any]:
     and dots, which the page's script marks in the shared list."""
     pool = getattr(group, "_pool_view", None) or pool_view(group)
     group._pool_view = pool  # type: ignore[attr-defined]  # the template tag reuses it
-    ideas, dots = my_pool(group, participant.pk)
+    ideas, dots = my_pool(group, participant.pk, pool)
     return {
         "my_ideas": ideas,
         "my_idea_ids": ",".join(str(idea.pk) for idea in ideas),
@@ -326,10 +326,11 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
     try:
         meeting, participant, group = _own_group(request, code, group_id)
         services.ensure_open(group)
-        factor = services.get_factor(group, factor_id)
+        # The POST's service reads (and locks) the factor itself.
+        factor = services.get_factor(group, factor_id) if request.method == "GET" else None
     except DomainError as error:
         return _flash_error(request, code, error, group_id)
-    if request.method == "GET":
+    if factor is not None:
         context = _context(meeting, participant, group, **_edit_form_context(meeting, factor))
         if request.htmx:
             return render(request, f"{TEMPLATE}#factor_form", context)
@@ -337,10 +338,14 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
     text = request.POST.get("text", "")
     version = _int_or_none(request.POST.get("version"))
     try:
-        services.edit_factor(group=group, factor_id=factor_id, text=text, version=version)
+        factor = services.edit_factor(group=group, factor_id=factor_id, text=text, version=version)
     except DomainError as error:
         if error.code in ("factor_gone", "locked"):
             return _flash_error(request, code, error, group_id)
+        try:
+            factor = services.get_factor(group, factor_id)
+        except DomainError as gone:
+            return _flash_error(request, code, gone, group_id)
         form = _edit_form_context(meeting, factor)
         form["text"] = text
         return _form_error(request, meeting, participant, group, error, **form)
