@@ -638,7 +638,8 @@
       li.classList.toggle("can-dot", left > 0 && (several || count === 0));
       var marks = li.querySelector(".my-dots");
       if (marks) {
-        var text = count ? (marks.dataset.label || "") + new Array(count + 1).join("●") : "";
+        var label = marks.dataset.label || (li.parentNode && li.parentNode.dataset.label) || "";
+        var text = count ? label + new Array(count + 1).join("●") : "";
         if (marks.textContent !== text) { marks.textContent = text; }
       }
     });
@@ -653,10 +654,24 @@
   // A dot button says how many of this member's dots it showed on the idea, so the server
   // turns a double tap into the same request twice (one dot), not two dots.
   document.addEventListener("htmx:configRequest", function (event) {
-    var button = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("[data-dot-idea]") : null;
+    var button = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest(".dot-button") : null;
     if (!button) { return; }
     var li = button.closest("li[data-my-dots]");
     if (li) { event.detail.parameters.seen = li.dataset.myDots; }
+  });
+
+  // The group's lists carry their items' URLs once (the list's data-base): a control inside
+  // an item names only its action ("move/", "dot/"), and its request goes to data-base + the
+  // item's id + that action. Plain forms (no script) carry the whole URL in their action.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var path = event.detail.path;
+    var elt = event.detail.elt;
+    if (!path || /^(\/|[a-z]+:)/i.test(path) || !elt || !elt.closest) { return; }
+    var item = elt.closest("li[data-factor-id], li[data-idea-id]");
+    var list = item ? item.closest("[data-base]") : null;
+    if (!list) { return; }
+    var id = item.dataset.factorId || item.dataset.ideaId;
+    event.detail.path = list.dataset.base + id + "/" + path;
   });
 
   // The pool's controls depend on the phase (ideas in the buzz, dots and picking in the agree
