@@ -77,3 +77,24 @@ def test_pool_controls_lead_to_their_views(
     assert f'href="{reverse("groups:idea_edit", args=args)}"' in html
     # Accessible names still say which idea a button is about.
     assert "Sätt en prick på: Studiero" in html and "Till listan<span" in html
+
+
+@pytest.mark.django_db
+def test_pages_are_sent_compressed(
+    client: Client, meeting: Meeting, teachers: Group, join_as: Callable[..., Participant]
+) -> None:
+    """Page weight: the HTML goes gzipped to a browser that accepts it, and two answers with
+    the same page differ in their compressed bytes (masked CSRF token, random padding)."""
+    import gzip
+
+    join_as(teachers)
+    url = reverse("groups:page", args=[meeting.join_code])
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain.headers
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    second = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in first.headers["Vary"]
+    html = gzip.decompress(first.content).decode()
+    assert 'id="factor-form"' in html and len(first.content) < len(html.encode()) / 2
+    assert first.content != second.content
