@@ -55,8 +55,11 @@ import websockets
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 ASGI_APP = "bench.baseline_asgi:application"
-BENCH_DB = "topp25_bench"
-BENCH_PREFIX = "topp25bench"
+# Settable so that two runs on one machine (e.g. another branch's) do not drop each other's
+# database or delete each other's Redis keys; names only of [a-z0-9_]. Keys are deleted by
+# prefix*, so a prefix must not begin with another run's ("perf9bench", not "topp25bench9").
+BENCH_DB = re.sub(r"[^a-z0-9_]", "", os.environ.get("BENCH_DB", "topp25_bench"))
+BENCH_PREFIX = re.sub(r"[^a-z0-9_]", "", os.environ.get("BENCH_PREFIX", "topp25bench"))
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 DRAIN_SECONDS = 10.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Sum
 
 from meetings.models import Group, Meeting, PhaseKind
 
@@ -100,11 +100,12 @@ def pool_view(group: Group) -> PoolView:
         phase_kind=current_kind(meeting),
         hidden=hidden,
         revealed=revealed,
-        count=ideas.count(),
+        count=0,
         locked=group.is_agreed,
         list_full=len(factors) >= meeting.factor_count,
     )
     if hidden:
+        view.count = ideas.count()
         return view
     picked = {
         idea_id: position
@@ -112,18 +113,25 @@ def pool_view(group: Group) -> PoolView:
             "source_ideas", "position"
         )
     }
+    # Every idea of the group in one query: the active ones are the rows, the others say
+    # which ideas were merged into them (oldest first).
+    every = list(group.ideas.annotate(votes=Sum("dots__count")).order_by("created_at", "pk"))
+    merged_into: dict[int, list[Idea]] = {}
+    for idea in sorted(every, key=lambda idea: idea.pk):
+        if idea.merged_into_id is not None:
+            merged_into.setdefault(idea.merged_into_id, []).append(idea)
     rows = [
         IdeaRow(
             idea=idea,
             votes=idea.votes or 0,
-            merged_texts=[merged.text for merged in idea.merged_from.all()],
-            merged_ids=[merged.pk for merged in idea.merged_from.all()],
+            merged_texts=[merged.text for merged in merged_into.get(idea.pk, [])],
+            merged_ids=[merged.pk for merged in merged_into.get(idea.pk, [])],
             factor_position=picked.get(idea.pk),
         )
-        for idea in ideas.annotate(votes=Sum("dots__count"))
-        .prefetch_related(Prefetch("merged_from", queryset=Idea.objects.order_by("pk")))
-        .order_by("created_at", "pk")
+        for idea in every
+        if idea.is_active
     ]
+    view.count = len(rows)
     rows.sort(key=lambda row: -row.votes)  # stable: equal votes keep the order written
     free = max(0, meeting.factor_count - len(factors))
     for row in [row for row in rows if row.factor_position is None and row.votes][:free]:
@@ -142,13 +150,20 @@ def pool_view(group: Group) -> PoolView:
     return view
 
 
-def my_pool(group: Group, participant_id: int) -> tuple[list[Idea], dict[int, int]]:
-    """A member's own active ideas and dots: for their own screen only."""
-    ideas = list(
-        group.ideas.filter(
-            author_id=participant_id, withdrawn_at__isnull=True, merged_into__isnull=True
+def my_pool(
+    group: Group, participant_id: int, shared: PoolView | None = None
+) -> tuple[list[Idea], dict[int, int]]:
+    """A member's own active ideas and dots: for their own screen only. When the group's
+    pool view lists every idea (not hidden), their ideas are picked from it."""
+    if shared is not None and not shared.hidden:
+        mine = [row.idea for row in shared.rows if row.idea.author_id == participant_id]
+        ideas = sorted(mine, key=lambda idea: (idea.created_at, idea.pk))
+    else:
+        ideas = list(
+            group.ideas.filter(
+                author_id=participant_id, withdrawn_at__isnull=True, merged_into__isnull=True
+            )
         )
-    )
     dots = dict(
         Dot.objects.filter(participant_id=participant_id, idea__group=group).values_list(
             "idea_id", "count"

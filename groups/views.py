@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -11,8 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -77,10 +78,32 @@ def _int_or_none(raw: str | None) -> int | None:
         return None
 
 
+def _answers_from_broadcast(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view that writes to a group's list: its answer reuses what the write's broadcast
+    read and rendered after commit (the group, its factors and pool, the phone's fragment)
+    instead of reading and rendering them again."""
+
+    @functools.wraps(view)
+    def wrapped(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with broadcast.keeping_group_renders():
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _loaded(group: Group) -> Group:
+    """The group with its factors and meeting's phase, as committed: from this request's own
+    broadcast when it made one, else read."""
+    rendered = broadcast.kept_render(group.pk)
+    if rendered is not None:
+        return rendered.group
+    return Group.objects.with_factors().select_related("meeting__current_phase").get(pk=group.pk)
+
+
 def _context(
     meeting: Meeting, participant: Participant, group: Group, **extra: Any
 ) -> dict[str, Any]:
-    group = Group.objects.with_factors().select_related("meeting__current_phase").get(pk=group.pk)
+    group = _loaded(group)
     context: dict[str, Any] = {
         "meeting": meeting,
         "participant": participant,
@@ -102,9 +125,9 @@ def _my_pool(group: Group, participant: Participant) -> dict[str, Any]:
     rendered once for the whole group and never says whose ideas or dots are whose. While
     the pool is private this lists their own ideas; always it gives the ids of their ideas
     and dots, which the page's script marks in the shared list."""
-    pool = pool_view(group)
+    pool = getattr(group, "_pool_view", None) or pool_view(group)
     group._pool_view = pool  # type: ignore[attr-defined]  # the template tag reuses it
-    ideas, dots = my_pool(group, participant.pk)
+    ideas, dots = my_pool(group, participant.pk, pool)
     return {
         "my_ideas": ideas,
         "my_idea_ids": ",".join(str(idea.pk) for idea in ideas),
@@ -139,7 +162,17 @@ def _updated(
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
     context = _context(meeting, participant, group)
-    html = render(request, f"{TEMPLATE}#group_live", context).content
+    rendered = broadcast.kept_render(group.pk)
+    shared = rendered.phone.get(get_language()) if rendered is not None else None
+    if shared is not None:
+        # The list as the group's phones were just sent it (the same partial; its forms carry
+        # no CSRF field, htmx sends the token as a header); only this member's part and the
+        # flash are rendered for them.
+        html = render(request, f"{TEMPLATE}#my_pool", context).content
+        html += shared.encode()
+        html += render(request, f"{TEMPLATE}#flash", context).content
+    else:
+        html = render(request, f"{TEMPLATE}#group_live", context).content
     if fresh_form:
         html += render(request, f"{TEMPLATE}#factor_form_oob", context).content
     if fresh_idea_form:
@@ -253,6 +286,7 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 
 @require_POST
+@_answers_from_broadcast
 def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
     token = parse_uuid(request.POST.get("client_token"))
@@ -286,15 +320,17 @@ def _edit_form_context(meeting: Meeting, factor: SuccessFactor) -> dict[str, Any
 
 
 @require_http_methods(["GET", "POST"])
+@_answers_from_broadcast
 def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     """GET: the form filled in for editing. POST: save the new text."""
     try:
         meeting, participant, group = _own_group(request, code, group_id)
         services.ensure_open(group)
-        factor = services.get_factor(group, factor_id)
+        # The POST's service reads (and locks) the factor itself.
+        factor = services.get_factor(group, factor_id) if request.method == "GET" else None
     except DomainError as error:
         return _flash_error(request, code, error, group_id)
-    if request.method == "GET":
+    if factor is not None:
         context = _context(meeting, participant, group, **_edit_form_context(meeting, factor))
         if request.htmx:
             return render(request, f"{TEMPLATE}#factor_form", context)
@@ -302,10 +338,14 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
     text = request.POST.get("text", "")
     version = _int_or_none(request.POST.get("version"))
     try:
-        services.edit_factor(group=group, factor_id=factor_id, text=text, version=version)
+        factor = services.edit_factor(group=group, factor_id=factor_id, text=text, version=version)
     except DomainError as error:
         if error.code in ("factor_gone", "locked"):
             return _flash_error(request, code, error, group_id)
+        try:
+            factor = services.get_factor(group, factor_id)
+        except DomainError as gone:
+            return _flash_error(request, code, gone, group_id)
         form = _edit_form_context(meeting, factor)
         form["text"] = text
         return _form_error(request, meeting, participant, group, error, **form)
@@ -314,6 +354,7 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
 
 
 @require_POST
+@_answers_from_broadcast
 def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
     from_position = _int_or_none(request.POST.get("position"))
@@ -329,6 +370,7 @@ def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
 
 
 @require_POST
+@_answers_from_broadcast
 def remove_factor(
     request: HtmxHttpRequest, code: str, group_id: int, factor_id: int
 ) -> HttpResponse:
@@ -343,6 +385,7 @@ def remove_factor(
 
 
 @require_POST
+@_answers_from_broadcast
 def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     confirmed = request.POST.get("confirm") == "1"
     try:
@@ -392,6 +435,7 @@ def _idea_form_error(
 
 
 @require_POST
+@_answers_from_broadcast
 def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
     token = parse_uuid(request.POST.get("client_token"))
@@ -436,6 +480,7 @@ def _idea_edit_context(meeting: Meeting, idea: Idea) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@_answers_from_broadcast
 def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     """GET: the idea form filled in for editing (own ideas only). POST: save the new text."""
     try:
@@ -493,6 +538,7 @@ def _pool_action(
 
 
 @require_POST
+@_answers_from_broadcast
 def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     return _pool_action(
         request,
@@ -504,6 +550,7 @@ def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: i
 
 
 @require_POST
+@_answers_from_broadcast
 def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     return _pool_action(
         request,
@@ -515,6 +562,7 @@ def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 
 @require_POST
+@_answers_from_broadcast
 def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     """One dot more (delta=1) or fewer (delta=-1) on an idea. The page's script sends `seen`,
     how many of this member's dots it showed on the idea: the new count is computed from
@@ -540,6 +588,7 @@ def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> Htt
 
 
 @require_POST
+@_answers_from_broadcast
 def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     idea_id = _int_or_none(request.POST.get("idea"))
     into_id = _int_or_none(request.POST.get("into"))
@@ -553,6 +602,7 @@ def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 
 @require_POST
+@_answers_from_broadcast
 def pick_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     return _pool_action(
         request,

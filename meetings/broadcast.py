@@ -7,6 +7,10 @@ commit. The snapshot functions give a screen its whole current state when its so
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -160,6 +164,39 @@ def console_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
 # --- Events ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RenderedGroup:
+    """What a group's broadcast read and rendered after a write committed: the group with its
+    factors (and whatever the templates cached on it, e.g. the pool), and the phone's
+    fragment per language. The request that made the write answers from these instead of
+    reading and rendering the same list again."""
+
+    group: Group
+    phone: live.Fragments
+
+
+_kept: ContextVar[dict[int, RenderedGroup] | None] = ContextVar("kept_group_renders", default=None)
+
+
+@contextmanager
+def keeping_group_renders() -> Iterator[dict[int, RenderedGroup]]:
+    """Within this block, each group event built (after commit, in this same context) leaves
+    its group and phone fragments in the dict yielded, keyed by group id."""
+    kept: dict[int, RenderedGroup] = {}
+    token = _kept.set(kept)
+    try:
+        yield kept
+    finally:
+        _kept.reset(token)
+
+
+def kept_render(group_id: int) -> RenderedGroup | None:
+    """The group as this request's own write left it, if it was broadcast in a
+    `keeping_group_renders` block."""
+    kept = _kept.get()
+    return kept.get(group_id) if kept else None
+
+
 def _group_event(group_id: int) -> live.GroupListChanged | None:
     group = _group(group_id)
     if group is None:
@@ -168,11 +205,15 @@ def _group_event(group_id: int) -> live.GroupListChanged | None:
     members = group.expert_members if group.kind == Group.Kind.EXPERT else group.members
     console = {**context, "members": list(members.all())}
     languages = live.languages_in_use(group.meeting_id)
+    phone = live.render_languages(languages, PHONE_GROUP_STATE, context)
+    kept = _kept.get()
+    if kept is not None:
+        kept[group.pk] = RenderedGroup(group=group, phone=phone)
     return live.GroupListChanged(
         meeting_id=group.meeting_id,
         group_id=group.pk,
         revision=group.revision,
-        phone=live.render_languages(languages, PHONE_GROUP_STATE, context),
+        phone=phone,
         room=live.render_languages(languages, ROOM_GROUP_COLUMN, context),
         console=live.render_languages(languages, CONSOLE_GROUP_ROW, console),
     )

@@ -366,303 +366,6 @@
   setInterval(tickTimers, 250);
   document.addEventListener("htmx:load", tickTimers);
 
-  // --- Room screen: a factor that was not there before fades in once.
-  var seen = null;
-  function factorIds() {
-    var ids = new Set();
-    document.querySelectorAll(".room-factors li[data-factor-id]").forEach(function (li) {
-      ids.add(li.dataset.factorId);
-    });
-    return ids;
-  }
-  document.addEventListener("htmx:wsAfterMessage", function () {
-    if (!document.querySelector(".room-screen")) { return; }
-    var now = factorIds();
-    if (seen !== null) {
-      document.querySelectorAll(".room-factors li[data-factor-id]").forEach(function (li) {
-        if (!seen.has(li.dataset.factorId)) { li.classList.add("is-new"); }
-      });
-    }
-    seen = now;
-  });
-
-  // --- Room screen: every factor of every group readable at once, from 15 m. A projector
-  // never scrolls, so the gallery gets ONE type size for all factors (--factor-size): the
-  // largest at which every column shows all of its text. Each column gets the width its text
-  // needs at that size (wordy groups wide, terse ones narrow), in one row or in two or three,
-  // whichever allows the larger type. All of it is measured and set in one go, before the next
-  // frame is painted: after a live update the new list and its new fit appear together.
-  var FIT_STEP = 0.5; // px between the type sizes tried
-  var FIT_MIN = 8; // px; if even this does not fit, words may break anywhere
-  var FIT_MAX = 0.06; // of the viewport height: a short list does not turn into a poster
-  var FIT_GUESS = 0.021; // of the viewport height: where the first search starts
-  var QUESTION_MIN = 10; // px
-
-  function px(value) { return parseFloat(value) || 0; }
-  function fitsIn(el) {
-    return el.scrollHeight <= el.clientHeight && el.scrollWidth <= el.clientWidth;
-  }
-  // Chromium writes a style attribute changed through CSSOM back lazily, and would bring back
-  // an empty one after a plain removeAttribute; read it first so the removal sticks.
-  function clearInline(el) {
-    el.getAttribute("style");
-    el.removeAttribute("style");
-  }
-  function sum(values) { return values.reduce(function (a, b) { return a + b; }, 0); }
-
-  // The fitted sizes live in a stylesheet of their own, by id, not in style attributes: the
-  // CSP forbids style attributes (htmx copies them when it swaps a column), and a column
-  // swapped in by a live update keeps its size until the refit. Measuring uses inline styles
-  // for a moment (CSSOM, which the CSP allows) and removes them before anything is painted.
-  var fitSheet = null;
-  var fitCss = { question: "", gallery: "" };
-  function writeFit(part, css) {
-    fitCss[part] = css;
-    if (!fitSheet && "adoptedStyleSheets" in document) {
-      try {
-        fitSheet = new CSSStyleSheet();
-        document.adoptedStyleSheets = document.adoptedStyleSheets.concat([fitSheet]);
-      } catch (e) { fitSheet = null; }
-    }
-    if (fitSheet) { fitSheet.replaceSync(fitCss.question + fitCss.gallery); }
-    return !!fitSheet;
-  }
-
-  // Rows of columns, keeping the reading order: [7] → one row; [4, 3], [3, 4]; [3, 2, 2].
-  function arrangements(count) {
-    var result = [];
-    for (var rows = 1; rows <= Math.min(3, count); rows++) {
-      var small = Math.floor(count / rows);
-      var big = count % rows;
-      var counts = [];
-      for (var r = 0; r < rows; r++) { counts.push(small + (r < big ? 1 : 0)); }
-      result.push(counts);
-      if (big && rows === 2) { result.push(counts.slice().reverse()); }
-    }
-    return result.map(function (counts) {
-      var next = 0;
-      return counts.map(function (n) {
-        var row = [];
-        for (var i = 0; i < n; i++) { row.push(next++); }
-        return row;
-      });
-    });
-  }
-
-  // The largest step in [bottom, top] at which ok(step) holds (bottom - 1 if none), searched
-  // outward from `guess`: a refit after a small change costs two or three tries.
-  function largestStep(ok, guess, bottom, top) {
-    var lo = bottom - 1, hi = top + 1, d; // ok(lo) holds, ok(hi) fails
-    guess = Math.max(bottom, Math.min(guess, top));
-    if (ok(guess)) {
-      lo = guess;
-      for (d = 1; lo + d <= top; d *= 2) {
-        if (ok(lo + d)) { lo += d; } else { hi = lo + d; break; }
-      }
-    } else {
-      hi = guess;
-      for (d = 1; hi - d >= bottom; d *= 2) {
-        if (ok(hi - d)) { lo = hi - d; break; }
-        hi -= d;
-      }
-    }
-    while (hi - lo > 1) {
-      var mid = (lo + hi) >> 1;
-      if (ok(mid)) { lo = mid; } else { hi = mid; }
-    }
-    return lo;
-  }
-
-  // A column shows all of its text: nothing below its bottom, and no word wider than its line
-  // (a word may stick out into the column's padding, which the column itself does not notice).
-  function columnFits(col) {
-    if (!fitsIn(col)) { return false; }
-    var lines = col.querySelectorAll("h2, p, ol, li");
-    for (var i = 0; i < lines.length; i++) {
-      if (lines[i].scrollWidth > lines[i].clientWidth) { return false; }
-    }
-    return true;
-  }
-
-  // The narrowest width at which each column shows all of its text in its row's height; all
-  // columns searched at once, so each step costs one layout. null when they cannot fit.
-  function narrowestWidths(cols, rows, rowHeight, rowWidths) {
-    var lo = [], hi = [], mid = [], i;
-    rows.forEach(function (row, r) {
-      row.forEach(function (i) {
-        cols[i].style.height = rowHeight + "px";
-        cols[i].style.width = rowWidths[r] + "px";
-        lo[i] = 0;
-        hi[i] = rowWidths[r];
-      });
-    });
-    for (i = 0; i < cols.length; i++) { if (!columnFits(cols[i])) { return null; } }
-    var tolerance = Math.max(2, Math.max.apply(null, rowWidths) / 400);
-    for (;;) {
-      var open = [];
-      for (i = 0; i < cols.length; i++) {
-        if (hi[i] - lo[i] > tolerance) {
-          mid[i] = Math.floor((lo[i] + hi[i]) / 2);
-          cols[i].style.width = mid[i] + "px";
-          open.push(i);
-        }
-      }
-      if (!open.length) { return hi; }
-      open.forEach(function (i) { if (columnFits(cols[i])) { hi[i] = mid[i]; } else { lo[i] = mid[i]; } });
-      // Each column needs more than lo: a row whose lo already fill it cannot fit.
-      for (var r = 0; r < rows.length; r++) {
-        if (sum(rows[r].map(function (i) { return lo[i]; })) >= rowWidths[r]) { return null; }
-      }
-    }
-  }
-
-  function planFor(gallery, cols, rows, size) {
-    gallery.el.style.setProperty("--factor-size", size + "px");
-    var rowHeight = Math.floor((gallery.height - gallery.gap * (rows.length - 1)) / rows.length);
-    var rowWidths = rows.map(function (row) { return gallery.width - gallery.gap * (row.length - 1); });
-    var widths = narrowestWidths(cols, rows, rowHeight, rowWidths);
-    if (!widths) { return null; }
-    for (var r = 0; r < rows.length; r++) {
-      if (sum(rows[r].map(function (i) { return widths[i]; })) > rowWidths[r]) { return null; }
-    }
-    return { size: size, rows: rows, rowHeight: rowHeight, rowWidths: rowWidths, widths: widths };
-  }
-
-  function applyPlan(gallery, cols, plan, squeezed) {
-    var css = "#room-groups { --factor-size: " + plan.size + "px; }\n" +
-      "#room-groups > .room-col { flex: none; }\n";
-    if (squeezed) { css += "#room-groups .room-col :is(h2, li) { overflow-wrap: anywhere; }\n"; }
-    var sizes = [];
-    plan.rows.forEach(function (row, r) {
-      // The width a row has to spare is shared equally: it helps the narrowest columns most,
-      // where a word would otherwise wrap or be hyphenated.
-      var spare = (plan.rowWidths[r] - sum(row.map(function (i) { return plan.widths[i]; }))) / row.length;
-      var left = plan.rowWidths[r];
-      row.forEach(function (i, k) {
-        var width = k === row.length - 1 ? left : Math.floor(plan.widths[i] + spare);
-        left -= width;
-        sizes[i] = [width, plan.rowHeight];
-        css += "#" + cols[i].id + " { width: " + width + "px; height: " + plan.rowHeight + "px; }\n";
-      });
-    });
-    if (writeFit("gallery", css)) {
-      clearInline(gallery.el);
-      cols.forEach(clearInline);
-    } else {
-      // No constructable stylesheets (an old browser): keep the inline sizes.
-      gallery.el.style.setProperty("--factor-size", plan.size + "px");
-      cols.forEach(function (col, i) {
-        col.style.flex = "none";
-        col.style.width = sizes[i][0] + "px";
-        col.style.height = sizes[i][1] + "px";
-      });
-    }
-    gallery.el.setAttribute("data-rows", String(plan.rows.length));
-    gallery.el.setAttribute("data-factor-size", String(plan.size));
-  }
-
-  var lastFit = null; // {count, key, step}: where the next search starts
-
-  function fitGallery() {
-    var el = document.getElementById("room-groups");
-    if (!el || !el.clientHeight) { return; }
-    var cols = Array.prototype.slice.call(el.querySelectorAll(":scope > .room-col"));
-    if (!cols.length) { writeFit("gallery", ""); return; }
-    cols.forEach(function (col) { col.style.flex = "none"; });
-    // clientWidth/Height are rounded, possibly up; a row 1 px too wide would wrap.
-    var box = el.getBoundingClientRect();
-    var gallery = {
-      el: el,
-      width: Math.floor(box.width) - 1,
-      height: Math.floor(box.height) - 1,
-      gap: px(getComputedStyle(el).columnGap),
-    };
-    var top = Math.max(0, Math.floor((window.innerHeight * FIT_MAX - FIT_MIN) / FIT_STEP));
-    function sizeAt(step) { return FIT_MIN + step * FIT_STEP; }
-    function key(rows) { return rows.map(function (row) { return row.length; }).join("+"); }
-
-    var order = arrangements(cols.length);
-    var guess = Math.round((window.innerHeight * FIT_GUESS - FIT_MIN) / FIT_STEP);
-    if (lastFit && lastFit.count === cols.length) {
-      guess = lastFit.step;
-      order.sort(function (a, b) { return (key(b) === lastFit.key) - (key(a) === lastFit.key); });
-    }
-    var best = null; // {step, plan}
-    order.forEach(function (rows) {
-      var plans = {};
-      function ok(step) {
-        var plan = planFor(gallery, cols, rows, sizeAt(step));
-        if (plan) { plans[step] = plan; }
-        return !!plan;
-      }
-      // Another arrangement only counts if it allows a larger size than the best so far.
-      var bottom = best ? best.step + 1 : 0;
-      if (bottom > top) { return; }
-      var step = largestStep(ok, best ? bottom : guess, bottom, top);
-      if (step >= bottom) { best = { step: step, plan: plans[step] }; }
-    });
-    if (best) {
-      applyPlan(gallery, cols, best.plan, false);
-      lastFit = { count: cols.length, key: key(best.plan.rows), step: best.step };
-      return;
-    }
-    // Nothing fits even at the smallest size (a flood of long factors on a small screen):
-    // equal columns in two rows, and words may break anywhere rather than be cut off.
-    var rows = order.filter(function (r) { return r.length === Math.min(2, cols.length); })[0];
-    var rowHeight = Math.floor((gallery.height - gallery.gap * (rows.length - 1)) / rows.length);
-    applyPlan(gallery, cols, {
-      size: FIT_MIN, rows: rows, rowHeight: rowHeight,
-      rowWidths: rows.map(function (row) { return gallery.width - gallery.gap * (row.length - 1); }),
-      widths: cols.map(function () { return 1; }),
-    }, true);
-    lastFit = null;
-  }
-
-  // A long core question steps its own size down until it fits its box (the gallery's
-  // header band); it is never hidden.
-  function fitQuestion() {
-    var box = document.querySelector(".room-screen .room-question");
-    if (!box) { return; }
-    writeFit("question", "");
-    var size = null;
-    if (!fitsIn(box)) {
-      var lo = QUESTION_MIN, hi = px(getComputedStyle(box).fontSize);
-      while (hi - lo > FIT_STEP) {
-        var mid = Math.floor((lo + hi) / 2 / FIT_STEP) * FIT_STEP;
-        if (mid <= lo) { break; }
-        box.style.setProperty("--question-size", mid + "px");
-        if (fitsIn(box)) { lo = mid; } else { hi = mid; }
-      }
-      size = lo;
-    }
-    if (size === null || writeFit("question", ".room-question { --question-size: " + size + "px; }\n")) {
-      clearInline(box);
-    } else {
-      box.style.setProperty("--question-size", size + "px");
-    }
-  }
-
-  function fitRoom() {
-    var screen = document.querySelector(".room-screen");
-    if (!screen) { return; }
-    var started = window.performance.now();
-    fitQuestion();
-    fitGallery();
-    // For whoever checks the projector: what the fit was for and how long it took.
-    screen.setAttribute("data-fitted-for", window.innerWidth + "x" + window.innerHeight);
-    screen.setAttribute("data-fit-ms", String(Math.round(window.performance.now() - started)));
-  }
-  var fitFrame = 0;
-  function fitRoomBeforePaint() {
-    if (!fitFrame) { fitFrame = window.requestAnimationFrame(function () { fitFrame = 0; fitRoom(); }); }
-  }
-  // Synchronous after a swap: the browser paints the new content already fitted.
-  document.addEventListener("htmx:wsAfterMessage", fitRoom);
-  document.addEventListener("htmx:afterSettle", function () {
-    if (document.querySelector(".room-screen")) { fitRoom(); }
-  });
-  window.addEventListener("resize", fitRoomBeforePaint);
-
   // --- Phone: keep what someone is typing if the page reloads or the connection drops
   // (the factor form and the idea pool's form: every form with data-draft-key).
   function draftForm() { return document.getElementById("factor-form"); }
@@ -782,7 +485,8 @@
       li.classList.toggle("can-dot", left > 0 && (several || count === 0));
       var marks = li.querySelector(".my-dots");
       if (marks) {
-        var text = count ? (marks.dataset.label || "") + new Array(count + 1).join("●") : "";
+        var label = marks.dataset.label || (li.parentNode && li.parentNode.dataset.label) || "";
+        var text = count ? label + new Array(count + 1).join("●") : "";
         if (marks.textContent !== text) { marks.textContent = text; }
       }
     });
@@ -797,10 +501,24 @@
   // A dot button says how many of this member's dots it showed on the idea, so the server
   // turns a double tap into the same request twice (one dot), not two dots.
   document.addEventListener("htmx:configRequest", function (event) {
-    var button = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("[data-dot-idea]") : null;
+    var button = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest(".dot-button") : null;
     if (!button) { return; }
     var li = button.closest("li[data-my-dots]");
     if (li) { event.detail.parameters.seen = li.dataset.myDots; }
+  });
+
+  // The group's lists carry their items' URLs once (the list's data-base): a control inside
+  // an item names only its action ("move/", "dot/"), and its request goes to data-base + the
+  // item's id + that action. Plain forms (no script) carry the whole URL in their action.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var path = event.detail.path;
+    var elt = event.detail.elt;
+    if (!path || /^(\/|[a-z]+:)/i.test(path) || !elt || !elt.closest) { return; }
+    var item = elt.closest("li[data-factor-id], li[data-idea-id]");
+    var list = item ? item.closest("[data-base]") : null;
+    if (!list) { return; }
+    var id = item.dataset.factorId || item.dataset.ideaId;
+    event.detail.path = list.dataset.base + id + "/" + path;
   });
 
   // The pool's controls depend on the phase (ideas in the buzz, dots and picking in the agree
@@ -823,11 +541,5 @@
     }, Math.random() * 1000);
   }
   document.addEventListener("htmx:wsAfterMessage", syncPoolPhase);
-  document.addEventListener("DOMContentLoaded", function () {
-    restoreDraft();
-    if (document.querySelector(".room-screen")) {
-      seen = factorIds();
-      fitRoom();
-    }
-  });
+  document.addEventListener("DOMContentLoaded", restoreDraft);
 })();

@@ -1,0 +1,172 @@
+"""What one write on a phone costs in SQL, on the real path: the broadcast after commit and
+the HTTP answer read the group once between them, and the answer carries the very list the
+group's phones were sent. The counts do not grow with the number of factors, ideas or dots.
+
+These run without a test transaction around them (transactional_db), so the broadcast is
+built after commit inside the request, as on the server."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from groups import services
+from groups.models import Idea
+from meetings import services as meeting_services
+from meetings.models import Group, Meeting, Participant, PhaseKind
+from topp25 import live
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HX = {"HTTP_HX_REQUEST": "true"}
+# Queries per write (request, service, after-commit broadcast and the answer together);
+# the factor tests run before any phase (two more: whether the meeting has begun).
+FACTOR_EDIT_QUERIES = 19
+FACTOR_ADD_QUERIES = 20
+IDEA_ADD_QUERIES = 17
+DOT_QUERIES = 20
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """Every (stream, message) the live layer was handed."""
+    messages: list[tuple[str, dict[str, Any]]] = []
+    send_now = live.send_now
+
+    def recording(batch: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        batch = list(batch)
+        messages.extend(batch)
+        send_now(batch)
+
+    monkeypatch.setattr(live, "send_now", recording)
+    return messages
+
+
+def phone_fragment(sent: list[tuple[str, dict[str, Any]]], group: Group) -> str:
+    fragments = [m["html"]["sv"] for stream, m in sent if stream == live.group_stream(group.pk)]
+    assert fragments, "nothing was broadcast to the group's phones"
+    return str(fragments[-1])
+
+
+def in_answer(fragment: str, answer: str) -> bool:
+    """The broadcast list, as is, inside the HTTP answer."""
+    return fragment.strip() in answer
+
+
+def busy_pool(meeting: Meeting, group: Group, me: Participant, ideas: int) -> list[Idea]:
+    made = [
+        services.add_idea(group=group, author=me, text=f"Idé nummer {n} om studiero")
+        for n in range(ideas)
+    ]
+    phase = meeting_services.add_phase(
+        meeting=meeting, kind=PhaseKind.DIALOGUE, title="Samtal", planned_minutes=10
+    )
+    meeting_services.start_phase(meeting=meeting, phase_id=phase.pk)
+    return made
+
+
+@pytest.mark.parametrize("factors", [1, 4])
+def test_factor_edit(
+    client: Client,
+    meeting: Meeting,
+    teachers: Group,
+    join_as: Callable[..., Participant],
+    add_factors: Callable[[Group, int], list[Any]],
+    sent: list[tuple[str, dict[str, Any]]],
+    django_assert_max_num_queries: Any,
+    factors: int,
+) -> None:
+    join_as(teachers)
+    factor = add_factors(teachers, factors)[0]
+    sent.clear()
+    url = reverse("groups:edit", args=[meeting.join_code, teachers.pk, factor.pk])
+    with django_assert_max_num_queries(FACTOR_EDIT_QUERIES):
+        response = client.post(url, {"text": "Ny text", "version": factor.version}, **HX)
+    answer = response.content.decode()
+    assert response.status_code == 200 and "Ny text" in answer
+    assert in_answer(phone_fragment(sent, teachers), answer)
+    assert 'id="factor-form"' in answer  # the fresh form, out of band
+
+
+@pytest.mark.parametrize("factors", [0, 3])
+def test_factor_add(
+    client: Client,
+    meeting: Meeting,
+    teachers: Group,
+    join_as: Callable[..., Participant],
+    add_factors: Callable[[Group, int], list[Any]],
+    sent: list[tuple[str, dict[str, Any]]],
+    django_assert_max_num_queries: Any,
+    factors: int,
+) -> None:
+    join_as(teachers)
+    add_factors(teachers, factors)
+    sent.clear()
+    url = reverse("groups:add", args=[meeting.join_code, teachers.pk])
+    data = {"text": "Studiero", "client_token": str(uuid.uuid4())}
+    with django_assert_max_num_queries(FACTOR_ADD_QUERIES):
+        response = client.post(url, data, **HX)
+    answer = response.content.decode()
+    assert response.status_code == 200
+    assert in_answer(phone_fragment(sent, teachers), answer)
+    assert re.search(r'class="factor-text">Studiero<', answer)
+
+
+@pytest.mark.parametrize("ideas", [1, 6])
+def test_idea_add_and_dot(
+    client: Client,
+    meeting: Meeting,
+    teachers: Group,
+    join_as: Callable[..., Participant],
+    sent: list[tuple[str, dict[str, Any]]],
+    django_assert_max_num_queries: Any,
+    ideas: int,
+) -> None:
+    me = join_as(teachers)
+    made = busy_pool(meeting, teachers, me, ideas)
+    sent.clear()
+    url = reverse("groups:idea_add", args=[meeting.join_code, teachers.pk])
+    data = {"text": "Lugn i korridoren", "client_token": str(uuid.uuid4())}
+    with django_assert_max_num_queries(IDEA_ADD_QUERIES):
+        response = client.post(url, data, **HX)
+    answer = response.content.decode()
+    assert response.status_code == 200 and "Lugn i korridoren" in answer
+    assert in_answer(phone_fragment(sent, teachers), answer)
+    new = Idea.objects.get(text="Lugn i korridoren")
+    # This member's own part rides along: their ideas, not in the shared fragment.
+    mine = ",".join(str(pk) for pk in sorted([*(idea.pk for idea in made), new.pk]))
+    assert f'data-my-ideas="{mine}"' in answer
+    assert "data-my-ideas" not in phone_fragment(sent, teachers)
+
+    sent.clear()
+    url = reverse("groups:dot", args=[meeting.join_code, teachers.pk, made[0].pk])
+    with django_assert_max_num_queries(DOT_QUERIES):
+        response = client.post(url, {"delta": "1", "seen": "0"}, **HX)
+    answer = response.content.decode()
+    assert response.status_code == 200
+    assert in_answer(phone_fragment(sent, teachers), answer)
+    assert f'data-my-dots="{made[0].pk}:1"' in answer
+
+
+def test_answer_in_english_when_only_swedish_was_broadcast(
+    client: Client,
+    meeting: Meeting,
+    teachers: Group,
+    join_as: Callable[..., Participant],
+    add_factors: Callable[[Group, int], list[Any]],
+    sent: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """A phone in a language nobody's screen is in yet gets its answer rendered for it."""
+    join_as(teachers)
+    factor = add_factors(teachers, 1)[0]
+    client.cookies["django_language"] = "en"
+    url = reverse("groups:edit", args=[meeting.join_code, teachers.pk, factor.pk])
+    response = client.post(url, {"text": "Ny text", "version": factor.version}, **HX)
+    answer = response.content.decode()
+    assert response.status_code == 200 and "Success factors" in answer
