@@ -85,7 +85,7 @@ if os.environ.get("BENCH_SKIP_IDLE_CONSOLE"):
         if screens != _broadcast.CONSOLE_ONLY:
             _meeting_changed(meeting_id, screens, moved)
 
-    _broadcast.meeting_changed = _without_console_only  # type: ignore[assignment]
+    _broadcast.meeting_changed = _without_console_only
 
 # About the size of a room screen's column (0.8 KB) plus the marker the client looks for.
 FIXED = "x" * 1000
