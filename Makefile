@@ -12,7 +12,7 @@ WS_DEFLATE ?= false
 ASGI_APP ?= topp25.asgi:application
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lock pdf-libs migrate demo serve serve-prod check check-deploy lint typecheck bench messages clean
+.PHONY: run test setup lock pdf-libs migrate demo serve serve-prod check check-deploy lint typecheck bench bench-storm messages clean
 
 run: setup migrate demo serve
 
@@ -103,8 +103,13 @@ check-deploy: setup
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 # The real path, phones and screens over HTTP and WebSockets; QUICK=1: one meeting only.
+# Without QUICK the storm (3,000 phones, a phase change, a killed worker) runs too.
 bench: setup
 	$(PY) bench/run.py $(if $(QUICK),--quick)
+	$(if $(QUICK),,$(PY) bench/storm.py)
+
+bench-storm: setup
+	$(PY) bench/storm.py
 
 messages: setup
 	$(PY) manage.py makemessages -l en --no-obsolete -e html,txt,py,md \

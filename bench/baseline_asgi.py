@@ -70,6 +70,23 @@ if os.environ.get("BENCH_COUNT"):
 
     DjangoTemplate.render = _counted_render  # type: ignore[method-assign]
 
+# BENCH_SKIP_IDLE_CONSOLE=1 (bench/storm.py --skip-idle-console): the consoles' update after a
+# join (meeting_changed(..., CONSOLE_ONLY), which renders every participant) is not built.
+# The storm opens no console, so this is what "build nothing for a stream nobody listens to"
+# would save; the revision bump stays. Measures the join path without it, changes nothing else.
+if os.environ.get("BENCH_SKIP_IDLE_CONSOLE"):
+    from meetings import broadcast as _broadcast
+
+    _meeting_changed = _broadcast.meeting_changed
+
+    def _without_console_only(
+        meeting_id: int, screens: frozenset[str] = _broadcast.ALL_SCREENS, moved: Any = None
+    ) -> None:
+        if screens != _broadcast.CONSOLE_ONLY:
+            _meeting_changed(meeting_id, screens, moved)
+
+    _broadcast.meeting_changed = _without_console_only
+
 # About the size of a room screen's column (0.8 KB) plus the marker the client looks for.
 FIXED = "x" * 1000
 STREAM = re.compile(r"^[A-Za-z0-9_.-]{1,90}$")
