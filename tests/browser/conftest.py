@@ -292,12 +292,24 @@ class Browser:
     def assert_no_errors(self) -> None:
         for page in self.pages:
             if not page.is_closed():
-                violations = page.evaluate("window.__csp || []")
+                violations = _evaluate_settled(page, "window.__csp || []")
                 assert not violations, f"CSP violations on {page.url}: {violations}"
         self.errors.assert_none()
 
     def close(self) -> None:
         self.browser.close()
+
+
+def _evaluate_settled(page: Any, script: str) -> Any:
+    """page.evaluate, once more after the page has loaded if it was navigating just then
+    (a phone following a link the live update gave it)."""
+    try:
+        return page.evaluate(script)
+    except Exception as error:
+        if "Execution context was destroyed" not in str(error):
+            raise
+        page.wait_for_load_state("load")
+        return page.evaluate(script)
 
 
 @pytest.fixture(autouse=True)
