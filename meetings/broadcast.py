@@ -303,16 +303,8 @@ def group_changed(group_id: int) -> None:
 def meeting_changed(
     meeting_id: int, screens: frozenset[str] = ALL_SCREENS, moved: dict[int, int] | None = None
 ) -> None:
-    """The meeting as a whole changed: the screens concerned re-render their meeting parts.
-
-    Phones and room screens first, as an event of their own: the console is the costly part
-    (every person, table and group; ~1.5 ms per participant), and a phase change should reach
-    a hall of phones without waiting for it to render."""
-    others = screens - {"console"}
-    if others:
-        live.publish(lambda: _meeting_event(meeting_id, others, moved or {}))
-    if "console" in screens:
-        live.publish(lambda: _meeting_event(meeting_id, CONSOLE_ONLY, {}))
+    """The meeting as a whole changed: the screens concerned re-render their meeting parts."""
+    live.publish(lambda: _meeting_event(meeting_id, screens, moved or {}))
 
 
 def room_token_rotated(meeting_id: int) -> None:
