@@ -113,6 +113,12 @@ def fresh_rate_limits(settings: Any) -> None:
 # ---------------------------------------------------------------------------------------------
 ROOT = Path(__file__).resolve().parents[1]
 
+# Tests of several server processes need what they share: PostgreSQL and Redis.
+PRODUCTION_SHAPE = pytest.mark.skipif(
+    not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")),
+    reason="needs the production shape: DATABASE_URL (PostgreSQL) and REDIS_URL",
+)
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

@@ -9,31 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
-import os
 import re
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 import websockets
 
 from meetings.models import Group, Meeting
 
-from .conftest import Worker
-
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import PRODUCTION_SHAPE, Worker
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (
-            os.environ.get("DATABASE_URL", "").startswith("postgres")
-            and os.environ.get("REDIS_URL")
-        ),
-        reason="needs the production shape: DATABASE_URL (PostgreSQL) and REDIS_URL",
-    ),
+    PRODUCTION_SHAPE,
 ]
 
 

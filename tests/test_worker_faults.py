@@ -9,7 +9,6 @@ holds, and every submission the server acknowledged is there.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import threading
@@ -24,19 +23,13 @@ from channels.db import database_sync_to_async
 from groups.models import SuccessFactor
 from meetings.models import MAX_FACTOR_COUNT, Group, Meeting
 
-from .conftest import Worker
+from .conftest import PRODUCTION_SHAPE, Worker
 from .test_consumers import phone_session
 from .test_two_workers import submit_factor_like_a_phone
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (
-            os.environ.get("DATABASE_URL", "").startswith("postgres")
-            and os.environ.get("REDIS_URL")
-        ),
-        reason="needs the production shape: DATABASE_URL (PostgreSQL) and REDIS_URL",
-    ),
+    PRODUCTION_SHAPE,
 ]
 
 BURST = MAX_FACTOR_COUNT  # a list as long as a meeting allows (10)
