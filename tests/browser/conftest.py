@@ -250,7 +250,7 @@ class PageErrors:
 INIT_SCRIPT = """
 (() => {
   window.__csp = [];
-  window.__ws = {opened: 0, closed: 0, messages: 0};
+  window.__ws = {opened: 0, closed: 0, messages: 0, phases: 0, experts: 0};
   window.__htmx = {settled: 0, loaded: 0};
   document.addEventListener("htmx:afterSettle", () => { window.__htmx.settled += 1; });
   document.addEventListener("htmx:load", () => { window.__htmx.loaded += 1; });
@@ -259,7 +259,13 @@ INIT_SCRIPT = """
   });
   document.addEventListener("htmx:wsOpen", () => { window.__ws.opened += 1; });
   document.addEventListener("htmx:wsClose", () => { window.__ws.closed += 1; });
-  document.addEventListener("htmx:wsAfterMessage", () => { window.__ws.messages += 1; });
+  document.addEventListener("htmx:wsAfterMessage", (e) => {
+    window.__ws.messages += 1;
+    // A broadcast carrying the console's phase panel (a phase started, paused, timed…).
+    const message = (e.detail && e.detail.message) || "";
+    if (message.indexOf('id="console-phase"') !== -1) { window.__ws.phases += 1; }
+    if (message.indexOf('id="console-experts"') !== -1) { window.__ws.experts += 1; }
+  });
 })();
 """
 

@@ -86,7 +86,19 @@ def clock_seconds(locator: Any) -> int:
 
 
 def next_phase(console: Any) -> None:
-    console.locator("#phase-next").click()
+    """The facilitator starts the next phase, and the test waits until the console has had
+    the broadcast of it too: the click's own answer comes first and the broadcast re-renders
+    the same controls a moment later, so a click or a typed value in between could be lost
+    (a facilitator just tries again; a test must not)."""
+    click_then_broadcast(console, console.locator("#phase-next"), "phases")
+
+
+def click_then_broadcast(console: Any, button: Any, part: str) -> None:
+    """Click on the console, then wait until the broadcast of that change has re-rendered the
+    console's part too (window.__ws counts them: "phases", "experts")."""
+    before = console.evaluate(f"window.__ws.{part}")
+    button.click()
+    console.wait_for_function(f"n => window.__ws.{part} > n", arg=before, timeout=LIVE)
 
 
 def test_an_afternoon_through_every_phase(

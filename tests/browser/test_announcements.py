@@ -73,6 +73,8 @@ def test_new_phase_and_others_items_are_announced_without_moving_focus(
     # The buzz groups: a phase change, then a new idea in the group's (open) pool.
     buzz = asgi_server.call(lambda: services.start_phase(meeting=afternoon))
     announced(anna, f"Ny fas: {buzz.title}.")
+    # Anna's phone shows the pool (fetched for the new phase) before Bo writes in it.
+    anna.locator("#pool-state #pool-heading").wait_for(timeout=LIVE)
     bo.get_by_label("Ny idé").fill("Mer tid för samplanering")
     bo.get_by_role("button", name="Lägg till idé").click()
     announced(anna, "Ny idé: Mer tid för samplanering.")

@@ -18,7 +18,16 @@ from meetings.models import Meeting, Participant, PhaseKind
 from meetings.phases import AgendaTemplate
 
 from .conftest import ROOM_VIEWPORT, Browser, LiveASGIServer
-from .test_afternoon import LIVE, join, live, login_console, next_phase, phase_panel, wait_text
+from .test_afternoon import (
+    LIVE,
+    click_then_broadcast,
+    join,
+    live,
+    login_console,
+    next_phase,
+    phase_panel,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +81,8 @@ def test_expert_groups_and_the_word_cloud(
     wait_text(console.locator("#console-people"), "4 deltagare i mötet")
 
     # The expert phase starts; phones wait for their table, the room shows the home lists.
-    console.locator(f"#phase-start-{asgi_server.call(expert_phase, afternoon)}").click()
+    start = console.locator(f"#phase-start-{asgi_server.call(expert_phase, afternoon)}")
+    click_then_broadcast(console, start, "phases")
     for phone in phones.values():
         wait_text(phase_panel(phone), "delar in er i expertgrupper")
     room.wait_for_function("() => document.querySelector('#room-live').dataset.mode === 'gallery'")
@@ -81,7 +91,7 @@ def test_expert_groups_and_the_word_cloud(
     # Allocate two tables and preview: every person, from which home group, at which table.
     experts = console.locator("#console-experts")
     experts.get_by_label("Antal expertgrupper").fill("2")
-    console.locator("#expert-allocate").click()
+    click_then_broadcast(console, console.locator("#expert-allocate"), "experts")
     table_one, table_two = console.locator("#expert-table-1"), console.locator("#expert-table-2")
     wait_text(table_one, "Expertgrupp 1 — bord 1")
     wait_text(table_two, "Expertgrupp 2 — bord 2")

@@ -21,7 +21,16 @@ from meetings.models import Group, Meeting, Participant
 from meetings.phases import AgendaTemplate
 
 from .conftest import ROOM_VIEWPORT, Browser, LiveASGIServer
-from .test_afternoon import LIVE, join, live, login_console, next_phase, phase_panel, wait_text
+from .test_afternoon import (
+    LIVE,
+    click_then_broadcast,
+    join,
+    live,
+    login_console,
+    next_phase,
+    phase_panel,
+    wait_text,
+)
 from .test_expert_reflection import _expert
 from .test_pool import add_idea, dot, dots_left, pick, votes_of
 
@@ -289,7 +298,7 @@ def test_the_whole_afternoon(
     room_mode(room, "gallery")
     experts = console.locator("#console-experts")
     experts.get_by_label("Antal expertgrupper").fill("2")
-    console.locator("#expert-allocate").click()
+    click_then_broadcast(console, console.locator("#expert-allocate"), "experts")
     tables = [console.locator("#expert-table-1"), console.locator("#expert-table-2")]
     for position, table in enumerate(tables, start=1):
         wait_text(table, f"Expertgrupp {position} — bord {position}")
