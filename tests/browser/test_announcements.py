@@ -56,7 +56,8 @@ def test_new_phase_and_others_items_are_announced_without_moving_focus(
     announced(bo, "Framgångsfaktor 1 är tillagd.")
     assert anna.evaluate("document.activeElement.id") == "factor-text"
 
-    # Two at once (another phone of the group, through the server): counted.
+    # Two more from elsewhere, committed one after the other: said as they arrive (each
+    # alone, or counted when one broadcast brings both).
     def two_factors() -> None:
         group_services.add_factor(group=teachers, text="Studiero")
         group_services.add_factor(group=teachers, text="Elevhälsa nära undervisningen")
@@ -65,6 +66,7 @@ def test_new_phase_and_others_items_are_announced_without_moving_focus(
     bo.locator("#factor-list .factor-text").nth(2).wait_for(timeout=LIVE)
     anna.wait_for_function(
         "() => ['Ny framgångsfaktor i gruppens lista: Elevhälsa nära undervisningen.',"
+        " 'Ny framgångsfaktor i gruppens lista: Studiero.',"
         " '2 nya framgångsfaktorer i gruppens lista.']"
         ".includes(document.getElementById('announcer').textContent)",
         timeout=LIVE,
