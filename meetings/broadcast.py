@@ -7,6 +7,9 @@ commit. The snapshot functions give a screen its whole current state when its so
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -95,15 +98,27 @@ def room_context(meeting: Meeting) -> dict[str, Any]:
     return context
 
 
+# How many participants the console lists (the newest joins); the people page lists all.
+PEOPLE_SHOWN = 100
+
+
 def console_context(meeting: Meeting) -> dict[str, Any]:
     context = phase_context(meeting)
     context["agenda"] = list(meeting.agenda())
     context["groups"] = list(meeting.home_groups().with_factors().prefetch_related("members"))
-    participants = list(
-        meeting.participants.select_related("home_group", "expert_group", "expert_draft")
-    )
-    context["participants"] = participants
+    people = meeting.participants.select_related("home_group", "expert_group")
+    count = meeting.participants.count()
+    context["participant_count"] = count
+    # The newest joins, not all: the console is rebuilt at every change, and at a conference
+    # of thousands a row with a move form per person was megabytes (the people page has all).
+    if count > PEOPLE_SHOWN:
+        context["people"] = list(people.order_by("-pk")[:PEOPLE_SHOWN])[::-1]
+    else:
+        context["people"] = list(people)
     if experts.uses_expert_groups(meeting):
+        # The jigsaw needs everyone (who sits where, who left).
+        participants = list(people.select_related("expert_draft"))
+        context["participants"] = participants
         overview = experts.overview(meeting, participants)
         context["experts"] = overview
         # The expert groups' rows (their lists) are live like the home groups'.
@@ -130,18 +145,83 @@ def _revisions(meeting: Meeting, groups: list[Group]) -> dict[str, int]:
 # --- Snapshots: a screen's whole state when its socket connects -------------------------
 
 
-def phone_snapshot(group_id: int, participant_id: int, language: str) -> live.Snapshot | None:
-    group = _group(group_id)
-    participant = Participant.objects.filter(pk=participant_id).first()
-    if group is None or participant is None:
+# The group's list as phones are sent it when their sockets connect, by group, revisions and
+# language: it is the same for every phone of the group (the broadcast sends them all one
+# rendering), and after a dropped worker or at a meeting's start a group's phones connect
+# within seconds of each other. Kept briefly, per process; the key holds the meeting's join
+# code too, so a recreated database (tests) never meets an old entry.
+SNAPSHOT_CACHE_SECONDS = 30.0
+SNAPSHOT_CACHE_SIZE = 512
+_group_states: OrderedDict[tuple[object, ...], tuple[float, str]] = OrderedDict()
+_group_states_lock = threading.Lock()
+
+
+def _group_state_html(group_id: int, language: str) -> tuple[str, int, int] | None:
+    """The `#group_state` fragment with the group's revision and its meeting's id."""
+    # The list shows the group (its revision) and, of the meeting, the number of factors and
+    # which phase runs (the pool's mode); not the meeting's revision, which every join bumps.
+    found = (
+        Group.objects.filter(pk=group_id)
+        .values_list(
+            "revision",
+            "meeting_id",
+            "meeting__join_code",
+            "meeting__factor_count",
+            "meeting__current_phase_id",
+            "meeting__current_phase__kind",
+            "meeting__current_phase__started_at",
+            "meeting__current_phase__ended_at",
+        )
+        .first()
+    )
+    if found is None:
         return None
-    meeting = _meeting(group.meeting_id)
+    revision, meeting_id = found[0], found[1]
+    key = (group_id, *found, language)
+    now = time.monotonic()
+    with _group_states_lock:
+        cached = _group_states.get(key)
+        if cached is not None and now - cached[0] < SNAPSHOT_CACHE_SECONDS:
+            _group_states.move_to_end(key)
+            return cached[1], revision, meeting_id
+    group = _group(group_id)
+    if group is None:
+        return None
+    html = live.render_in(language, PHONE_GROUP_STATE, group_context(group))
+    meeting, phase = group.meeting, group.meeting.current_phase
+    read = (
+        group.revision,
+        meeting.pk,
+        meeting.join_code,
+        meeting.factor_count,
+        meeting.current_phase_id,
+        phase.kind if phase else None,
+        phase.started_at if phase else None,
+        phase.ended_at if phase else None,
+    )
+    if read == found:  # nothing changed between the two reads: the key says what was rendered
+        with _group_states_lock:
+            _group_states[key] = (now, html)
+            while len(_group_states) > SNAPSHOT_CACHE_SIZE:
+                _group_states.popitem(last=False)
+    return html, group.revision, group.meeting_id
+
+
+def phone_snapshot(group_id: int, participant_id: int, language: str) -> live.Snapshot | None:
+    participant = Participant.objects.filter(pk=participant_id).first()
+    if participant is None:
+        return None
+    # The meeting is read after the list: the phase panel is at least as new as the list's.
+    state = _group_state_html(group_id, language)
+    if state is None:
+        return None
+    html, revision, meeting_id = state
+    meeting = _meeting(meeting_id)
     if meeting is None:
         return None
     context = {**phase_context(meeting), "participant": participant}
-    html = live.render_in(language, PHONE_GROUP_STATE, group_context(group))
     html += live.render_in(language, PHONE_PHASE, context)
-    return html, {live.group_key(group.pk): group.revision, live.MEETING_KEY: meeting.revision}
+    return html, {live.group_key(group_id): revision, live.MEETING_KEY: meeting.revision}
 
 
 def room_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
@@ -258,7 +338,7 @@ def _meeting_event(
     groups = list((room or console or {"groups": []})["groups"])
     if console:
         groups += console.get("expert_groups", [])
-    participants = console["participants"] if console else []
+    participants = console.get("participants", []) if console else []
     languages = live.languages_in_use(meeting.pk)
     if console is not None:
         console_html = live.render_languages(languages, CONSOLE_LIVE, console)
@@ -305,6 +385,14 @@ def meeting_changed(
 ) -> None:
     """The meeting as a whole changed: the screens concerned re-render their meeting parts."""
     live.publish(lambda: _meeting_event(meeting_id, screens, moved or {}))
+
+
+def participants_changed(meeting_id: int) -> None:
+    """Someone joined or changed their own home group: only the consoles show it, and joins
+    come in storms, so the console is rebuilt once per short window, not once per join."""
+    live.publish_coalesced(
+        f"console-{meeting_id}", lambda: _meeting_event(meeting_id, CONSOLE_ONLY, {})
+    )
 
 
 def room_token_rotated(meeting_id: int) -> None:

@@ -231,7 +231,7 @@ def join_meeting(
         if display_name:
             participant.display_name = display_name
         participant.save(update_fields=["home_group", "display_name"])
-        meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+        participants_changed(meeting)
         return participant
     if join_token is not None:
         earlier = meeting.participants.filter(join_token=join_token).first()
@@ -246,7 +246,7 @@ def join_meeting(
     # Read from the database: the caller's meeting may be older than the publishing.
     if Meeting.objects.filter(pk=meeting.pk, experts_published_at__isnull=False).exists():
         _seat_latecomer(meeting, participant)
-    meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+    participants_changed(meeting)
     return participant
 
 
@@ -255,6 +255,13 @@ def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(joining_open=is_open)
     meeting.joining_open = is_open
     meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+
+
+def participants_changed(meeting: Meeting) -> None:
+    """A join (or a phone's own change of group): a new revision; the consoles hear of it once
+    per short window (`broadcast.participants_changed`)."""
+    Meeting.objects.filter(pk=meeting.pk).update(revision=F("revision") + 1)
+    broadcast.participants_changed(meeting.pk)
 
 
 def meeting_changed(

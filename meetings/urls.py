@@ -31,6 +31,7 @@ urlpatterns = [
         views.group_delete,
         name="group_delete",
     ),
+    path("console/meetings/<int:pk>/participants/", views.people, name="people"),
     path(
         "console/meetings/<int:pk>/participants/<int:participant_id>/move/",
         views.participant_move,

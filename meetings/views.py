@@ -6,6 +6,7 @@ import io
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -385,10 +386,62 @@ def group_delete(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     return console_answer(request, meeting, part="editors")
 
 
+PEOPLE_PAGE = "meetings/console_people.html"
+# A search shorter than a name is meant to be, and a list no screen needs whole.
+PEOPLE_QUERY_MAX = 60
+PEOPLE_PAGE_MAX = 500
+
+
+def _people_context(meeting: Meeting, query: str) -> dict[str, Any]:
+    people = meeting.participants.select_related("home_group", "expert_group")
+    if query:
+        people = people.filter(display_name__icontains=query) | people.filter(
+            home_group__name__icontains=query
+        )
+    count = people.count()
+    return {
+        "meeting": meeting,
+        "groups": list(meeting.home_groups()),
+        "people": list(people[:PEOPLE_PAGE_MAX]),
+        "people_count": count,
+        "participant_count": meeting.participants.count(),
+        "query": query,
+        "plain": True,
+    }
+
+
+@login_required
+@require_GET
+def people(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every participant (or those a search finds) with the move form: the console lists only
+    the newest joins once a meeting is large."""
+    meeting = meeting_for_facilitator(request, pk)
+    query = clean_text(request.GET.get("q", ""))
+    if len(query) > PEOPLE_QUERY_MAX:
+        context = _people_context(meeting, "")
+        context["query_error"] = _("Sök med högst %(max)s tecken.") % {"max": PEOPLE_QUERY_MAX}
+        return render(request, PEOPLE_PAGE, context, status=400)
+    return render(request, PEOPLE_PAGE, _people_context(meeting, query))
+
+
 @login_required
 @require_POST
 def participant_move(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
     group_id = _int(request.POST.get("group"), 0) or 0
+    if request.POST.get("next") == "people" and not getattr(request, "htmx", False):
+        # From the people page: back to the same search, or the page with the error.
+        meeting = meeting_for_facilitator(request, pk)
+        query = clean_text(request.POST.get("q", ""))[:PEOPLE_QUERY_MAX]
+        try:
+            services.move_participant(
+                meeting=meeting, participant_id=participant_id, group_id=group_id
+            )
+        except DomainError as error:
+            context = _people_context(meeting, query)
+            context["move_error"] = error.message
+            return render(request, PEOPLE_PAGE, context, status=status_of(error))
+        url = reverse("meetings:people", args=[meeting.pk])
+        return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
     return _console_action(
         request,
         pk,

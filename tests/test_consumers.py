@@ -201,3 +201,29 @@ async def test_an_older_fragment_never_replaces_a_newer_one(
     )
     assert await room.receive_nothing(timeout=0.3)
     await room.disconnect()
+
+
+async def test_phones_of_a_group_share_one_rendering_of_the_list_until_it_changes(
+    meeting: Meeting, teachers: Group, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meetings import broadcast
+    from topp25 import live
+
+    rendered: list[str] = []
+    real_render_in = live.render_in
+
+    def counting_render_in(language: str, template: str, context: dict[str, Any]) -> str:
+        rendered.append(template)
+        return real_render_in(language, template, context)
+
+    monkeypatch.setattr(live, "render_in", counting_render_in)
+    await add_factor(group=teachers, text="Tydliga mål")
+    rendered.clear()  # the broadcast's own rendering
+    first = await connected(phone_socket(meeting, teachers, await phone_session(teachers)))
+    second = await connected(phone_socket(meeting, teachers, await phone_session(teachers)))
+    assert rendered.count(broadcast.PHONE_GROUP_STATE) == 1
+    assert "Tydliga mål" in first and "Tydliga mål" in second
+
+    await add_factor(group=teachers, text="Tidiga insatser")
+    third = await connected(phone_socket(meeting, teachers, await phone_session(teachers)))
+    assert "Tidiga insatser" in third  # a new revision is a new rendering

@@ -92,6 +92,7 @@ for _name in [
     "meetings:group_move",
     "meetings:group_delete",
     "meetings:participant_move",
+    "meetings:people",
     "meetings:phase_add",
     "meetings:phase_update",
     "meetings:phase_remove",
@@ -367,6 +368,7 @@ def test_other_roles_are_refused(world: World, role: str) -> None:
 
 OWNER_PAGES = [
     "meetings:detail",
+    "meetings:people",
     "summary:markdown",
     "summary:json",
     "summary:themes",

@@ -18,20 +18,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import close_old_connections, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -201,19 +203,19 @@ LiveEvent = GroupListChanged | MeetingChanged | RoomRevoked
 SEND_TIMEOUT_SECONDS = 2.0
 
 
-def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> None:
+async def _send_all(batch: list[tuple[str, dict[str, Any]]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    sends = (layer.group_send(stream, message) for stream, message in batch)
+    await asyncio.wait_for(asyncio.gather(*sends), SEND_TIMEOUT_SECONDS)
+
+
+def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> None:
     batch = list(messages)
-
-    async def send_all() -> None:
-        sends = (layer.group_send(stream, message) for stream, message in batch)
-        await asyncio.wait_for(asyncio.gather(*sends), SEND_TIMEOUT_SECONDS)
-
     try:
         # One event loop hop for all streams of an event.
-        async_to_sync(send_all)()
+        async_to_sync(_send_all)(batch)
     except Exception:  # the layer is down or full: the write stands, screens resync
         logger.warning("live update not sent", exc_info=True)
 
@@ -228,6 +230,89 @@ def publish(build: Callable[[], LiveEvent | None]) -> None:
             send_now(event.messages())
 
     transaction.on_commit(send, robust=True)
+
+
+# --- Coalesced sending ----------------------------------------------------------------------
+# Some changes come in storms and concern a screen that is costly to build: every join
+# changes the facilitators' console (its counts and people), and 3,000 phones joining within
+# a minute made 3,000 console renders. Such an event is built at most once per window per
+# process, from the data committed when it is built, so the newest state always arrives and
+# nothing is missed: a change committed after a build started schedules the next one.
+COALESCE_SECONDS = 0.3
+# A build that took long waits longer before the next, so the costly screen gets at most
+# about a third of the process's time while the storm lasts.
+COALESCE_MAX_SECONDS = 5.0
+
+
+@dataclass
+class _Pending:
+    loop: asyncio.AbstractEventLoop
+    scheduled: bool = False
+    build_seconds: float = 0.0
+
+
+_coalescing: dict[str, _Pending] = {}
+_coalescing_lock = threading.Lock()
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop of the ASGI server (or async test) whose sync thread this is, as
+    asgiref records it for `async_to_sync`; None in plain sync code (the test client, commands)."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    if loop is None or loop.is_closed() or not loop.is_running():
+        return None
+    return loop
+
+
+def publish_coalesced(key: str, build: Callable[[], LiveEvent | None]) -> None:
+    """Like `publish`, but within one server process the events under `key` are built once per
+    window, after it, from what is committed then. Without a running server loop (sync code
+    outside a server) it is `publish`."""
+
+    def schedule() -> None:
+        loop = _server_loop()
+        if loop is None:
+            event = build()
+            if event is not None:
+                send_now(event.messages())
+            return
+        with _coalescing_lock:
+            pending = _coalescing.get(key)
+            if pending is None or pending.loop is not loop:
+                pending = _coalescing[key] = _Pending(loop)
+            if pending.scheduled:
+                return
+            pending.scheduled = True
+        loop.call_soon_threadsafe(loop.create_task, _build_later(key, pending, build))
+
+    transaction.on_commit(schedule, robust=True)
+
+
+def _build_closing(build: Callable[[], LiveEvent | None]) -> LiveEvent | None:
+    try:
+        return build()
+    finally:
+        # A thread of the executor, not a request: give its connection back (to the pool).
+        close_old_connections()
+        connections.close_all()
+
+
+async def _build_later(key: str, pending: _Pending, build: Callable[[], LiveEvent | None]) -> None:
+    delay = min(max(COALESCE_SECONDS, 2 * pending.build_seconds), COALESCE_MAX_SECONDS)
+    await asyncio.sleep(delay)
+    with _coalescing_lock:
+        # From here on a new commit schedules the next build: this one may read before it.
+        pending.scheduled = False
+    started = time.monotonic()
+    try:
+        event = await sync_to_async(_build_closing, thread_sensitive=False)(build)
+        pending.build_seconds = time.monotonic() - started
+        if event is not None:
+            await _send_all(event.messages())
+    except Exception:  # the database or the layer failed: screens resync on reconnect
+        logger.warning("coalesced live update not sent", exc_info=True)
 
 
 # --- Consumers ----------------------------------------------------------------------------

@@ -124,6 +124,14 @@ def test_facilitator_screens(
     found["console"] = violations(page, axe_source)
     page.goto(f"/console/meetings/{meeting.pk}/")
     found["meeting"] = violations(page, axe_source)
+    asgi_server.call(
+        lambda: services.join_meeting(
+            meeting=meeting, home_group_id=meeting.home_groups()[0].pk, display_name="Kim"
+        )
+    )
+    page.goto(f"/console/meetings/{meeting.pk}/participants/?q=kim")
+    page.get_by_role("row", name="Kim").wait_for()
+    found["people, search"] = violations(page, axe_source)
     page.goto(f"/console/meetings/{meeting.pk}/delete/")
     found["delete meeting, confirm"] = violations(page, axe_source)
     page.goto("/console/meetings/new/")
