@@ -219,6 +219,19 @@ class Server:
                 pass
         return total / 1024
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the workers have used so far (as rss_mb counts them)."""
+        total = 0
+        pids = self.pids()
+        workers = [p for p in pids if b"spawn_main" in _cmdline(p)]
+        for pid in workers or [p for p in pids if b"uvicorn" in _cmdline(p)]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime (after pid, comm)
+            except (OSError, IndexError, ValueError):
+                pass
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         try:
             os.killpg(self.proc.pid, signal.SIGINT)
@@ -636,6 +649,7 @@ async def run_scenario(
             receivers.submits.pop(n, None)
 
     counts_before = await server_counts(base)
+    cpu_before = await asyncio.to_thread(server.cpu_seconds)
     start = time.perf_counter()
     for n in range(writes):
         delay = start + n / sc.rate - time.perf_counter()
@@ -653,6 +667,7 @@ async def run_scenario(
         if all(len(s.arrived) >= len(s.expected) for s in receivers.submits.values() if s.ok):
             break
         await asyncio.sleep(0.1)
+    cpu_used = await asyncio.to_thread(server.cpu_seconds) - cpu_before
     rss_stop.set()
     await rss_task
     counts_after = await server_counts(base)
@@ -715,6 +730,9 @@ async def run_scenario(
             "frames": stats.frames,
             "bytes_per_frame": round(stats.frame_bytes / max(1, stats.frames)),
             "room_bytes_per_frame": round(stats.room_bytes / max(1, stats.room_frames)),
+            # Server CPU (all workers, user + system) from the first write until all arrived,
+            # per write: the view, the broadcast, the fan-out to every socket, the answer.
+            "server_cpu_ms_per_write": r1(cpu_used * 1000 / max(1, stats.submissions)),
             "queries_per_write": per_write(counts_before, counts_after, "queries", stats),
             "renders_per_write": per_write(counts_before, counts_after, "renders", stats),
             "join_s": round(join_s, 1),

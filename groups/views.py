@@ -331,10 +331,12 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
     except DomainError as error:
         return _flash_error(request, code, error, group_id)
     if factor is not None:
-        context = _context(meeting, participant, group, **_edit_form_context(meeting, factor))
+        form = _edit_form_context(meeting, factor)
         if request.htmx:
-            return render(request, f"{TEMPLATE}#factor_form", context)
-        return _full_page(request, meeting, context)
+            # Only the form: not the list nor the pool, which the page has (and keeps live).
+            form.update(meeting=meeting, group=group, client_token=uuid.uuid4())
+            return render(request, f"{TEMPLATE}#factor_form", form)
+        return _full_page(request, meeting, _context(meeting, participant, group, **form))
     text = request.POST.get("text", "")
     version = _int_or_none(request.POST.get("version"))
     try:

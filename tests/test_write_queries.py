@@ -31,6 +31,9 @@ FACTOR_EDIT_QUERIES = 19
 FACTOR_ADD_QUERIES = 20
 IDEA_ADD_QUERIES = 17
 DOT_QUERIES = 20
+# The edit form an htmx GET fetches: meeting, session, participant, the factor; not the list
+# nor the pool, which the page already shows.
+EDIT_FORM_QUERIES = 4
 
 
 @pytest.fixture
@@ -92,6 +95,27 @@ def test_factor_edit(
     assert response.status_code == 200 and "Ny text" in answer
     assert in_answer(phone_fragment(sent, teachers), answer)
     assert 'id="factor-form"' in answer  # the fresh form, out of band
+
+
+def test_the_edit_form_reads_only_the_factor(
+    client: Client,
+    meeting: Meeting,
+    teachers: Group,
+    join_as: Callable[..., Participant],
+    add_factors: Callable[[Group, int], list[Any]],
+    django_assert_max_num_queries: Any,
+) -> None:
+    join_as(teachers)
+    factor = add_factors(teachers, 3)[1]
+    busy_pool(meeting, teachers, meeting.participants.get(), ideas=4)
+    url = reverse("groups:edit", args=[meeting.join_code, teachers.pk, factor.pk])
+    with django_assert_max_num_queries(EDIT_FORM_QUERIES):
+        response = client.get(url, **HX)
+    form = response.content.decode()
+    assert response.status_code == 200
+    assert form.lstrip().startswith('<form id="factor-form"')
+    assert f'name="version" value="{factor.version}"' in form
+    assert factor.text in form and "Ändra framgångsfaktor 2" in form
 
 
 @pytest.mark.parametrize("factors", [0, 3])

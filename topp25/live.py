@@ -239,8 +239,9 @@ def publish(build: Callable[[], LiveEvent | None]) -> None:
 # process, from the data committed when it is built, so the newest state always arrives and
 # nothing is missed: a change committed after a build started schedules the next one.
 COALESCE_SECONDS = 0.3
-# A build that took long waits longer before the next, so the costly screen gets at most
-# about a third of the process's time while the storm lasts.
+# A build that took long waits longer before the next (four times as long), so the costly
+# screen gets at most about a fifth of the process's time while the storm lasts.
+COALESCE_BUILD_FACTOR = 4
 COALESCE_MAX_SECONDS = 5.0
 
 
@@ -300,7 +301,8 @@ def _build_closing(build: Callable[[], LiveEvent | None]) -> LiveEvent | None:
 
 
 async def _build_later(key: str, pending: _Pending, build: Callable[[], LiveEvent | None]) -> None:
-    delay = min(max(COALESCE_SECONDS, 2 * pending.build_seconds), COALESCE_MAX_SECONDS)
+    wait = COALESCE_BUILD_FACTOR * pending.build_seconds
+    delay = min(max(COALESCE_SECONDS, wait), COALESCE_MAX_SECONDS)
     await asyncio.sleep(delay)
     with _coalescing_lock:
         # From here on a new commit schedules the next build: this one may read before it.
