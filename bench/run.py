@@ -53,6 +53,10 @@ import httpx
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from topp25.limits import uvicorn_options  # noqa: E402  (the server's own limits, no Django)
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 ASGI_APP = "bench.baseline_asgi:application"
 # Settable so that two runs on one machine (e.g. another branch's) do not drop each other's
@@ -280,8 +284,7 @@ def start_server(
             "--lifespan",
             "off",
             "--no-access-log",
-            "--ws-max-size",
-            "65536",
+            *uvicorn_options(),
             "--ws-per-message-deflate",
             deflate,
         ]

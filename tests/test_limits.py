@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from meetings.models import Group, Meeting
 from tests.browser.conftest import LiveASGIServer
-from topp25.limits import MAX_REQUEST_BODY, WS_MAX_SIZE
+from topp25.limits import MAX_REQUEST_BODY, WS_MAX_SIZE, uvicorn_options
 
 SOCKETS = 24
 FRAME = 4 * 1024 * 1024  # what each socket announces and streams: 64 × the limit
@@ -123,6 +123,9 @@ def test_frame_limit_is_in_one_place() -> None:
     makefile = (Path(__file__).parents[1] / "Makefile").read_text()
     assert "$(PY) -m topp25.limits" in makefile
     assert WS_MAX_SIZE == 65536
+    # Idle HTTP connections outlive a proxy's idle timeout (uvicorn's default is 5 s).
+    options = uvicorn_options()
+    assert options[options.index("--timeout-keep-alive") + 1] == "75"
 
 
 def test_oversized_request_bodies_get_413(client: Client, meeting: Meeting, teachers: Group):

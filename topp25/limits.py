@@ -12,6 +12,11 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 WS_MAX_SIZE = 64 * 1024
+# How long an idle HTTP connection stays open. uvicorn's default (5 s) closes a phone's
+# connection between two taps, and a tap sent just as the server closes it fails (seen in
+# bench/run.py as RemoteProtocolError); longer than a reverse proxy's usual idle timeout (60 s),
+# so the proxy, not the app, closes first.
+KEEP_ALIVE_SECONDS = 75
 # A form post is a few hundred bytes; the largest (a meeting with its core question) a few KiB.
 MAX_REQUEST_BODY = 128 * 1024
 
@@ -23,7 +28,7 @@ TOO_LARGE = "Förfrågan är för stor. / The request is too large.\n".encode()
 
 
 def uvicorn_options() -> list[str]:
-    return ["--ws-max-size", str(WS_MAX_SIZE)]
+    return ["--ws-max-size", str(WS_MAX_SIZE), "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS)]
 
 
 class RequestBodyLimit:
