@@ -149,7 +149,8 @@ def _revisions(meeting: Meeting, groups: list[Group]) -> dict[str, int]:
 # language: it is the same for every phone of the group (the broadcast sends them all one
 # rendering), and after a dropped worker or at a meeting's start a group's phones connect
 # within seconds of each other. Kept briefly, per process; the key holds the meeting's join
-# code too, so a recreated database (tests) never meets an old entry.
+# code too, so a recreated database (tests) never meets an old entry. (Edits in Django's
+# admin bump no revision: as on screens already open, they show at the next change.)
 SNAPSHOT_CACHE_SECONDS = 30.0
 SNAPSHOT_CACHE_SIZE = 512
 _group_states: OrderedDict[tuple[object, ...], tuple[float, str]] = OrderedDict()
@@ -208,16 +209,22 @@ def _group_state_html(group_id: int, language: str) -> tuple[str, int, int] | No
 
 
 def phone_snapshot(group_id: int, participant_id: int, language: str) -> live.Snapshot | None:
-    participant = Participant.objects.filter(pk=participant_id).first()
+    # The participant (their expert group picks the phase panel's variant) with the meeting
+    # and its phase in one query. Which is read first does not matter: the socket joined its
+    # streams before, so whatever commits in between also arrives as an event.
+    participant = (
+        Participant.objects.select_related("meeting__current_phase")
+        .filter(pk=participant_id)
+        .first()
+    )
     if participant is None:
         return None
-    # The meeting is read after the list: the phase panel is at least as new as the list's.
     state = _group_state_html(group_id, language)
     if state is None:
         return None
     html, revision, meeting_id = state
-    meeting = _meeting(meeting_id)
-    if meeting is None:
+    meeting = participant.meeting
+    if meeting.pk != meeting_id:
         return None
     context = {**phase_context(meeting), "participant": participant}
     html += live.render_in(language, PHONE_PHASE, context)

@@ -21,6 +21,20 @@ def participant_for_session(session: Any, meeting: Meeting) -> Participant | Non
     )
 
 
+def participants_in_session(session: Any) -> dict[int, int]:
+    """{meeting id: participant id} as this session remembers them (malformed entries left out)."""
+    known: dict[int, int] = {}
+    raw = session.get(SESSION_KEY, {})
+    if not isinstance(raw, dict):
+        return known
+    for meeting_id, participant_id in raw.items():
+        try:
+            known[int(meeting_id)] = int(participant_id)
+        except (TypeError, ValueError):
+            continue
+    return known
+
+
 def remember_participant(session: Any, participant: Participant) -> None:
     known = dict(session.get(SESSION_KEY, {}))
     known[str(participant.meeting_id)] = participant.pk

@@ -101,9 +101,53 @@ def test_the_people_page_finds_by_name_or_group_and_moves_back_to_the_search(
         {"group": teachers.pk, "next": "people", "q": "kim"},
     )
 
-    assert moved.status_code == 302 and moved["Location"] == f"{url}?q=kim"
+    assert moved.status_code == 302 and moved["Location"] == f"{url}?q=kim&moved={kim.pk}"
     kim.refresh_from_db()
     assert kim.home_group_id == teachers.pk
+    after = client.get(moved["Location"]).content.decode()
+    assert re.search(r'role="status">\s*Kim 0000 flyttades till Lärare\.', after)
+    # Each control says whom it moves.
+    assert f'for="move-{kim.pk}">Ny hemgrupp: Kim 0000</label>' in after
+    assert '<span class="visually-hidden"> Kim 0000</span></button>' in after
+
+
+def test_the_search_folds_swedish_letters_on_every_database(
+    client: Client, facilitator: User, meeting: Meeting, teachers: Group
+) -> None:
+    [asa] = add_people(teachers, 1, "Åsa Örn")
+    add_people(teachers, 2, "Bo")
+    client.force_login(facilitator)
+    url = reverse("meetings:people", args=[meeting.pk])
+
+    for query in ("åsa", "ÖRN", "Åsa ö"):
+        assert rows(client.get(url, {"q": query}).content.decode()) == [str(asa.pk)], query
+    assert len(rows(client.get(url, {"q": "lärare"}).content.decode())) == 3
+
+
+def test_the_people_page_pages_through_everyone_and_a_move_keeps_the_page(
+    client: Client, facilitator: User, meeting: Meeting, teachers: Group, principals: Group
+) -> None:
+    from meetings.views import PEOPLE_PER_PAGE
+
+    people = add_people(teachers, PEOPLE_PER_PAGE + 5)
+    client.force_login(facilitator)
+    url = reverse("meetings:people", args=[meeting.pk])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert rows(first) == [str(p.pk) for p in people[:PEOPLE_PER_PAGE]]
+    assert rows(second) == [str(p.pk) for p in people[PEOPLE_PER_PAGE:]]
+    assert "Sida 2 av 2" in second and "?page=1" in second
+    # A page out of range shows the last one rather than an error.
+    assert rows(client.get(url, {"page": "99"}).content.decode()) == rows(second)
+    assert rows(client.get(url, {"page": "x"}).content.decode()) == rows(first)
+
+    last = people[-1]
+    moved = client.post(
+        reverse("meetings:participant_move", args=[meeting.pk, last.pk]),
+        {"group": principals.pk, "next": "people", "q": "", "page": "2"},
+    )
+    assert moved["Location"] == f"{url}?page=2&moved={last.pk}"
 
 
 def test_the_people_page_refuses_bad_input_in_swedish(

@@ -34,6 +34,9 @@ DOT_QUERIES = 20
 # The edit form an htmx GET fetches: meeting, session, participant, the factor; not the list
 # nor the pool, which the page already shows.
 EDIT_FORM_QUERIES = 4
+# A phone socket's snapshot when its group's list is already rendered: the participant with
+# the meeting and phase, the group's revision, whether the meeting has an agenda and has run.
+PHONE_SNAPSHOT_CACHED_QUERIES = 4
 
 
 @pytest.fixture
@@ -194,3 +197,44 @@ def test_answer_in_english_when_only_swedish_was_broadcast(
     response = client.post(url, {"text": "Ny text", "version": factor.version}, **HX)
     answer = response.content.decode()
     assert response.status_code == 200 and "Success factors" in answer
+
+
+def test_a_phone_socket_connect_reads_little(
+    client: Client,
+    meeting: Meeting,
+    teachers: Group,
+    principals: Group,
+    join_as: Callable[..., Participant],
+    add_factors: Callable[[Group, int], list[Any]],
+    django_assert_max_num_queries: Any,
+) -> None:
+    """Who the socket is, in one query; the list's snapshot from the shared rendering."""
+    from meetings import broadcast, consumers
+    from meetings.participation import SESSION_KEY
+
+    me = join_as(teachers)
+    add_factors(teachers, 3)
+    session = dict(client.session.items())
+    check = consumers._participant_in_group.func  # the sync function behind the wrapper
+    with django_assert_max_num_queries(1):
+        assert check(session, meeting.join_code, teachers.pk) == (meeting.pk, me.pk)
+    assert check(session, meeting.join_code, principals.pk) is None
+    assert check(session, "ABC123", teachers.pk) is None
+    assert check({SESSION_KEY: {str(meeting.pk): "x"}}, meeting.join_code, teachers.pk) is None
+    assert check({SESSION_KEY: "nonsense"}, meeting.join_code, teachers.pk) is None
+    # Another meeting's participant named under this meeting's id is not this meeting's.
+    other = meeting_services.create_meeting(
+        facilitator=meeting.facilitators.get(),
+        title="Annat",
+        date=meeting.date,
+        core_question="?",
+        usual_home_groups=True,
+    )
+    stranger = meeting_services.join_meeting(meeting=other, home_group_id=other.home_groups()[0].pk)
+    forged = {SESSION_KEY: {str(meeting.pk): stranger.pk}}
+    assert check(forged, meeting.join_code, teachers.pk) is None
+
+    first = broadcast.phone_snapshot(teachers.pk, me.pk, "sv")
+    with django_assert_max_num_queries(PHONE_SNAPSHOT_CACHED_QUERIES):
+        again = broadcast.phone_snapshot(teachers.pk, me.pk, "sv")
+    assert first is not None and again is not None and again[1] == first[1]

@@ -250,10 +250,14 @@ class _Pending:
     loop: asyncio.AbstractEventLoop
     scheduled: bool = False
     build_seconds: float = 0.0
+    # One build at a time per key: a slow build is not overtaken by the next one.
+    building: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 _coalescing: dict[str, _Pending] = {}
 _coalescing_lock = threading.Lock()
+# The scheduled builds, held so that the event loop's weak references keep them alive.
+_coalesced_tasks: set[asyncio.Task[None]] = set()
 
 
 def _server_loop() -> asyncio.AbstractEventLoop | None:
@@ -272,12 +276,15 @@ def publish_coalesced(key: str, build: Callable[[], LiveEvent | None]) -> None:
     window, after it, from what is committed then. Without a running server loop (sync code
     outside a server) it is `publish`."""
 
+    def send_at_once() -> None:
+        event = build()
+        if event is not None:
+            send_now(event.messages())
+
     def schedule() -> None:
         loop = _server_loop()
         if loop is None:
-            event = build()
-            if event is not None:
-                send_now(event.messages())
+            send_at_once()
             return
         with _coalescing_lock:
             pending = _coalescing.get(key)
@@ -286,9 +293,20 @@ def publish_coalesced(key: str, build: Callable[[], LiveEvent | None]) -> None:
             if pending.scheduled:
                 return
             pending.scheduled = True
-        loop.call_soon_threadsafe(loop.create_task, _build_later(key, pending, build))
+        try:
+            loop.call_soon_threadsafe(_start_build, pending, build)
+        except RuntimeError:  # the loop closed meanwhile (the server is stopping)
+            with _coalescing_lock:
+                pending.scheduled = False
+            send_at_once()
 
     transaction.on_commit(schedule, robust=True)
+
+
+def _start_build(pending: _Pending, build: Callable[[], LiveEvent | None]) -> None:
+    task = pending.loop.create_task(_build_later(pending, build))
+    _coalesced_tasks.add(task)
+    task.add_done_callback(_coalesced_tasks.discard)
 
 
 def _build_closing(build: Callable[[], LiveEvent | None]) -> LiveEvent | None:
@@ -300,21 +318,23 @@ def _build_closing(build: Callable[[], LiveEvent | None]) -> LiveEvent | None:
         connections.close_all()
 
 
-async def _build_later(key: str, pending: _Pending, build: Callable[[], LiveEvent | None]) -> None:
+async def _build_later(pending: _Pending, build: Callable[[], LiveEvent | None]) -> None:
     wait = COALESCE_BUILD_FACTOR * pending.build_seconds
-    delay = min(max(COALESCE_SECONDS, wait), COALESCE_MAX_SECONDS)
-    await asyncio.sleep(delay)
-    with _coalescing_lock:
-        # From here on a new commit schedules the next build: this one may read before it.
-        pending.scheduled = False
-    started = time.monotonic()
     try:
-        event = await sync_to_async(_build_closing, thread_sensitive=False)(build)
-        pending.build_seconds = time.monotonic() - started
-        if event is not None:
-            await _send_all(event.messages())
-    except Exception:  # the database or the layer failed: screens resync on reconnect
-        logger.warning("coalesced live update not sent", exc_info=True)
+        await asyncio.sleep(min(max(COALESCE_SECONDS, wait), COALESCE_MAX_SECONDS))
+    finally:
+        with _coalescing_lock:
+            # From here on a new commit schedules the next build: this one may read before it.
+            pending.scheduled = False
+    async with pending.building:
+        started = time.monotonic()
+        try:
+            event = await sync_to_async(_build_closing, thread_sensitive=False)(build)
+            pending.build_seconds = time.monotonic() - started
+            if event is not None:
+                await _send_all(event.messages())
+        except Exception:  # the database or the layer failed: screens resync on reconnect
+            logger.warning("coalesced live update not sent", exc_info=True)
 
 
 # --- Consumers ----------------------------------------------------------------------------

@@ -36,15 +36,17 @@ def group_options(context: template.Context, groups: Sequence[Any], selected: in
     """The `<option>`s of a group select, `selected` marked. Escaped once per render and
     reused for every row: the console's people table has a select per participant, and a
     template loop over the groups in each row cost ~1 ms per participant at 30 groups."""
-    key = f"group_options-{id(groups)}"
-    built = context.render_context.get(key)
+    # Kept in the outermost context, which the whole render shares: each `{% partial %}` or
+    # `{% include %}` of a row starts a render context of its own.
+    key = f"_group_options_{id(groups)}"
+    built = context.dicts[0].get(key)
     if built is None or built[0] is not groups:
         parts = [
             (group.pk, f'<option value="{group.pk}"', f">{escape(group.name)}</option>")
             for group in groups
         ]
         built = (groups, parts)
-        context.render_context[key] = built
+        context.dicts[0][key] = built
     return mark_safe(  # noqa: S308  (values are ints; names escaped above)
         "".join(
             f"{start} selected{end}" if pk == selected else start + end
