@@ -15,31 +15,18 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="topp25-console-cost-"))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="topp25.settings",
-    DEBUG="0",
-    SECRET_KEY="console-cost-" + uuid.uuid4().hex,
-    ALLOWED_HOSTS="testserver",
-    SQLITE_PATH=str(WORKDIR / "console.sqlite3"),
-)
-for name in ("DATABASE_URL", "REDIS_URL"):
-    os.environ.pop(name, None)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from in_process import setup  # noqa: E402
 
-django.setup()
+WORKDIR = setup("console-cost")
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -27,36 +27,19 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="topp25-write-cost-"))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="topp25.settings",
-    DEBUG="0",
-    SECRET_KEY="write-cost-" + uuid.uuid4().hex,
-    ALLOWED_HOSTS="testserver",
-    SQLITE_PATH=str(WORKDIR / "cost.sqlite3"),
-)
-for name in ("DATABASE_URL", "REDIS_URL"):
-    os.environ.pop(name, None)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import warnings  # noqa: E402
+from in_process import setup  # noqa: E402
 
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-
-django.setup()
+WORKDIR = setup("write-cost")
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
