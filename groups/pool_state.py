@@ -86,10 +86,28 @@ def current_kind(meeting: Meeting) -> str:
     return str(phase.kind) if phase is not None and phase.is_running else "none"
 
 
+def _loaded_settings(meeting: Meeting) -> PoolSettings:
+    """The meeting's settings as `Group.objects.with_factors()` read them, else from the
+    database; a meeting without a row has the defaults."""
+    cache = meeting._state.fields_cache
+    if "pool_settings" not in cache:
+        return PoolSettings.for_meeting(meeting.pk)
+    loaded: PoolSettings | None = cache["pool_settings"]
+    return loaded if loaded is not None else PoolSettings(meeting_id=meeting.pk)
+
+
+def _loaded_pool(group: Group) -> IdeaPool | None:
+    cache = group._state.fields_cache
+    if "idea_pool" not in cache:
+        return IdeaPool.objects.filter(group=group).first()
+    pool: IdeaPool | None = cache["idea_pool"]
+    return pool
+
+
 def pool_view(group: Group) -> PoolView:
     meeting = group.meeting
-    settings = PoolSettings.for_meeting(meeting.pk)
-    pool = IdeaPool.objects.filter(group=group).first()
+    settings = _loaded_settings(meeting)
+    pool = _loaded_pool(group)
     revealed = pool is not None and pool.revealed_at is not None
     hidden = settings.private_until_revealed and not revealed
     ideas = group.ideas.filter(withdrawn_at__isnull=True, merged_into__isnull=True)

@@ -225,7 +225,11 @@ class Phase(models.Model):
 
 class GroupQuerySet(models.QuerySet["Group"]):
     def with_factors(self) -> GroupQuerySet:
-        return self.prefetch_related("factors").select_related("meeting")
+        # A group's screens show its pool too (groups app): its settings and reveal state come
+        # in the same query, not two more per group (groups/pool_state.py uses them).
+        return self.prefetch_related("factors").select_related(
+            "meeting__pool_settings", "idea_pool"
+        )
 
 
 class Group(models.Model):

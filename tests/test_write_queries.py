@@ -27,10 +27,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 HX = {"HTTP_HX_REQUEST": "true"}
 # Queries per write (request, service, after-commit broadcast and the answer together);
 # the factor tests run before any phase (two more: whether the meeting has begun).
-FACTOR_EDIT_QUERIES = 19
-FACTOR_ADD_QUERIES = 20
-IDEA_ADD_QUERIES = 17
-DOT_QUERIES = 20
+FACTOR_EDIT_QUERIES = 17
+FACTOR_ADD_QUERIES = 18
+IDEA_ADD_QUERIES = 15
+DOT_QUERIES = 18
 # The edit form an htmx GET fetches: meeting, session, participant, the factor; not the list
 # nor the pool, which the page already shows.
 EDIT_FORM_QUERIES = 4
