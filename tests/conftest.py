@@ -180,3 +180,34 @@ def workers(transactional_db: None) -> Iterator[list[Worker]]:
             process.terminate()
         for process in processes:
             process.wait(15)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sessions_ended_before_the_test_database_is_dropped(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """On PostgreSQL the test database is dropped at the end, and `DROP DATABASE` refuses while
+    another session is on it ("being accessed by other users"): a connection a consumer
+    test's sync thread still holds (seen after a refused WebSocket), or one the server is
+    still ending after psycopg's pool closed it. Torn down before the database: close the
+    pool, then end whatever session is left on the throwaway database (as `DROP DATABASE …
+    WITH (FORCE)` would) and wait, at most 10 s, until none is."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper has it
+        others = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        with connection._nodb_cursor() as cursor:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                cursor.execute(f"SELECT pg_terminate_backend(pid) {others}", [name])
+                cursor.execute(f"SELECT count(*) {others}", [name])
+                (left,) = cursor.fetchone()
+                if left == 0:
+                    break
+                time.sleep(0.05)
