@@ -206,8 +206,12 @@ async def test_joins_in_a_storm_reach_the_console_once_per_window_with_the_newes
     updates = [await console.receive_from(timeout=5)]
     while "40 deltagare i mötet" not in updates[-1]:
         updates.append(await console.receive_from(timeout=5))
+    # A build may count the last join but read the revision from before it: the next build
+    # then sends the same count with the newer revision. Whatever still comes says 40.
+    while not await console.receive_nothing(timeout=1):
+        updates.append(await console.receive_from(timeout=5))
+        assert "40 deltagare i mötet" in updates[-1]
     # One build per window (0.3 s here) while the joins ran, not one per join.
-    assert len(updates) <= 2 + joining / 0.3
+    assert len(updates) <= 3 + joining / 0.3
     assert len(updates) < 40
-    assert await console.receive_nothing(timeout=1)
     await console.disconnect()
