@@ -33,7 +33,7 @@ from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, connections, transaction
+from django.db import connections, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -224,12 +224,13 @@ def publish(build: Callable[[], LiveEvent | None]) -> None:
     """After the current transaction commits: build the event (rendering its fragments once,
     from committed data) and send it. Outside a transaction it is sent at once."""
 
-    def send() -> None:
-        event = build()
-        if event is not None:
-            send_now(event.messages())
+    transaction.on_commit(lambda: _build_and_send(build), robust=True)
 
-    transaction.on_commit(send, robust=True)
+
+def _build_and_send(build: Callable[[], LiveEvent | None]) -> None:
+    event = build()
+    if event is not None:
+        send_now(event.messages())
 
 
 # --- Coalesced sending ----------------------------------------------------------------------
@@ -276,15 +277,10 @@ def publish_coalesced(key: str, build: Callable[[], LiveEvent | None]) -> None:
     window, after it, from what is committed then. Without a running server loop (sync code
     outside a server) it is `publish`."""
 
-    def send_at_once() -> None:
-        event = build()
-        if event is not None:
-            send_now(event.messages())
-
     def schedule() -> None:
         loop = _server_loop()
         if loop is None:
-            send_at_once()
+            _build_and_send(build)
             return
         with _coalescing_lock:
             pending = _coalescing.get(key)
@@ -298,7 +294,7 @@ def publish_coalesced(key: str, build: Callable[[], LiveEvent | None]) -> None:
         except RuntimeError:  # the loop closed meanwhile (the server is stopping)
             with _coalescing_lock:
                 pending.scheduled = False
-            send_at_once()
+            _build_and_send(build)
 
     transaction.on_commit(schedule, robust=True)
 
@@ -314,7 +310,6 @@ def _build_closing(build: Callable[[], LiveEvent | None]) -> LiveEvent | None:
         return build()
     finally:
         # A thread of the executor, not a request: give its connection back (to the pool).
-        close_old_connections()
         connections.close_all()
 
 
