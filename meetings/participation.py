@@ -11,7 +11,7 @@ SESSION_KEY = "topp25_participants"
 
 
 def participant_for_session(session: Any, meeting: Meeting) -> Participant | None:
-    participant_id = session.get(SESSION_KEY, {}).get(str(meeting.pk))
+    participant_id = participants_in_session(session).get(meeting.pk)
     if participant_id is None:
         return None
     return (

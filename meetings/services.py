@@ -260,7 +260,7 @@ def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
 def participants_changed(meeting: Meeting) -> None:
     """A join (or a phone's own change of group): a new revision; the consoles hear of it once
     per short window (`broadcast.participants_changed`)."""
-    Meeting.objects.filter(pk=meeting.pk).update(revision=F("revision") + 1)
+    _new_revision(meeting)
     broadcast.participants_changed(meeting.pk)
 
 
@@ -269,12 +269,15 @@ def meeting_changed(
     screens: frozenset[str] = broadcast.ALL_SCREENS,
     moved: dict[int, int] | None = None,
 ) -> None:
-    """Every change to the meeting as a whole: a new revision, then the news (after commit).
+    """Every change to the meeting as a whole: a new revision, then the news (after commit)."""
+    _new_revision(meeting)
+    broadcast.meeting_changed(meeting.pk, screens, moved)
 
-    The increment is one UPDATE, so it takes the row lock itself and two writers never get
+
+def _new_revision(meeting: Meeting) -> None:
+    """The increment is one UPDATE, so it takes the row lock itself and two writers never get
     the same revision."""
     Meeting.objects.filter(pk=meeting.pk).update(revision=F("revision") + 1)
-    broadcast.meeting_changed(meeting.pk, screens, moved)
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
