@@ -107,20 +107,18 @@ def console_context(meeting: Meeting) -> dict[str, Any]:
     context["agenda"] = list(meeting.agenda())
     context["groups"] = list(meeting.home_groups().with_factors().prefetch_related("members"))
     people = meeting.participants.select_related("home_group", "expert_group")
-    count = meeting.participants.count()
-    context["participant_count"] = count
     # The newest joins, not all: the console is rebuilt at every change, and at a conference
     # of thousands a row with a move form per person was megabytes (the people page has all).
-    if count > PEOPLE_SHOWN:
+    if not experts.uses_expert_groups(meeting):
+        context["participant_count"] = people.count()
         context["people"] = list(people.order_by("-pk")[:PEOPLE_SHOWN])[::-1]
     else:
-        context["people"] = list(people)
-    if experts.uses_expert_groups(meeting):
-        # The jigsaw needs everyone (who sits where, who left).
+        # The jigsaw needs everyone (who sits where, who left); the newest are the last.
         participants = list(people.select_related("expert_draft"))
         context["participants"] = participants
-        overview = experts.overview(meeting, participants)
-        context["experts"] = overview
+        context["participant_count"] = len(participants)
+        context["people"] = participants[-PEOPLE_SHOWN:]
+        context["experts"] = experts.overview(meeting, participants)
         # The expert groups' rows (their lists) are live like the home groups'.
         context["expert_groups"] = list(
             meeting.groups.filter(kind=Group.Kind.EXPERT)
@@ -155,26 +153,35 @@ SNAPSHOT_CACHE_SECONDS = 30.0
 SNAPSHOT_CACHE_SIZE = 512
 _group_states: OrderedDict[tuple[object, ...], tuple[float, str]] = OrderedDict()
 _group_states_lock = threading.Lock()
+# What the list shows, as paths from the group: its revision and, of the meeting, the number
+# of factors and which phase runs (the pool's mode); not the meeting's revision, which every
+# join bumps. The join code keeps a recreated database's ids apart.
+GROUP_STATE_KEY = (
+    "revision",
+    "meeting_id",
+    "meeting__join_code",
+    "meeting__factor_count",
+    "meeting__current_phase_id",
+    "meeting__current_phase__kind",
+    "meeting__current_phase__started_at",
+    "meeting__current_phase__ended_at",
+)
+
+
+def _group_state_key(group: Group) -> tuple[object, ...]:
+    """GROUP_STATE_KEY read from a loaded group, as `values_list` reads it from the database."""
+    values = []
+    for path in GROUP_STATE_KEY:
+        value: object = group
+        for name in path.split("__"):
+            value = getattr(value, name) if value is not None else None
+        values.append(value)
+    return tuple(values)
 
 
 def _group_state_html(group_id: int, language: str) -> tuple[str, int, int] | None:
     """The `#group_state` fragment with the group's revision and its meeting's id."""
-    # The list shows the group (its revision) and, of the meeting, the number of factors and
-    # which phase runs (the pool's mode); not the meeting's revision, which every join bumps.
-    found = (
-        Group.objects.filter(pk=group_id)
-        .values_list(
-            "revision",
-            "meeting_id",
-            "meeting__join_code",
-            "meeting__factor_count",
-            "meeting__current_phase_id",
-            "meeting__current_phase__kind",
-            "meeting__current_phase__started_at",
-            "meeting__current_phase__ended_at",
-        )
-        .first()
-    )
+    found = Group.objects.filter(pk=group_id).values_list(*GROUP_STATE_KEY).first()
     if found is None:
         return None
     revision, meeting_id = found[0], found[1]
@@ -189,18 +196,7 @@ def _group_state_html(group_id: int, language: str) -> tuple[str, int, int] | No
     if group is None:
         return None
     html = live.render_in(language, PHONE_GROUP_STATE, group_context(group))
-    meeting, phase = group.meeting, group.meeting.current_phase
-    read = (
-        group.revision,
-        meeting.pk,
-        meeting.join_code,
-        meeting.factor_count,
-        meeting.current_phase_id,
-        phase.kind if phase else None,
-        phase.started_at if phase else None,
-        phase.ended_at if phase else None,
-    )
-    if read == found:  # nothing changed between the two reads: the key says what was rendered
+    if _group_state_key(group) == found:  # unchanged between the reads: the key is what it shows
         with _group_states_lock:
             _group_states[key] = (now, html)
             while len(_group_states) > SNAPSHOT_CACHE_SIZE:
