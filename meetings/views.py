@@ -423,7 +423,8 @@ def _people_context(
         "people": list(shown),
         "page": page,
         "people_count": page.paginator.count,
-        "participant_count": meeting.participants.count(),
+        # Without a search every participant matched: no second count.
+        "participant_count": meeting.participants.count() if query else page.paginator.count,
         "query": query,
         "plain": True,
     }
