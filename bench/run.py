@@ -208,13 +208,17 @@ class Server:
                 found.append(int(entry.name))
         return found
 
-    def rss_mb(self) -> float:
-        """The workers' resident memory summed (uvicorn's supervisor, make and
-        multiprocessing's resource tracker not counted); one process when embedded."""
-        total = 0
+    def worker_pids(self) -> list[int]:
+        """The processes that serve (uvicorn's supervisor, make and multiprocessing's resource
+        tracker not counted); the one process when embedded."""
         pids = self.pids()
         workers = [p for p in pids if b"spawn_main" in _cmdline(p)]
-        for pid in workers or [p for p in pids if b"uvicorn" in _cmdline(p)]:
+        return workers or [p for p in pids if b"uvicorn" in _cmdline(p)]
+
+    def rss_mb(self) -> float:
+        """The workers' resident memory summed."""
+        total = 0
+        for pid in self.worker_pids():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
@@ -224,11 +228,9 @@ class Server:
         return total / 1024
 
     def cpu_seconds(self) -> float:
-        """User + system CPU the workers have used so far (as rss_mb counts them)."""
+        """User + system CPU the workers have used so far."""
         total = 0
-        pids = self.pids()
-        workers = [p for p in pids if b"spawn_main" in _cmdline(p)]
-        for pid in workers or [p for p in pids if b"uvicorn" in _cmdline(p)]:
+        for pid in self.worker_pids():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 total += int(fields[11]) + int(fields[12])  # utime, stime (after pid, comm)
