@@ -346,3 +346,25 @@ def browser(asgi_server: LiveASGIServer) -> Iterator[Browser]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """When a browser test fails, say what each page had from its WebSocket and where it was:
+    a live update that never arrived and a socket that closed look alike in a timeout."""
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if call.when != "call" or not report.failed or not isinstance(browser, Browser):
+        return report
+    lines = []
+    for page in browser.pages:
+        try:
+            state = page.evaluate(
+                "() => JSON.stringify({ws: window.__ws, htmx: window.__htmx,"
+                " live: (document.getElementById('live-state') || {}).outerHTML || null})"
+            )
+        except Exception as error:  # a closed or navigating page: say so, do not hide the failure
+            state = f"unreadable ({type(error).__name__})"
+        lines.append(f"{page.url}: {state}")
+    report.sections.append(("browser pages", "\n".join(lines)))
+    return report

@@ -287,10 +287,16 @@ def test_console_is_live(
         "button", name=re.compile("Lås upp")
     ).click()
     phone.get_by_label("Ny framgångsfaktor").wait_for(timeout=LIVE)
+    console.locator(f"#console-group-{teachers.pk}").get_by_text("✓ Klar").wait_for(
+        state="detached", timeout=LIVE
+    )
 
-    # A phase started elsewhere (another facilitator) shows with its time left.
+    # A phase started elsewhere (another facilitator) shows with its time left. (The agenda
+    # under "Nu" names the phase before it starts too: the clock is what says it runs.)
     asgi_server.call(services.start_phase, meeting=afternoon)
-    wait_text(console.locator("#console-phase"), "Inledning: föreläsning och film")
+    clock = console.locator("#console-phase .console-now .timer-clock")
+    clock.wait_for(timeout=LIVE)
+    wait_text(console.locator("#console-phase .console-now"), "Inledning: föreläsning och film")
     assert 29 * 60 <= clock_seconds(console.locator("#console-phase")) <= 30 * 60
     wait_text(phase_panel(phone), "Inledning: föreläsning och film")
 
