@@ -21,7 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from meetings import broadcast
 from meetings.errors import DomainError, status_of
 from meetings.models import Group, Meeting, Participant
-from meetings.participation import parse_uuid, participant_for_session
+from meetings.participation import parse_uuid, participant_by_code, participant_for_session
 from meetings.services import find_meeting
 from meetings.views import console_answer, meeting_for_facilitator
 
@@ -37,6 +37,9 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _membership(request: HtmxHttpRequest, code: str) -> tuple[Meeting, Participant | None]:
+    participant = participant_by_code(request.session, code)
+    if participant is not None:
+        return participant.meeting, participant
     meeting = find_meeting(code)
     return meeting, participant_for_session(request.session, meeting)
 

@@ -141,14 +141,26 @@ class Meeting(models.Model):
     def agenda(self) -> models.QuerySet[Phase]:
         return self.phases.all()
 
-    @cached_property
+    @property
     def has_run(self) -> bool:
         """Whether any phase of the agenda has been started (the afternoon is under way)."""
-        return self.agenda().filter(started_at__isnull=False).exists()
+        return self._phase_flags[1]
+
+    @property
+    def has_agenda(self) -> bool:
+        return self._phase_flags[0]
 
     @cached_property
-    def has_agenda(self) -> bool:
-        return self.agenda().exists()
+    def _phase_flags(self) -> tuple[bool, bool]:
+        """(has an agenda, has run). A current phase answers both without a query (it is set
+        only while a started phase runs); otherwise one query counts both."""
+        if self.current_phase_id is not None:
+            return True, True
+        counts = self.agenda().aggregate(
+            phases=models.Count("pk"),
+            started=models.Count("pk", filter=Q(started_at__isnull=False)),
+        )
+        return counts["phases"] > 0, counts["started"] > 0
 
 
 class PhaseKind(models.TextChoices):

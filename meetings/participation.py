@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from .codes import is_plausible_join_code, normalize_join_code
 from .models import Meeting, Participant
 
 SESSION_KEY = "topp25_participants"
@@ -19,6 +20,22 @@ def participant_for_session(session: Any, meeting: Meeting) -> Participant | Non
         .filter(pk=participant_id, meeting=meeting)
         .first()
     )
+
+
+def participant_by_code(session: Any, raw_code: str) -> Participant | None:
+    """This session's participant in the meeting with this code, with the meeting and home
+    group, in one query: what every write and page of a phone needs first. None when the
+    session knows no participant there (the caller then reads the meeting by its code)."""
+    known = participants_in_session(session)
+    code = normalize_join_code(raw_code)
+    if not known or not is_plausible_join_code(code):
+        return None
+    for participant in Participant.objects.select_related("meeting", "home_group").filter(
+        pk__in=known.values(), meeting__join_code=code
+    ):
+        if known.get(participant.meeting_id) == participant.pk:
+            return participant
+    return None
 
 
 def participants_in_session(session: Any) -> dict[int, int]:

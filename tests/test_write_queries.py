@@ -26,17 +26,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 HX = {"HTTP_HX_REQUEST": "true"}
 # Queries per write (request, service, after-commit broadcast and the answer together);
-# the factor tests run before any phase (two more: whether the meeting has begun).
-FACTOR_EDIT_QUERIES = 17
-FACTOR_ADD_QUERIES = 18
-IDEA_ADD_QUERIES = 15
-DOT_QUERIES = 18
-# The edit form an htmx GET fetches: meeting, session, participant, the factor; not the list
+# the session, then the participant with its meeting and home group in one query; the factor
+# tests run before any phase (one more: whether the meeting has an agenda and has begun; a
+# running phase answers that without a query).
+FACTOR_EDIT_QUERIES = 15
+FACTOR_ADD_QUERIES = 16
+IDEA_ADD_QUERIES = 14
+DOT_QUERIES = 17
+# The edit form an htmx GET fetches: session, participant with meeting, the factor; not the list
 # nor the pool, which the page already shows.
-EDIT_FORM_QUERIES = 4
+EDIT_FORM_QUERIES = 3
 # A phone socket's snapshot when its group's list is already rendered: the participant with
-# the meeting and phase, the group's revision, whether the meeting has an agenda and has run.
-PHONE_SNAPSHOT_CACHED_QUERIES = 4
+# the meeting and phase, the group's revision, and (no phase runs here) whether the meeting
+# has an agenda and has run, counted together.
+PHONE_SNAPSHOT_CACHED_QUERIES = 3
 
 
 @pytest.fixture
