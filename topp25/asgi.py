@@ -12,6 +12,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from topp25.limits import RequestBodyLimit  # noqa: E402
 from topp25.routing import websocket_urlpatterns  # noqa: E402
+from topp25.warmup import warm_up  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -21,3 +22,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Last: everything the application imports is loaded, and what the first requests would
+# compile is compiled, before the heap is frozen (topp25/warmup.py).
+warm_up()
