@@ -21,7 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from meetings import broadcast
 from meetings.errors import DomainError, status_of
 from meetings.models import Group, Meeting, Participant
-from meetings.participation import parse_uuid, participant_by_code, participant_for_session
+from meetings.participation import parse_uuid, participant_by_code
 from meetings.services import find_meeting
 from meetings.views import console_answer, meeting_for_facilitator
 
@@ -40,8 +40,8 @@ def _membership(request: HtmxHttpRequest, code: str) -> tuple[Meeting, Participa
     participant = participant_by_code(request.session, code)
     if participant is not None:
         return participant.meeting, participant
-    meeting = find_meeting(code)
-    return meeting, participant_for_session(request.session, meeting)
+    # Not a member of this meeting (or no such meeting: find_meeting says so in Swedish).
+    return find_meeting(code), None
 
 
 def _phase_meeting(meeting: Meeting) -> Meeting:

@@ -25,6 +25,9 @@ class PhaseInline(admin.TabularInline):
 class PhaseAdmin(admin.ModelAdmin):
     list_display = ["title", "meeting", "kind", "position", "planned_minutes", "started_at"]
     list_filter = ["kind"]
+    # The run state belongs to the console (start, pause, end): set by hand it could say a
+    # phase runs that never started.
+    readonly_fields = ["started_at", "ended_at", "paused_at", "paused_seconds"]
 
 
 @admin.register(Meeting)
@@ -32,7 +35,9 @@ class MeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "date", "venue", "join_code", "joining_open"]
     list_filter = ["joining_open", "series"]
     search_fields = ["title", "join_code", "core_question"]
-    readonly_fields = ["join_code", "room_token", "created_at"]
+    # current_phase too: the console sets it when a phase starts and clears it when it ends
+    # (Meeting.has_run relies on that), and the admin would offer other meetings' phases.
+    readonly_fields = ["join_code", "room_token", "created_at", "current_phase"]
     filter_horizontal = ["facilitators"]
     inlines = [PhaseInline, GroupInline]
 

@@ -30,8 +30,10 @@ def participant_by_code(session: Any, raw_code: str) -> Participant | None:
     code = normalize_join_code(raw_code)
     if not known or not is_plausible_join_code(code):
         return None
-    for participant in Participant.objects.select_related("meeting", "home_group").filter(
-        pk__in=known.values(), meeting__join_code=code
+    for participant in (
+        Participant.objects.select_related("meeting", "home_group")
+        .filter(pk__in=known.values(), meeting__join_code=code)
+        .order_by()
     ):
         if known.get(participant.meeting_id) == participant.pk:
             return participant

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import DataError, IntegrityError, transaction
 
@@ -82,6 +84,26 @@ def test_all_models_are_in_the_admin() -> None:
     for app in ("meetings", "groups"):
         for model in apps.get_app_config(app).get_models():
             assert admin.site.is_registered(model), model
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_run_state_but_does_not_let_it_be_set(
+    admin_client: Any, meeting: Meeting
+) -> None:
+    """A running phase is set by the console only (Meeting.has_run relies on it)."""
+    from django.urls import reverse
+
+    page = admin_client.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert 'name="current_phase"' not in page.content.decode()
+    from meetings.models import PhaseKind
+    from meetings.services import add_phase
+
+    phase = add_phase(meeting=meeting, kind=PhaseKind.DIALOGUE, title="Samtal", planned_minutes=10)
+    page = admin_client.get(reverse("admin:meetings_phase_change", args=[phase.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="title"' in html
+    assert 'name="started_at' not in html and 'name="ended_at' not in html
 
 
 def test_a_meeting_with_participants_can_be_deleted(meeting: Meeting, teachers: Group) -> None:

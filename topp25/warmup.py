@@ -19,9 +19,10 @@ from django.urls import get_resolver
 from django.utils import translation
 
 
-def warm_up() -> int:
+def warm_up(*, freeze: bool = True) -> int:
     """Compile the project's templates, load the URL patterns and every language's catalog,
-    then freeze the heap. Returns how many templates were compiled."""
+    then (unless told not to) freeze the heap. Returns how many templates were compiled. A
+    template that does not compile stops the start here, not on a user's first request."""
     get_resolver().reverse_dict  # noqa: B018  (reading it imports and indexes every URLconf)
     compiled = 0
     engine = engines["django"]
@@ -33,6 +34,7 @@ def warm_up() -> int:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Framgångsfaktorer")
-    gc.collect()
-    gc.freeze()
+    if freeze:
+        gc.collect()
+        gc.freeze()
     return compiled
