@@ -12,8 +12,8 @@ from topp25 import live
 from topp25.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 
 from . import broadcast
-from .models import Meeting, Participant
-from .participation import participants_in_session
+from .models import Meeting
+from .participation import participant_by_code
 
 __all__ = ["CLOSE_FORBIDDEN", "CLOSE_NOT_FOUND"]
 
@@ -83,22 +83,16 @@ def _meeting_id_for_room(token: str) -> int | None:
 @database_sync_to_async
 def _participant_in_group(session: Any, code: str, group_id: int) -> tuple[int, int] | None:
     """(meeting id, participant id) when this session's participant belongs to the group.
-    One query (every socket of a storm or a reconnect wave asks): the session names its
-    participant per meeting, and the row must be of the meeting with this code."""
+    One query (every socket of a storm or a reconnect wave asks), as a phone's request."""
     if session is None:
         return None
-    known = participants_in_session(session)
-    found = (
-        Participant.objects.filter(pk__in=known.values(), meeting__join_code=code)
-        .values_list("meeting_id", "pk", "home_group_id", "expert_group_id")
-        .first()
-    )
-    if found is None:
+    participant = participant_by_code(session, code)
+    if participant is None or group_id not in (
+        participant.home_group_id,
+        participant.expert_group_id,
+    ):
         return None
-    meeting_id, participant_id, home_group_id, expert_group_id = found
-    if known.get(meeting_id) != participant_id or group_id not in (home_group_id, expert_group_id):
-        return None
-    return meeting_id, participant_id
+    return participant.meeting_id, participant.pk
 
 
 @database_sync_to_async
