@@ -8,6 +8,14 @@
 
   function statusEl() { return document.getElementById("live-status"); }
 
+  // --- DEBUG (`make run`): django-htmx's helper shows any 4xx answer as a whole page. Our
+  // refusals are fragments for their form: keep them from it (capture runs first).
+  window.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr, text = String(xhr.response || "");
+    var page = /^\s*<(!doctype|html)/i.test(text);
+    if (xhr.status >= 400 && xhr.status < 500 && !page) { event.stopPropagation(); }
+  }, true);
+
   document.addEventListener("htmx:wsOpen", function () {
     var el = statusEl();
     if (el) { el.textContent = ""; }
