@@ -9,12 +9,67 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import Meeting, Phase, PhaseKind
+
+
+class Action(StrEnum):
+    """What a participant may do. Each phase kind allows some of these (`PHASE_RULES`); the
+    services refuse the others, and the screens show the texts and controls of exactly these.
+    """
+
+    WRITE_IDEA = "write_idea"  # write, edit and withdraw one's own ideas in the pool
+    DOT = "dot"  # put dots (votes) on the group's ideas
+    MERGE = "merge"  # merge two ideas of the group's pool
+    PICK = "pick"  # take an idea from the pool onto the list
+    EDIT_LIST = "edit_list"  # add, edit, remove and reorder the list's factors
+    AGREE = "agree"  # mark the list as agreed
+    WRITE_WORD = "write_word"  # send words to the reflection
+
+
+@dataclass(frozen=True)
+class PhaseRules:
+    """What participants may do while a phase of one kind runs."""
+
+    allows: frozenset[Action]
+
+    def allowed(self, action: Action) -> bool:
+        return action in self.allows
+
+
+_LIST = frozenset({Action.EDIT_LIST, Action.AGREE})
+_POOL = frozenset({Action.DOT, Action.MERGE, Action.PICK})
+
+# A starting point that keeps today's afternoon working: the group works on its list in the
+# home-group phases (and may finish it over fika); ideas are written in the buzz phase; dots,
+# merges and picks while the group agrees; words only in the reflection.
+PHASE_RULES: dict[str, PhaseRules] = {
+    PhaseKind.INTRODUCTION: PhaseRules(allows=frozenset()),
+    PhaseKind.BUZZ: PhaseRules(allows=frozenset({Action.WRITE_IDEA})),
+    PhaseKind.DIALOGUE: PhaseRules(allows=_LIST | _POOL),
+    PhaseKind.AGREE: PhaseRules(allows=_LIST | _POOL),
+    PhaseKind.BREAK: PhaseRules(allows=_LIST),
+    PhaseKind.EXPERT: PhaseRules(allows=frozenset()),
+    PhaseKind.REFLECTION: PhaseRules(allows=frozenset({Action.WRITE_WORD})),
+    PhaseKind.CLOSED: PhaseRules(allows=frozenset()),
+}
+# No phase running (before the first, between two, or a meeting without an agenda): groups
+# may keep working on their lists, nothing else.
+NO_PHASE_RULES = PhaseRules(allows=_LIST)
+
+
+def rules_for(meeting: Meeting) -> PhaseRules:
+    """What participants may do in `meeting` now (reads `meeting.current_phase`)."""
+    phase = meeting.current_phase
+    if phase is not None and phase.is_running:
+        return PHASE_RULES[phase.kind]
+    return NO_PHASE_RULES
+
 
 PHONE_TEMPLATE = "groups/group.html"
 ROOM_TEMPLATE = "meetings/room.html"
