@@ -8,7 +8,8 @@ bytes of every fragment it broadcasts.
 A fresh SQLite file (migrated here), DEBUG=0, the in-memory channel layer. One meeting as in
 the issue's one-meeting scenario: 100 phones in the 7 usual home groups, 5 factors per group
 and 10 ideas in each pool, a dialogue phase running (the pool shows dots and picking: the
-largest phone fragment). Each write goes through Django's test client as htmx sends it
+largest phone fragment); ideas are added with the buzz running, the one phase that allows
+them. Each write goes through Django's test client as htmx sends it
 (HX-Request, the member's session; no transaction around it, so the broadcast is built and
 sent after commit exactly as on the server), `REPEATS` times per kind, on rotating groups
 and members; the figures are per write, the median of the repeats:
@@ -110,6 +111,12 @@ def seed() -> tuple[Meeting, dict[int, list[Participant]]]:
     for group in groups:
         for index in range(FACTORS):
             group_services.add_factor(group=group, text=f"{IDEA_TEXTS[index]} (faktor)")
+    # Ideas are written in the buzz phase (the phase rules refuse them later), then the dialogue.
+    buzz = services.add_phase(
+        meeting=meeting, kind=PhaseKind.BUZZ, title="Bikupor", planned_minutes=10
+    )
+    services.start_phase(meeting=meeting, phase_id=buzz.pk)
+    for group in groups:
         for index in range(IDEAS):
             author = members[group.pk][index % len(members[group.pk])]
             group_services.add_idea(group=group, author=author, text=IDEA_TEXTS[index])
@@ -190,6 +197,25 @@ def run(meeting: Meeting, members: dict[int, list[Participant]]) -> dict[str, di
                 {"text": text, "client_token": str(uuid.uuid4())},
             )
         )
+        target = group.ideas.filter(withdrawn_at__isnull=True).order_by("pk").first()
+        assert target is not None
+        results.setdefault("dot", []).append(
+            measure(
+                client,
+                reverse("groups:dot", args=[code, group_id, target.pk]),
+                {"delta": "1", "seen": "0"},
+            )
+        )
+        group_services.set_dots(group=group, participant=me, idea_id=target.pk, count=0)
+    # Ideas are written in the buzz phase (the phase rules refuse them in the dialogue): the
+    # same writes once more with the buzz running, then back to the dialogue.
+    dialogue = Meeting.objects.get(pk=meeting.pk).current_phase_id
+    services.start_phase(meeting=meeting, phase_id=meeting.phases.get(kind=PhaseKind.BUZZ).pk)
+    for n in range(REPEATS):
+        group_id = group_ids[n % len(group_ids)]
+        group = Group.objects.get(pk=group_id)
+        me = members[group_id][n // len(group_ids) + 1]
+        client = client_for(me)
         text = f"En idé till {uuid.uuid4().hex[:8]}"
         results.setdefault("idea add", []).append(
             measure(
@@ -201,17 +227,8 @@ def run(meeting: Meeting, members: dict[int, list[Participant]]) -> dict[str, di
         # Keep the pool at its size: the new idea goes again (a service call, not measured).
         newest = Idea.objects.filter(group_id=group_id, author=me).order_by("-pk").first()
         assert newest is not None
-        target = group.ideas.filter(withdrawn_at__isnull=True).order_by("pk").first()
-        assert target is not None
-        results.setdefault("dot", []).append(
-            measure(
-                client,
-                reverse("groups:dot", args=[code, group_id, target.pk]),
-                {"delta": "1", "seen": "0"},
-            )
-        )
         group_services.withdraw_idea(group=group, author=me, idea_id=newest.pk)
-        group_services.set_dots(group=group, participant=me, idea_id=target.pk, count=0)
+    services.start_phase(meeting=meeting, phase_id=dialogue)
     summary: dict[str, dict[str, float]] = {}
     for kind, rows in results.items():
         keys = rows[0].keys()

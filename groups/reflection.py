@@ -16,15 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings import broadcast, services
-from meetings.errors import STATUS_BY_CODE, DomainError
-from meetings.models import Meeting, Participant, PhaseKind
+from meetings.errors import Conflict, DomainError, NotFound
+from meetings.locks import lock
+from meetings.models import Meeting, Participant
+from meetings.phases import Action, ensure_allowed
 
 from . import words
 from .models import MAX_REFLECTION_WORDS, REFLECTION_WORD_MAX_LENGTH, HiddenWord, ReflectionWord
 
 __all__ = ["MAX_REFLECTION_WORDS", "hide_word", "show_word", "submit_words", "words_context"]
-
-STATUS_BY_CODE.update({"too_many_words": 409, "not_reflection": 409, "word_gone": 404})
 
 # The room screen and the consoles' word list; the phones' phase panel does not change when
 # a word arrives.
@@ -59,12 +59,6 @@ def clean_word(raw: str) -> str:
     return words.clean(text) or text
 
 
-def ensure_reflection(meeting: Meeting) -> None:
-    phase = meeting.current_phase
-    if phase is None or not phase.is_running or phase.kind != PhaseKind.REFLECTION:
-        raise DomainError("not_reflection", _("Ord kan bara skickas medan reflektionen pågår."))
-
-
 @transaction.atomic
 def submit_words(
     *,
@@ -79,9 +73,9 @@ def submit_words(
     if not cleaned:
         raise DomainError("words_blank", _("Skriv minst ett ord innan du skickar."))
     meeting = Meeting.objects.select_related("current_phase").get(pk=meeting.pk)
-    ensure_reflection(meeting)
+    ensure_allowed(meeting, Action.WRITE_WORD)
     # One participant's sendings queue on their row, so the limit holds for two taps at once.
-    Participant.objects.select_for_update(no_key=True).filter(pk=participant.pk).first()
+    lock(Participant).filter(pk=participant.pk).first()
     if client_token is not None:
         earlier = list(meeting.reflection_words.filter(client_token=client_token))
         if earlier:
@@ -95,7 +89,7 @@ def submit_words(
             message = ngettext(
                 "Du kan skicka %(left)d ord till.", "Du kan skicka %(left)d ord till.", left
             ) % {"left": left}
-        raise DomainError("too_many_words", message)
+        raise Conflict("too_many_words", message)
     token = client_token or uuid.uuid4()
     created = [
         ReflectionWord.objects.create(
@@ -117,9 +111,9 @@ def hide_word(*, meeting: Meeting, key: str, hidden_by: Any) -> HiddenWord:
     """Take a word (every entry folding to `key`, now and later) off the screens."""
     entry = meeting.reflection_words.filter(key=key).order_by("pk").first()
     if entry is None:
-        raise DomainError("word_gone", _("Ordet finns inte i ordmolnet — ladda om sidan."))
+        raise NotFound("word_gone", _("Ordet finns inte i ordmolnet — ladda om sidan."))
     # Two facilitators hiding at once queue on the meeting row.
-    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
+    lock(Meeting).filter(pk=meeting.pk).first()
     hidden, created = HiddenWord.objects.get_or_create(
         meeting=meeting,
         key=key,
@@ -138,10 +132,10 @@ def hide_word(*, meeting: Meeting, key: str, hidden_by: Any) -> HiddenWord:
 def show_word(*, meeting: Meeting, key: str) -> None:
     """Undo a hide (the facilitator's own mistake); the word is back on the screens."""
     # Two facilitators hiding at once queue on the meeting row.
-    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
+    lock(Meeting).filter(pk=meeting.pk).first()
     deleted, _kinds = HiddenWord.objects.filter(meeting=meeting, key=key).delete()
     if not deleted:
-        raise DomainError("word_gone", _("Ordet är inte dolt — ladda om sidan."))
+        raise NotFound("word_gone", _("Ordet är inte dolt — ladda om sidan."))
     services.meeting_changed(meeting, WORD_SCREENS)
 
 

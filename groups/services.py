@@ -17,8 +17,10 @@ from django.utils.translation import ngettext
 
 from meetings import broadcast
 from meetings import services as meeting_services
-from meetings.errors import STATUS_BY_CODE, DomainError
+from meetings.errors import Conflict, DomainError, Forbidden, Locked, NotFound, NotYourGroup
+from meetings.locks import lock
 from meetings.models import Group, Meeting, Participant
+from meetings.phases import Action, ensure_allowed
 from meetings.text import clean_text
 
 from .models import (
@@ -30,24 +32,6 @@ from .models import (
     IdeaPool,
     PoolSettings,
     SuccessFactor,
-)
-
-STATUS_BY_CODE.update(
-    {
-        "locked": 409,
-        "factor_gone": 404,
-        "stale": 409,
-        "moved": 409,
-        "cannot_move": 409,
-        "list_full": 409,
-        "empty": 409,
-        "idea_gone": 404,
-        "not_your_idea": 403,
-        "pool_hidden": 409,
-        "no_dots_left": 409,
-        "one_dot_per_idea": 409,
-        "same_idea": 400,
-    }
 )
 
 
@@ -69,17 +53,16 @@ def clean_factor_text(raw: str | None) -> str:
 
 def ensure_open(group: Group) -> None:
     if group.agreed_at is not None:
-        raise DomainError("locked", _("Listan är redan klar — be samtalsledaren låsa upp den."))
+        raise Locked("locked", _("Listan är redan klar — be samtalsledaren låsa upp den."))
 
 
-def _lock_open_group(group: Group) -> Group:
-    # Lock the group row only (not the joined meeting row: other groups and joins go on).
-    locked = (
-        Group.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("meeting")
-        .get(pk=group.pk)
-    )
+def _lock_open_group(group: Group, action: Action) -> Group:
+    """The group row locked (only it: other groups and joins go on), its list open, and the
+    meeting's running phase allowing a participant's `action`; read with the phase in the
+    same query, under the lock."""
+    locked = lock(Group.objects.select_related("meeting__current_phase")).get(pk=group.pk)
     ensure_open(locked)
+    ensure_allowed(locked.meeting, action)
     return locked
 
 
@@ -93,7 +76,7 @@ def _changed(group: Group) -> None:
 def get_factor(group: Group, factor_id: int) -> SuccessFactor:
     factor = group.factors.filter(pk=factor_id).first()
     if factor is None:
-        raise DomainError(
+        raise NotFound(
             "factor_gone",
             _("Framgångsfaktorn finns inte längre — någon i gruppen har tagit bort den."),
         )
@@ -108,7 +91,7 @@ def _factor_in(group: Group, factor_id: int, version: int | None) -> SuccessFact
 
 def _ensure_version(factor: SuccessFactor, version: int | None) -> None:
     if version is not None and factor.version != version:
-        raise DomainError(
+        raise Conflict(
             "stale",
             _(
                 "Någon i gruppen har just ändrat den här framgångsfaktorn — se listan och försök igen."
@@ -125,7 +108,18 @@ def add_factor(
     client_token: uuid.UUID | None = None,
 ) -> SuccessFactor:
     text = clean_factor_text(text)
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.EDIT_LIST)
+    return _append_factor(group, text, author=author, client_token=client_token)
+
+
+def _append_factor(
+    group: Group,
+    text: str,
+    *,
+    author: Participant | None,
+    client_token: uuid.UUID | None = None,
+) -> SuccessFactor:
+    """A factor at the end of the list of `group`, which the caller has locked and checked."""
     if client_token is not None:
         # A double tap or a resent form: the first one already made the factor.
         existing = group.factors.filter(client_token=client_token).first()
@@ -134,7 +128,7 @@ def add_factor(
     count = group.factors.count()
     limit = group.meeting.factor_count
     if count >= limit:
-        raise DomainError(
+        raise Conflict(
             "list_full",
             ngettext(
                 "Listan har redan %(count)d framgångsfaktor — ändra den eller ta bort den först.",
@@ -159,7 +153,7 @@ def edit_factor(
     *, group: Group, factor_id: int, text: str, version: int | None = None
 ) -> SuccessFactor:
     text = clean_factor_text(text)
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.EDIT_LIST)
     factor = get_factor(group, factor_id)
     if factor.text == text:
         return factor  # already so: a resent form, or two people typing the same
@@ -179,17 +173,17 @@ def move_factor(
     phones pressing the same arrow move it one place, not two."""
     if direction not in ("up", "down"):
         raise DomainError("direction", _("Välj om faktorn ska flyttas upp eller ner."))
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.EDIT_LIST)
     factor = _factor_in(group, factor_id, None)
     if from_position is not None and factor.position != from_position:
-        raise DomainError(
+        raise Conflict(
             "moved",
             _("Någon i gruppen har just ändrat ordningen — se listan och försök igen."),
         )
     target = factor.position - 1 if direction == "up" else factor.position + 1
     neighbour = group.factors.filter(position=target).first()
     if neighbour is None:
-        raise DomainError(
+        raise Conflict(
             "cannot_move",
             _("Faktorn står redan först.") if direction == "up" else _("Faktorn står redan sist."),
         )
@@ -217,7 +211,7 @@ def _swap_positions(first: SuccessFactor, second: SuccessFactor) -> None:
 
 @transaction.atomic
 def remove_factor(*, group: Group, factor_id: int, version: int | None = None) -> None:
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.EDIT_LIST)
     factor = _factor_in(group, factor_id, version)
     removed_position = factor.position
     factor.delete()
@@ -240,10 +234,10 @@ class AgreeOutcome:
 @transaction.atomic
 def mark_agreed(*, group: Group, confirmed_short: bool = False) -> AgreeOutcome:
     """Lock the list for the whole group. A short list needs an explicit confirmation."""
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.AGREE)
     count = group.factors.count()
     if count == 0:
-        raise DomainError(
+        raise Conflict(
             "empty",
             _("Skriv minst en framgångsfaktor innan ni markerar listan som klar."),
         )
@@ -265,7 +259,7 @@ def mark_agreed(*, group: Group, confirmed_short: bool = False) -> AgreeOutcome:
 @transaction.atomic
 def unlock_group(*, group: Group) -> Group:
     """The facilitator opens an agreed list again for the whole group."""
-    locked = Group.objects.select_for_update(of=("self",), no_key=True).get(pk=group.pk)
+    locked = lock(Group).get(pk=group.pk)
     if locked.agreed_at is not None:
         locked.agreed_at = None
         locked.save(update_fields=["agreed_at"])
@@ -303,7 +297,7 @@ def pool_is_hidden(group: Group, settings: PoolSettings) -> bool:
 
 def _ensure_visible(group: Group, settings: PoolSettings) -> None:
     if pool_is_hidden(group, settings):
-        raise DomainError(
+        raise Conflict(
             "pool_hidden",
             _("Idéerna är dolda tills gruppen visar dem — tryck på ”Visa alla idéer” först."),
         )
@@ -312,14 +306,14 @@ def _ensure_visible(group: Group, settings: PoolSettings) -> None:
 def get_idea(group: Group, idea_id: int) -> Idea:
     idea = group.ideas.filter(pk=idea_id).first()
     if idea is None or idea.withdrawn_at is not None:
-        raise DomainError("idea_gone", _("Idén finns inte längre — den har tagits tillbaka."))
+        raise NotFound("idea_gone", _("Idén finns inte längre — den har tagits tillbaka."))
     return idea
 
 
 def _active_idea(group: Group, idea_id: int) -> Idea:
     idea = get_idea(group, idea_id)
     if idea.merged_into_id is not None:
-        raise DomainError(
+        raise NotFound(
             "idea_gone",
             _("Idén har slagits ihop med en annan — se den sammanslagna idén i listan."),
         )
@@ -329,7 +323,7 @@ def _active_idea(group: Group, idea_id: int) -> Idea:
 def _own_idea(group: Group, idea_id: int, author: Participant) -> Idea:
     idea = _active_idea(group, idea_id)
     if idea.author_id != author.pk:
-        raise DomainError("not_your_idea", _("Du kan bara ändra och ta tillbaka dina egna idéer."))
+        raise Forbidden("not_your_idea", _("Du kan bara ändra och ta tillbaka dina egna idéer."))
     return idea
 
 
@@ -342,7 +336,7 @@ def add_idea(
     client_token: uuid.UUID | None = None,
 ) -> Idea:
     text = clean_idea_text(text)
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.WRITE_IDEA)
     if client_token is not None:
         existing = group.ideas.filter(client_token=client_token).first()
         if existing is not None:
@@ -359,12 +353,12 @@ def edit_idea(
     *, group: Group, author: Participant, idea_id: int, text: str, version: int | None = None
 ) -> Idea:
     text = clean_idea_text(text)
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.WRITE_IDEA)
     idea = _own_idea(group, idea_id, author)
     if idea.text == text:
         return idea
     if version is not None and idea.version != version:
-        raise DomainError(
+        raise Conflict(
             "stale", _("Idén har just ändrats från en annan skärm — se listan och försök igen.")
         )
     idea.text = text
@@ -377,7 +371,7 @@ def edit_idea(
 @transaction.atomic
 def withdraw_idea(*, group: Group, author: Participant, idea_id: int) -> Idea:
     """The author takes an idea back; its dots return to the members who placed them."""
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.WRITE_IDEA)
     idea = group.ideas.filter(pk=idea_id).first()
     if idea is not None and idea.withdrawn_at is not None and idea.author_id == author.pk:
         return idea  # already withdrawn: a double tap
@@ -395,7 +389,7 @@ def reveal_pool(
     *, group: Group, by: Participant | None = None, by_facilitator: bool = False
 ) -> IdeaPool:
     """Show every member's ideas to the whole group (private mode). Once shown, stays shown."""
-    group = Group.objects.select_for_update(of=("self",), no_key=True).get(pk=group.pk)
+    group = lock(Group).get(pk=group.pk)
     pool, _created = IdeaPool.objects.get_or_create(group=group)
     if pool.revealed_at is None:
         pool.revealed_at = timezone.now()
@@ -430,19 +424,19 @@ def set_dots(*, group: Group, participant: Participant, idea_id: int, count: int
     not adding one, makes a double tap harmless: both ask for the same count.
 
     Returns how many dots the member has left."""
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.DOT)
     settings = PoolSettings.for_meeting(group.meeting_id)
     _ensure_visible(group, settings)
     idea = _active_idea(group, idea_id)
     if participant.home_group_id != group.pk:
-        raise DomainError("not_your_group", _("Du kan bara rösta i din egen grupp."))
+        raise NotYourGroup("not_your_group", _("Du kan bara rösta i din egen grupp."))
     if count < 0 or count > MAX_DOTS_PER_MEMBER:
         raise DomainError(
             "dot_count",
             _("Välj ett antal prickar mellan 0 och %(max)d.") % {"max": MAX_DOTS_PER_MEMBER},
         )
     if count > 1 and not settings.several_dots_per_idea:
-        raise DomainError(
+        raise Conflict(
             "one_dot_per_idea",
             _("Du kan bara sätta en prick per idé — sätt nästa prick på en annan idé."),
         )
@@ -453,7 +447,7 @@ def set_dots(*, group: Group, participant: Participant, idea_id: int, count: int
     if count == before:
         return settings.dots_per_member - elsewhere - before
     if count > before and elsewhere + count > settings.dots_per_member:
-        raise DomainError(
+        raise Conflict(
             "no_dots_left",
             ngettext(
                 "Du har bara %(limit)d prick — ta bort den från en annan idé först.",
@@ -491,7 +485,7 @@ def merge_ideas(
     if idea_id == into_id:
         raise DomainError("same_idea", _("Välj två olika idéer att slå ihop."))
     new_text = clean_idea_text(text) if text else None
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.MERGE)
     settings = PoolSettings.for_meeting(group.meeting_id)
     _ensure_visible(group, settings)
     merged = get_idea(group, idea_id)
@@ -530,16 +524,16 @@ def merge_ideas(
 def pick_idea(*, group: Group, idea_id: int, author: Participant | None = None) -> SuccessFactor:
     """Take an idea from the pool into the group's ordered list (its text as a new factor,
     linked to the idea and to the ideas merged into it). Picking it again finds that factor."""
-    group = _lock_open_group(group)
+    group = _lock_open_group(group, Action.PICK)
     settings = PoolSettings.for_meeting(group.meeting_id)
     _ensure_visible(group, settings)
     idea = _active_idea(group, idea_id)
     existing = group.factors.filter(source_ideas=idea).first()
     if existing is not None:
         return existing
-    # The factor service takes the same (re-entrant within this transaction) lock and checks
-    # the list's length; the pick and its link commit together.
-    factor = add_factor(group=group, text=idea.text[:FACTOR_MAX_LENGTH], author=author)
+    # Under the lock taken above (picking is its own action, not an edit of the list); the
+    # list's length is checked there, and the pick and its link commit together.
+    factor = _append_factor(group, clean_factor_text(idea.text[:FACTOR_MAX_LENGTH]), author=author)
     factor.source_ideas.add(idea, *group.ideas.filter(merged_into=idea))
     return factor
 
@@ -560,7 +554,7 @@ def update_pool_settings(
             _("Antalet prickar per deltagare måste vara mellan 1 och %(max)d.")
             % {"max": MAX_DOTS_PER_MEMBER},
         )
-    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
+    lock(Meeting).filter(pk=meeting.pk).first()
     settings, _created = PoolSettings.objects.get_or_create(meeting=meeting)
     changed = (
         settings.dots_per_member != dots_per_member
@@ -575,7 +569,7 @@ def update_pool_settings(
     settings.save()
     # Every group's pool shows the settings: each group's screens get a new revision; the
     # phase panels and the console's "now" say the rules too.
-    for group in Group.objects.select_for_update(of=("self",), no_key=True).filter(meeting=meeting):
+    for group in lock(Group.objects.filter(meeting=meeting)):
         _changed(group)
     meeting_services.meeting_changed(meeting)
     return settings

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 from django_htmx.middleware import HtmxDetails
 
 from meetings import broadcast
-from meetings.errors import DomainError, status_of
+from meetings.errors import DomainError, Forbidden, Locked, NotFound, NotYourGroup
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import parse_uuid, participant_by_code
 from meetings.services import find_meeting
@@ -50,7 +50,7 @@ def _phase_meeting(meeting: Meeting) -> Meeting:
 
 
 def _not_joined() -> DomainError:
-    return DomainError("not_joined", _("Gå med i mötet och välj din grupp först."))
+    return Forbidden("not_joined", _("Gå med i mötet och välj din grupp först."))
 
 
 def _own_group(
@@ -71,7 +71,7 @@ def _group_of(participant: Participant, group_id: int) -> Group:
         expert_group = participant.expert_group
         assert expert_group is not None
         return expert_group
-    raise DomainError("not_your_group", _("Du kan bara ändra din egen grupps lista."))
+    raise NotYourGroup("not_your_group", _("Du kan bara ändra din egen grupps lista."))
 
 
 def _int_or_none(raw: str | None) -> int | None:
@@ -198,8 +198,8 @@ def _rejected(
     error_field = "idea_error" if form == "idea_form" else "error"
     context = _context(meeting, participant, group, **{error_field: error.message}, **fields)
     if not request.htmx:
-        return _full_page(request, meeting, context, status_of(error))
-    response = render(request, f"{TEMPLATE}#{form}", context, status=status_of(error))
+        return _full_page(request, meeting, context, error.status)
+    response = render(request, f"{TEMPLATE}#{form}", context, status=error.status)
     return reswap(retarget(response, "#" + form.replace("_", "-")), "outerHTML")
 
 
@@ -235,8 +235,8 @@ def _flash_error(
         group = None
     context = _context(meeting, participant, group or participant.home_group, flash=error.message)
     if not request.htmx:
-        return _full_page(request, meeting, context, status_of(error))
-    response = render(request, f"{TEMPLATE}#group_live", context, status=status_of(error))
+        return _full_page(request, meeting, context, error.status)
+    response = render(request, f"{TEMPLATE}#group_live", context, status=error.status)
     return _announce(reswap(retarget(response, "#group-live"), "innerHTML"), error.message)
 
 
@@ -273,7 +273,7 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     try:
         meeting, participant, group = _own_group(request, code, group_id)
     except DomainError as error:
-        if error.code == "not_your_group" and request.htmx:
+        if isinstance(error, NotYourGroup) and request.htmx:
             # Moved to another group meanwhile (the page asks for its state when the phase
             # changes): to the page of the group they are in now.
             return HttpResponseClientRedirect(reverse("groups:page", args=[code]))
@@ -345,7 +345,7 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
     try:
         factor = services.edit_factor(group=group, factor_id=factor_id, text=text, version=version)
     except DomainError as error:
-        if error.code in ("factor_gone", "locked"):
+        if isinstance(error, (NotFound, Locked)):
             return _flash_error(request, code, error, group_id)
         try:
             factor = services.get_factor(group, factor_id)
@@ -451,7 +451,7 @@ def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse
     try:
         services.add_idea(group=group, author=participant, text=text, client_token=token)
     except DomainError as error:
-        if error.code == "locked":
+        if isinstance(error, Locked):
             return _flash_error(request, code, error)
         return _idea_form_error(
             request,
@@ -493,7 +493,7 @@ def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) 
         services.ensure_open(group)
         idea = services.get_idea(group, idea_id)
         if idea.author_id != participant.pk:
-            raise DomainError(
+            raise Forbidden(
                 "not_your_idea", _("Du kan bara ändra och ta tillbaka dina egna idéer.")
             )
     except DomainError as error:
@@ -510,7 +510,7 @@ def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) 
             group=group, author=participant, idea_id=idea_id, text=text, version=version
         )
     except DomainError as error:
-        if error.code in ("idea_gone", "locked", "not_your_idea"):
+        if isinstance(error, (NotFound, Locked, Forbidden)):
             return _flash_error(request, code, error)
         form = _idea_edit_context(meeting, idea)
         form["idea_text"] = text
@@ -641,7 +641,7 @@ def expert_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
         meeting, participant = _membership(request, code)
     except DomainError as error:
         return render(
-            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+            request, "meetings/message.html", {"message": error.message}, status=error.status
         )
     if participant is None:
         return redirect("meetings:join", code=meeting.join_code)
@@ -666,7 +666,7 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
         meeting, participant = _membership(request, code)
     except DomainError as error:
         return render(
-            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+            request, "meetings/message.html", {"message": error.message}, status=error.status
         )
     if participant is None:
         message = _("Gå med i mötet och välj din grupp först.")
@@ -692,9 +692,9 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
                 request,
                 "meetings/message.html",
                 {"message": error.message},
-                status=status_of(error),
+                status=error.status,
             )
-        return render(request, f"{TEMPLATE}#reflection_words", context, status=status_of(error))
+        return render(request, f"{TEMPLATE}#reflection_words", context, status=error.status)
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
     context = {"meeting": meeting, **reflection.phone_context(meeting, participant)}
@@ -766,9 +766,9 @@ def console_pool_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 "meetings/message.html",
                 {"message": error.message},
-                status=status_of(error),
+                status=error.status,
             )
-        return render(request, POOL_SETTINGS, context, status=status_of(error))
+        return render(request, POOL_SETTINGS, context, status=error.status)
     if not getattr(request, "htmx", False):
         return redirect("meetings:detail", pk=meeting.pk)
     return render(request, POOL_SETTINGS, {"meeting": meeting, "pool_saved": True})

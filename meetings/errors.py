@@ -1,15 +1,22 @@
-"""Domain errors: a stable `.code` for code and tests, a Swedish sentence for people.
+"""Domain errors: a stable `.code` for code and tests, a Swedish sentence for people, and the
+HTTP status the kind of error carries (a class attribute: no table to keep in step).
 
-Services know no HTTP: a view turns a code into a status with `status_of`.
+Services know no HTTP beyond that status; views answer every error alike (see
+`meetings.actions`). A plain `DomainError` is bad input (400); the subclasses say why else a
+request cannot be carried out.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.utils.functional import Promise
 
 
 class DomainError(Exception):
-    """A request that cannot be carried out; nothing has been written."""
+    """A request that cannot be carried out; nothing has been written. Bad input: 400."""
+
+    status: ClassVar[int] = 400
 
     def __init__(self, code: str, message: str | Promise) -> None:
         super().__init__(str(message))
@@ -20,20 +27,38 @@ class DomainError(Exception):
         return str(self.message)
 
 
-# The HTTP status of each error code that is not a plain 400 (bad input). Apps add theirs.
-STATUS_BY_CODE: dict[str, int] = {
-    "code_unknown": 404,
-    "meeting_closed": 403,
-    "not_joined": 403,
-    "not_your_group": 403,
-    "group_exists": 409,
-    "group_not_empty": 409,
-    "phase_gone": 404,
-    "group_gone": 404,
-    "participant_gone": 404,
-    "phase_not_running": 409,
-}
+class Forbidden(DomainError):
+    """Not this person's to do (not joined, another group's list, another's idea)."""
+
+    status = 403
 
 
-def status_of(error: DomainError) -> int:
-    return STATUS_BY_CODE.get(error.code, 400)
+class NotFound(DomainError):
+    """What the request names is not there (any more)."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    """The request is fine but the state does not allow it now (a locked list, a stale form,
+    a phase that does not allow it)."""
+
+    status = 409
+
+
+class Locked(Conflict):
+    """The group's list is agreed and locked: nothing on it or in its pool changes."""
+
+
+class NotYourGroup(Forbidden):
+    """A group that is not the participant's (a phone moved meanwhile asks for its old one)."""
+
+
+class TooManyRequests(DomainError):
+    status = 429
+
+
+class Unavailable(DomainError):
+    """The server cannot do it now (a missing system library)."""
+
+    status = 503

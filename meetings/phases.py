@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from .errors import Conflict
 from .models import Meeting, Phase, PhaseKind
 
 
@@ -54,7 +56,8 @@ PHASE_RULES: dict[str, PhaseRules] = {
     PhaseKind.DIALOGUE: PhaseRules(allows=_LIST | _POOL),
     PhaseKind.AGREE: PhaseRules(allows=_LIST | _POOL),
     PhaseKind.BREAK: PhaseRules(allows=_LIST),
-    PhaseKind.EXPERT: PhaseRules(allows=frozenset()),
+    # The expert tables write their own list (the phone's "Öppna expertgruppens lista").
+    PhaseKind.EXPERT: PhaseRules(allows=_LIST),
     PhaseKind.REFLECTION: PhaseRules(allows=frozenset({Action.WRITE_WORD})),
     PhaseKind.CLOSED: PhaseRules(allows=frozenset()),
 }
@@ -69,6 +72,54 @@ def rules_for(meeting: Meeting) -> PhaseRules:
     if phase is not None and phase.is_running:
         return PHASE_RULES[phase.kind]
     return NO_PHASE_RULES
+
+
+# What each action is called in a refusal ("... går det inte att <label>").
+ACTION_LABELS: dict[Action, Any] = {
+    Action.WRITE_IDEA: _("skriva, ändra eller ta tillbaka idéer"),
+    Action.DOT: _("sätta eller ta bort prickar"),
+    Action.MERGE: _("slå ihop idéer"),
+    Action.PICK: _("ta idéer till listan"),
+    Action.EDIT_LIST: _("ändra listan"),
+    Action.AGREE: _("markera listan som klar"),
+    Action.WRITE_WORD: _("skicka ord till reflektionen"),
+}
+
+
+class NotAllowedNow(Conflict):
+    """A participant's action the running phase (or no phase) does not allow: 409, and the
+    message says what is possible now. Nothing has been written."""
+
+    def __init__(self, action: Action, meeting: Meeting) -> None:
+        phase = meeting.current_phase
+        running = phase is not None and phase.is_running
+        label = ACTION_LABELS[action]
+        if running:
+            assert phase is not None
+            refused = gettext("Under ”%(phase)s” går det inte att %(action)s.") % {
+                "phase": phase.title,
+                "action": label,
+            }
+        else:
+            refused = gettext("Ingen fas pågår just nu, så det går inte att %(action)s.") % {
+                "action": label
+            }
+        possible = [str(ACTION_LABELS[each]) for each in Action if rules_for(meeting).allowed(each)]
+        if possible:
+            now = gettext("Det ni kan göra nu: %(actions)s.") % {
+                "actions": get_text_list(possible, gettext("och"))
+            }
+        else:
+            now = gettext("Vänta tills samtalsledaren startar nästa fas.")
+        super().__init__("not_allowed_now", f"{refused} {now}")
+        self.action = action
+
+
+def ensure_allowed(meeting: Meeting, action: Action) -> None:
+    """Refuse a participant's `action` that the meeting's running phase does not allow (the
+    services call this under their lock, with `meeting.current_phase` read there)."""
+    if not rules_for(meeting).allowed(action):
+        raise NotAllowedNow(action, meeting)
 
 
 PHONE_TEMPLATE = "groups/group.html"

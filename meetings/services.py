@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 
 from . import broadcast
 from .codes import is_plausible_join_code, new_join_code, new_room_token, normalize_join_code
-from .errors import STATUS_BY_CODE, DomainError
+from .errors import Conflict, DomainError, NotFound
 from .jigsaw import allocate, place_latecomer
+from .locks import lock
 from .models import (
     MAX_FACTOR_COUNT,
     MAX_PHASE_MINUTES,
@@ -116,8 +117,8 @@ def add_home_group(
     if profession and profession not in Profession.values:
         raise DomainError("profession", _("Välj en yrkesgrupp i listan."))
     # Two facilitators (or a double click) adding at once queue on the meeting row.
-    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
-    exists = DomainError(
+    lock(Meeting).filter(pk=meeting.pk).first()
+    exists = Conflict(
         "group_exists",
         _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name},
     )
@@ -147,7 +148,7 @@ def add_usual_home_groups(*, meeting: Meeting) -> list[Group]:
     Named in the meeting's language whatever language the facilitator's browser uses, so the
     room screen and the export read alike and a second click adds nothing.
     """
-    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
+    lock(Meeting).filter(pk=meeting.pk).first()
     home_groups = meeting.groups.filter(kind=Group.Kind.HOME)
     present = set(home_groups.values_list("profession", flat=True))
     names = {name.casefold() for name in home_groups.values_list("name", flat=True)}
@@ -179,7 +180,7 @@ def blank_code() -> DomainError:
 def not_joinable(code: str) -> DomainError:
     """The one answer for a wrong code and for a meeting closed to newcomers: a guesser
     learns nothing from it."""
-    return DomainError(
+    return NotFound(
         "code_unknown",
         _(
             "Det finns inget öppet möte med koden %(code)s — kontrollera koden på rumsskärmen "
@@ -281,7 +282,7 @@ def _new_revision(meeting: Meeting) -> None:
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+    return lock(Meeting).get(pk=meeting.pk)
 
 
 # --- Agenda -------------------------------------------------------------------------------
@@ -344,7 +345,7 @@ def add_phase(
 def _phase_in(meeting: Meeting, phase_id: int) -> Phase:
     phase = Phase.objects.filter(meeting=meeting, pk=phase_id).first()
     if phase is None:
-        raise DomainError("phase_gone", _("Fasen finns inte längre — ladda om sidan."))
+        raise NotFound("phase_gone", _("Fasen finns inte längre — ladda om sidan."))
     return phase
 
 
@@ -401,10 +402,10 @@ def move_phase(*, meeting: Meeting, phase_id: int, direction: str) -> Phase:
     phases = list(meeting.phases.all())
     index = next((i for i, phase in enumerate(phases) if phase.pk == phase_id), None)
     if index is None:
-        raise DomainError("phase_gone", _("Fasen finns inte längre — ladda om sidan."))
+        raise NotFound("phase_gone", _("Fasen finns inte längre — ladda om sidan."))
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(phases):
-        raise DomainError(
+        raise Conflict(
             "cannot_move",
             _("Fasen står redan först.") if direction == "up" else _("Fasen står redan sist."),
         )
@@ -471,7 +472,7 @@ def _next_phase(meeting: Meeting, phases: list[Phase]) -> Phase | None:
 def _running_phase(meeting: Meeting) -> Phase:
     phase = meeting.current_phase
     if phase is None or not phase.is_running:
-        raise DomainError("phase_not_running", _("Ingen fas pågår just nu."))
+        raise Conflict("phase_not_running", _("Ingen fas pågår just nu."))
     return phase
 
 
@@ -536,7 +537,7 @@ def end_phase(*, meeting: Meeting) -> Phase:
 def _group_in(meeting: Meeting, group_id: int) -> Group:
     group = meeting.groups.filter(pk=group_id).first()
     if group is None:
-        raise DomainError("group_gone", _("Gruppen finns inte längre — ladda om sidan."))
+        raise NotFound("group_gone", _("Gruppen finns inte längre — ladda om sidan."))
     return group
 
 
@@ -551,7 +552,7 @@ def rename_group(*, meeting: Meeting, group_id: int, name: str) -> Group:
     group = _group_in(meeting, group_id)
     taken = meeting.groups.filter(kind=group.kind, name__iexact=name).exclude(pk=group.pk)
     if taken.exists():
-        raise DomainError(
+        raise Conflict(
             "group_exists", _("Det finns redan en hemgrupp som heter %(name)s.") % {"name": name}
         )
     if group.name != name:
@@ -573,7 +574,7 @@ def move_group(*, meeting: Meeting, group_id: int, direction: str) -> Group:
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == group.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(siblings):
-        raise DomainError(
+        raise Conflict(
             "cannot_move",
             _("Gruppen står redan först.") if direction == "up" else _("Gruppen står redan sist."),
         )
@@ -599,7 +600,7 @@ def delete_group(*, meeting: Meeting, group_id: int, confirmed: bool = False) ->
     group = _group_in(meeting, group_id)
     members = group.members.count()
     if members:
-        raise DomainError(
+        raise Conflict(
             "group_not_empty",
             ngettext(
                 "%(name)s har %(count)d deltagare — flytta deltagaren till en annan grupp först.",
@@ -629,7 +630,7 @@ def move_participant(*, meeting: Meeting, participant_id: int, group_id: int) ->
     meeting = _lock_meeting(meeting)
     participant = meeting.participants.filter(pk=participant_id).first()
     if participant is None:
-        raise DomainError("participant_gone", _("Deltagaren finns inte längre i mötet."))
+        raise NotFound("participant_gone", _("Deltagaren finns inte längre i mötet."))
     group = _group_in(meeting, group_id)
     if group.kind != Group.Kind.HOME:
         raise DomainError("group_unknown", _("Välj en av mötets hemgrupper i listan."))
@@ -701,7 +702,6 @@ def purge_personal_data(*, held_before: datetime.date) -> tuple[int, int, int]:
 
 # --- Expert groups (the jigsaw) -------------------------------------------------------------
 
-STATUS_BY_CODE.update({"no_allocation": 409, "expert_group_gone": 404})
 
 MAX_EXPERT_GROUPS = 50
 
@@ -764,7 +764,7 @@ def allocate_experts(*, meeting: Meeting, expert_count: int) -> list[Group]:
 def _participant_in(meeting: Meeting, participant_id: int) -> Participant:
     participant = meeting.participants.filter(pk=participant_id).first()
     if participant is None:
-        raise DomainError("participant_gone", _("Deltagaren finns inte längre i mötet."))
+        raise NotFound("participant_gone", _("Deltagaren finns inte längre i mötet."))
     return participant
 
 
@@ -775,9 +775,7 @@ def move_expert_draft(*, meeting: Meeting, participant_id: int, group_id: int) -
     participant = _participant_in(meeting, participant_id)
     group = meeting.groups.filter(kind=Group.Kind.EXPERT, pk=group_id).first()
     if group is None:
-        raise DomainError(
-            "expert_group_gone", _("Expertgruppen finns inte längre — ladda om sidan.")
-        )
+        raise NotFound("expert_group_gone", _("Expertgruppen finns inte längre — ladda om sidan."))
     if participant.expert_draft_id != group.pk:
         participant.expert_draft = group
         participant.save(update_fields=["expert_draft"])
@@ -798,7 +796,7 @@ def publish_experts(*, meeting: Meeting, confirmed: bool = False) -> PublishOutc
     """The draft becomes what the phones show ("Expertgrupp 3 — bord 3")."""
     meeting = _lock_meeting(meeting)
     if not meeting.participants.filter(expert_draft__isnull=False).exists():
-        raise DomainError(
+        raise Conflict(
             "no_allocation", _("Fördela deltagarna på expertgrupper först, och publicera sedan.")
         )
     if meeting.experts_published_at is not None and not confirmed:

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_fast_ratelimit import Action, get_ratelimit, parse_rate
 
-from .errors import STATUS_BY_CODE, DomainError
+from .errors import TooManyRequests
 
 GROUP_CLIENT = "join-failures-client"
 GROUP_CODE = "join-failures-code"
@@ -81,10 +81,7 @@ def login_limits(request: HttpRequest, username: str) -> Limits:
     ]
 
 
-STATUS_BY_CODE["join_throttled"] = 429
-
-
-class JoinThrottled(DomainError):
+class JoinThrottled(TooManyRequests):
     def __init__(self, *, retry_after: int) -> None:
         super().__init__(
             "join_throttled",

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import broadcast, services, throttle
 from .codes import normalize_join_code
-from .errors import DomainError, status_of
+from .errors import DomainError
 from .forms import HomeGroupForm, MeetingForm, PhaseForm
 from .models import Meeting, Participant
 from .participation import parse_uuid, participant_for_session, remember_participant
@@ -44,7 +44,7 @@ def join_url(request: HttpRequest, meeting: Meeting) -> str:
 
 def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
     response = render(
-        request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+        request, "meetings/message.html", {"message": error.message}, status=error.status
     )
     return _with_retry_after(response, error)
 
@@ -91,7 +91,7 @@ def start(request: HttpRequest) -> HttpResponse:
             request,
             "meetings/start.html",
             {"error": error.message, "code": clean_text(raw)[:20]},
-            status=status_of(error),
+            status=error.status,
         )
         return _with_retry_after(response, error)
     return redirect("meetings:join", code=meeting.join_code)
@@ -129,7 +129,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         context["error"] = error.message
         context["display_name"] = clean_text(request.POST.get("display_name", ""))[:60]
-        return render(request, "meetings/join.html", context, status=status_of(error))
+        return render(request, "meetings/join.html", context, status=error.status)
     remember_participant(request.session, participant)
     return redirect("groups:page", code=meeting.join_code)
 
@@ -275,7 +275,7 @@ def console_answer(
     status = 200
     if error is not None:
         context["console_error"] = error.message
-        status = status_of(error)
+        status = error.status
     if not getattr(request, "htmx", False):
         if error is None and not any(name.startswith("confirm_") for name in extra):
             return redirect("meetings:detail", pk=meeting.pk)
@@ -477,7 +477,7 @@ def participant_move(request: HttpRequest, pk: int, participant_id: int) -> Http
         except DomainError as error:
             context = _people_context(meeting, query, page)
             context["move_error"] = error.message
-            return render(request, PEOPLE_PAGE, context, status=status_of(error))
+            return render(request, PEOPLE_PAGE, context, status=error.status)
         return redirect(_people_url(meeting, query, page, moved=participant_id))
     return _console_action(
         request,

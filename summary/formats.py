@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings.errors import STATUS_BY_CODE, DomainError
+from meetings.errors import Unavailable
 
 from .document import (
     FactorEntry,
@@ -108,11 +108,8 @@ PANGO_HINT = gettext_lazy(
 )
 
 
-class ExportUnavailable(DomainError):
+class ExportUnavailable(Unavailable):
     """A format this server cannot write now (a missing system library): 503."""
-
-
-STATUS_BY_CODE["pdf_unavailable"] = 503
 
 
 def summary_pdf(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from meetings.errors import DomainError, status_of
+from meetings.errors import DomainError
 from meetings.models import Meeting, Series
 
 from . import services
@@ -133,7 +133,7 @@ def series_indicator(request: HttpRequest, pk: int) -> HttpResponse:
         context = _series_context(
             request, series, indicator_form=form, indicator_error=error.message
         )
-        return render(request, SERIES, context, status=status_of(error))
+        return render(request, SERIES, context, status=error.status)
     return redirect(reverse("summary:series", args=[series.pk]) + "#indicator")
 
 
@@ -147,7 +147,7 @@ def series_value(request: HttpRequest, pk: int) -> HttpResponse:
         services.set_indicator_value(series=series, user=request.user, **form)
     except DomainError as error:
         context = _series_context(request, series, value_form=form, value_error=error.message)
-        return render(request, SERIES, context, status=status_of(error))
+        return render(request, SERIES, context, status=error.status)
     return redirect(reverse("summary:series", args=[series.pk]) + "#values")
 
 
@@ -160,7 +160,7 @@ def series_value_remove(request: HttpRequest, pk: int, year: int) -> HttpRespons
         services.remove_indicator_value(series=series, year=year)
     except DomainError as error:
         context = _series_context(request, series, value_error=error.message)
-        return render(request, SERIES, context, status=status_of(error))
+        return render(request, SERIES, context, status=error.status)
     return redirect(reverse("summary:series", args=[series.pk]) + "#values")
 
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from groups.models import SuccessFactor
 from groups.services import clean_factor_text
-from meetings.errors import STATUS_BY_CODE, DomainError
+from meetings.errors import Conflict, DomainError, NotFound
+from meetings.locks import lock
 from meetings.models import Group, Meeting, Series
 
 from . import document
@@ -67,7 +68,7 @@ def draft_for(meeting: Meeting) -> SummaryDraft:
 
 def _locked_draft(meeting: Meeting) -> SummaryDraft:
     draft_for(meeting)
-    return SummaryDraft.objects.select_for_update().select_related("meeting").get(meeting=meeting)
+    return lock(SummaryDraft.objects.select_related("meeting")).get(meeting=meeting)
 
 
 def _person(user: Editor) -> User | None:
@@ -114,7 +115,7 @@ def _record(
     )
 
 
-class EditConflict(DomainError):
+class EditConflict(Conflict):
     """Someone saved the same text since this editor loaded it; carries what is stored now."""
 
     def __init__(self, message: str, *, text: str, version: int, user: str) -> None:
@@ -159,7 +160,7 @@ def save_text(
 ) -> SummaryDraft:
     """Save the lead ("lead") or the closing paragraph ("closing")."""
     if field not in TEXT_FIELDS:
-        raise DomainError("field", _("Det finns ingen sådan text i sammanfattningen."))
+        raise NotFound("field", _("Det finns ingen sådan text i sammanfattningen."))
     text = clean_paragraph(text)
     draft = _locked_draft(meeting)
     current: str = getattr(draft, field)
@@ -213,7 +214,7 @@ def save_factor_wording(
         .first()
     )
     if factor is None:
-        raise DomainError(
+        raise NotFound(
             "factor_gone",
             _("Framgångsfaktorn finns inte längre — gruppen har tagit bort den. Ladda om sidan."),
         )
@@ -278,9 +279,9 @@ def move_group(
     groups = {g.pk: g for g in meeting.groups.all()}
     group = groups.get(group_id)
     if group is None:
-        raise DomainError("group_gone", _("Gruppen finns inte i det här mötet."))
+        raise NotFound("group_gone", _("Gruppen finns inte i det här mötet."))
     if version != draft.order_version:
-        raise DomainError(
+        raise Conflict(
             "stale",
             _(
                 "Någon annan har just ändrat gruppernas ordning — se den nya ordningen och försök igen."
@@ -291,7 +292,7 @@ def move_group(
     index = same_kind.index(group.pk)
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(same_kind):
-        raise DomainError(
+        raise Conflict(
             "cannot_move",
             _("Gruppen står redan först.") if direction == "up" else _("Gruppen står redan sist."),
         )
@@ -328,7 +329,7 @@ def publish(*, meeting: Meeting, user: Editor) -> SummaryDraft:
     draft = _locked_draft(meeting)
     content = snapshot(meeting, draft)
     if not any(group["factors"] for group in content["home_groups"] + content["expert_groups"]):
-        raise DomainError(
+        raise Conflict(
             "nothing_to_publish",
             _("Det finns inga framgångsfaktorer att publicera ännu."),
         )
@@ -355,7 +356,7 @@ def revoke(*, meeting: Meeting, user: Editor) -> SummaryDraft:
     """Take the public page down: its address answers 404 from now on."""
     draft = _locked_draft(meeting)
     if draft.public_token is None:
-        raise DomainError("not_published", _("Sammanfattningen är inte publicerad."))
+        raise Conflict("not_published", _("Sammanfattningen är inte publicerad."))
     draft.public_token = None
     draft.published_content = None
     draft.published_at = None
@@ -433,7 +434,7 @@ def set_indicator_value(
 ) -> IndicatorValue:
     indicator = SeriesIndicator.objects.filter(series=series).first()
     if indicator is None:
-        raise DomainError(
+        raise Conflict(
             "no_indicator",
             _("Skriv först vad serien mäter — sedan kan du fylla i värden år för år."),
         )
@@ -454,26 +455,10 @@ def set_indicator_value(
 def remove_indicator_value(*, series: Series, year: int) -> None:
     deleted, _counts = IndicatorValue.objects.filter(indicator__series=series, year=year).delete()
     if not deleted:
-        raise DomainError("value_gone", _("Det finns inget värde för %(year)d.") % {"year": year})
+        raise NotFound("value_gone", _("Det finns inget värde för %(year)d.") % {"year": year})
 
 
 # --- Themes --------------------------------------------------------------------------------
-
-
-STATUS_BY_CODE.update(
-    {
-        "stale": 409,
-        "field": 404,
-        "factor_gone": 404,
-        "group_gone": 404,
-        "cannot_move": 409,
-        "nothing_to_publish": 409,
-        "not_published": 409,
-        "no_indicator": 409,
-        "value_gone": 404,
-        "theme_gone": 404,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -649,7 +634,7 @@ def themes_data(meeting: Meeting, group_keys: Mapping[int, str]) -> list[dict[st
 
 def _lock(meeting: Meeting) -> Meeting:
     # One editor's curation at a time per meeting: merges read and write several rows.
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    return lock(Meeting).get(pk=meeting.pk)
 
 
 def _clean_label(label: str) -> str:
@@ -665,7 +650,7 @@ def _clean_label(label: str) -> str:
 
 
 def _theme_gone() -> DomainError:
-    return DomainError(
+    return NotFound(
         "theme_gone",
         _("Temat finns inte längre — ladda om sidan och försök igen."),
     )
@@ -754,7 +739,7 @@ def split_factor(*, meeting: Meeting, factor_id: int | None, label: str) -> Cura
         pk=factor_id or 0, group__meeting=meeting, group__kind=Group.Kind.HOME
     ).first()
     if factor is None:
-        raise DomainError(
+        raise NotFound(
             "factor_gone",
             _("Framgångsfaktorn finns inte längre — ladda om sidan och försök igen."),
         )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from meetings.errors import DomainError, status_of
+from meetings.errors import DomainError
 from meetings.models import Meeting
 
 from . import services
@@ -73,8 +73,8 @@ def _answer(
     except DomainError as error:
         context = themes_context(meeting, theme_error=error.message)
         if _is_htmx(request):
-            return render(request, f"{TEMPLATE}#themes_section", context, status=status_of(error))
-        return render(request, TEMPLATE, context, status=status_of(error))
+            return render(request, f"{TEMPLATE}#themes_section", context, status=error.status)
+        return render(request, TEMPLATE, context, status=error.status)
     if not _is_htmx(request):
         return redirect("summary:themes", pk=meeting.pk)
     context = themes_context(meeting, theme_message=done)

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from meetings.errors import status_of
 from meetings.models import Meeting
 
 from .formats import FORMATS, ExportUnavailable, content_disposition
@@ -40,7 +39,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             request,
             "meetings/message.html",
             {"message": error.message},
-            status=status_of(error),
+            status=error.status,
         )
     response = HttpResponse(body, content_type=export_format.content_type)
     response["Content-Disposition"] = content_disposition(meeting, export_format.extension)

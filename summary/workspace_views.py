@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from meetings.errors import DomainError, status_of
+from meetings.errors import DomainError, NotFound
 from meetings.models import Group, Meeting
 from meetings.views import public_url
 
@@ -126,7 +126,7 @@ def _error_page(
 ) -> HttpResponse:
     """Without htmx: the whole workspace, with the message where it belongs."""
     context = _workspace_context(request, meeting, flash=error.message, **extra)
-    return render(request, WORKSPACE, context, status=status_of(error))
+    return render(request, WORKSPACE, context, status=error.status)
 
 
 def _announce(response: HttpResponse, message: str) -> HttpResponse:
@@ -168,7 +168,7 @@ def save_text(request: HtmxHttpRequest, pk: int, field: str) -> HttpResponse:
         return _field_response(request, meeting, state, status=409)
     except DomainError as error:
         state = _text_state(draft, field, text=text, version=version, error=error.message)
-        return _field_response(request, meeting, state, status=status_of(error))
+        return _field_response(request, meeting, state, status=error.status)
     state = _text_state(draft, field, saved=timezone.now())
     return _field_response(request, meeting, state)
 
@@ -247,13 +247,13 @@ def save_factor(request: HtmxHttpRequest, pk: int, factor_id: int) -> HttpRespon
             state["typed_version"] = version
             status = 409
         except DomainError as error:
-            if error.code == "factor_gone":
+            if isinstance(error, NotFound):
                 if request.htmx:
-                    response = HttpResponse(error.message, status=status_of(error))
+                    response = HttpResponse(error.message, status=error.status)
                     return _announce(reswap(response, "none"), str(error.message))
                 return _error_page(request, meeting, error)
             state = {"error": error.message, "typed": text, "typed_version": version}
-            status = status_of(error)
+            status = error.status
     draft = services.draft_for(meeting)
     factor = _factor_row(meeting, draft, factor_id)
     if factor is None:

@@ -24,6 +24,14 @@ from meetings import services
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import remember_participant
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
+from tests.support.fixtures import afternoon, editor_client  # noqa: F401  (shared fixtures)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher() -> None:
+    """Users made by tests hash their passwords with a cheap hasher: the production one is
+    slow on purpose (about a third of a second per user on this machine)."""
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -8,51 +8,16 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 
 from groups import services as group_services
-from meetings import services
 from meetings.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting
-from meetings.participation import remember_participant
+from tests.support.live import HOST, add_factor, connected, phone_session, phone_socket, room_socket
 from topp25.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-HOST = [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")]
-
-
-def room_socket(meeting: Meeting) -> WebsocketCommunicator:
-    return WebsocketCommunicator(application, f"/ws/room/{meeting.room_token}/", headers=HOST)
-
-
-@database_sync_to_async
-def phone_session(group: Group) -> str:
-    participant = services.join_meeting(meeting=group.meeting, home_group_id=group.pk)
-    session = SessionStore()
-    remember_participant(session, participant)
-    session.create()
-    return session.session_key or ""
-
-
-def phone_socket(
-    meeting: Meeting, group: Group, session_key: str, group_id: int | None = None
-) -> WebsocketCommunicator:
-    path = f"/ws/m/{meeting.join_code}/groups/{group_id or group.pk}/"
-    headers = [*HOST, (b"cookie", f"sessionid={session_key}".encode())]
-    return WebsocketCommunicator(application, path, headers=headers)
-
-
-async def connected(communicator: WebsocketCommunicator) -> str:
-    ok, _code = await communicator.connect()
-    assert ok
-    # The current state comes first, so a reconnecting screen is never stale.
-    return str(await communicator.receive_from(timeout=3))
-
-
-add_factor = database_sync_to_async(group_services.add_factor)
 
 
 async def test_room_screen_gets_the_updated_column_after_commit(

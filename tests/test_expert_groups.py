@@ -16,24 +16,13 @@ from groups import services as group_services
 from meetings import services
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant, PhaseKind
-from meetings.phases import AgendaTemplate
+from tests.support.fixtures import HX
 from topp25 import live
 
-pytestmark = pytest.mark.django_db
-
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
-    return services.create_meeting(
-        facilitator=facilitator,
-        title="Eftermiddag",
-        date=datetime.date(2026, 12, 1),
-        core_question="Vad höjer resultaten?",
-        home_group_names=["Lärare", "Rektorer", "Politiker"],
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.afternoon(home_groups=["Lärare", "Rektorer", "Politiker"]),
+]
 
 
 @pytest.fixture

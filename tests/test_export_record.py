@@ -4,7 +4,6 @@ JSON export (version 3) and its import, and in the Markdown summary."""
 from __future__ import annotations
 
 import copy
-import datetime
 import json
 from collections.abc import Callable
 from io import StringIO
@@ -21,24 +20,18 @@ from groups import services as groups
 from groups.models import Dot, HiddenWord, Idea, IdeaPool, PoolSettings, ReflectionWord
 from meetings import services
 from meetings.models import Group, Meeting, Participant, PhaseKind
-from meetings.phases import AgendaTemplate
 from summary.exports import SCHEMA_PATH, meeting_data, meeting_json, meeting_markdown
+from tests.support.phases import run_phase
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
+def ran_afternoon(afternoon: Meeting, facilitator: User) -> Meeting:
     """A meeting that ran: a private pool revealed, dots, a merge, a withdrawn idea, a pick,
-    expert groups published with one list, someone gone, reflection words and a hidden one."""
-    meeting = services.create_meeting(
-        facilitator=facilitator,
-        title="Eftermiddag",
-        date=datetime.date(2026, 12, 1),
-        core_question="Vad höjer resultaten?",
-        home_group_names=["Lärare", "Rektorer"],
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
+    expert groups published with one list, someone gone, reflection words and a hidden one;
+    each in the phase that allows it."""
+    meeting = afternoon
     teachers, principals = meeting.home_groups().order_by("position")
     groups.update_pool_settings(
         meeting=meeting, dots_per_member=2, several_dots_per_idea=False, private_until_revealed=True
@@ -47,12 +40,14 @@ def afternoon(facilitator: User) -> Meeting:
         services.join_meeting(meeting=meeting, home_group_id=teachers.pk) for _ in range(3)
     )
     dan = services.join_meeting(meeting=meeting, home_group_id=principals.pk)
+    run_phase(meeting, PhaseKind.BUZZ)
     first = groups.add_idea(group=teachers, author=anna, text="Tid för kollegialt lärande")
     second = groups.add_idea(group=teachers, author=bo, text="Kollegialt lärande")
     silly = groups.add_idea(group=teachers, author=cia, text="Längre raster")
     groups.add_idea(group=principals, author=dan, text="Nära ledarskap")
     groups.withdraw_idea(group=teachers, author=cia, idea_id=silly.pk)
     groups.reveal_pool(group=teachers, by=anna)
+    run_phase(meeting, PhaseKind.DIALOGUE)
     groups.set_dots(group=teachers, participant=anna, idea_id=first.pk, count=1)
     groups.set_dots(group=teachers, participant=bo, idea_id=first.pk, count=1)
     groups.set_dots(group=teachers, participant=bo, idea_id=second.pk, count=1)
@@ -64,20 +59,19 @@ def afternoon(facilitator: User) -> Meeting:
 
     services.allocate_experts(meeting=meeting, expert_count=2)
     services.publish_experts(meeting=meeting)
+    run_phase(meeting, PhaseKind.EXPERT)
     expert = meeting.groups.filter(kind=Group.Kind.EXPERT).order_by("position").first()
     assert expert is not None
     groups.add_factor(group=expert, text="Gemensam bild av elevhälsan")
     services.set_participant_left(meeting=meeting, participant_id=dan.pk, left=True)
 
-    services.start_phase(
-        meeting=meeting, phase_id=meeting.agenda().get(kind=PhaseKind.REFLECTION).pk
-    )
+    run_phase(meeting, PhaseKind.REFLECTION)
     reflection.submit_words(meeting=meeting, participant=anna, entries=["Trygghet", "mod"])
     reflection.submit_words(meeting=meeting, participant=bo, entries=["tryggheten", "trams"])
     reflection.submit_words(meeting=meeting, participant=cia, entries=["Trygghet", "Mod"])
     reflection.submit_words(meeting=meeting, participant=dan, entries=["samarbete"])
     reflection.hide_word(meeting=meeting, key=words.fold("trams"), hidden_by=facilitator)
-    # The afternoon is over (a running phase would be ended in the archive).
+    # The ran_afternoon is over (a running phase would be ended in the archive).
     services.end_phase(meeting=meeting)
     return Meeting.objects.get(pk=meeting.pk)
 
@@ -108,8 +102,8 @@ def _refused(path: Path, message: str) -> None:
     assert _counts() == before
 
 
-def test_version_3_holds_the_group_work(afternoon: Meeting) -> None:
-    data = meeting_data(afternoon)
+def test_version_3_holds_the_group_work(ran_afternoon: Meeting) -> None:
+    data = meeting_data(ran_afternoon)
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
     assert data["version"] == 3
@@ -169,9 +163,9 @@ def test_version_3_holds_the_group_work(afternoon: Meeting) -> None:
     assert hidden["hidden_at"] is not None
 
 
-def test_export_import_export_is_byte_identical(afternoon: Meeting, tmp_path: Path) -> None:
-    exported = meeting_json(afternoon)
-    path = tmp_path / "afternoon.json"
+def test_export_import_export_is_byte_identical(ran_afternoon: Meeting, tmp_path: Path) -> None:
+    exported = meeting_json(ran_afternoon)
+    path = tmp_path / "ran_afternoon.json"
     path.write_text(exported, encoding="utf-8")
     imported = _imported(path)
     assert meeting_json(imported) == exported
@@ -191,7 +185,7 @@ def test_export_import_export_is_byte_identical(afternoon: Meeting, tmp_path: Pa
         ("samarbete", 1),
     ]
     # The Markdown of the archive is the original's.
-    assert meeting_markdown(imported) == meeting_markdown(afternoon)
+    assert meeting_markdown(imported) == meeting_markdown(ran_afternoon)
 
 
 def _version_2(data: dict[str, Any]) -> dict[str, Any]:
@@ -208,9 +202,9 @@ def _version_2(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_version_2_and_1_files_of_the_afternoon_still_import(
-    afternoon: Meeting, tmp_path: Path
+    ran_afternoon: Meeting, tmp_path: Path
 ) -> None:
-    old = _version_2(meeting_data(afternoon))
+    old = _version_2(meeting_data(ran_afternoon))
     imported = _imported(_write(tmp_path, old))
     again = meeting_data(imported)
     assert again["version"] == 3
@@ -219,7 +213,7 @@ def test_version_2_and_1_files_of_the_afternoon_still_import(
     assert _version_2(again) == old
     oldest = {k: v for k, v in old.items() if k not in ("agenda", "themes")} | {"version": 1}
     imported = _imported(_write(tmp_path, oldest))
-    assert imported.groups.count() == afternoon.groups.count()
+    assert imported.groups.count() == ran_afternoon.groups.count()
 
 
 @pytest.mark.parametrize(
@@ -238,9 +232,9 @@ def test_version_2_and_1_files_of_the_afternoon_still_import(
     ],
 )
 def test_version_2_files_have_no_version_3_fields(
-    afternoon: Meeting, tmp_path: Path, mutate: Callable[[dict[str, Any]], None], message: str
+    ran_afternoon: Meeting, tmp_path: Path, mutate: Callable[[dict[str, Any]], None], message: str
 ) -> None:
-    old = _version_2(meeting_data(afternoon))
+    old = _version_2(meeting_data(ran_afternoon))
     mutate(old)
     _refused(_write(tmp_path, old), message)
 
@@ -322,15 +316,15 @@ def _teachers_idea(data: dict[str, Any], number: int) -> dict[str, Any]:
     ],
 )
 def test_bad_group_work_is_refused_in_swedish_and_nothing_is_written(
-    afternoon: Meeting, tmp_path: Path, mutate: Callable[[dict[str, Any]], None], message: str
+    ran_afternoon: Meeting, tmp_path: Path, mutate: Callable[[dict[str, Any]], None], message: str
 ) -> None:
-    data = meeting_data(afternoon)
+    data = meeting_data(ran_afternoon)
     mutate(data)
     _refused(_write(tmp_path, data), message)
 
 
-def test_markdown_has_the_reflection_words_and_the_expert_lists(afternoon: Meeting) -> None:
-    text = meeting_markdown(afternoon)
+def test_markdown_has_the_reflection_words_and_the_expert_lists(ran_afternoon: Meeting) -> None:
+    text = meeting_markdown(ran_afternoon)
     assert (
         "## Reflektion\n\n"
         "Orden i reflektionen, de vanligaste först (antal i parentes):\n\n"

@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from groups.models import SuccessFactor
 from meetings.models import Group
+from tests.support.fixtures import HX
 
 from .conftest import texts
-
-HX = {"HTTP_HX_REQUEST": "true"}
 
 
 def add_url(group: Group) -> str:

@@ -21,10 +21,9 @@ from django.test import override_settings
 
 from groups import services as group_services
 from meetings.models import Group, Meeting
+from tests.support.live import connected, phone_session, phone_socket, room_socket
 from topp25.channel_layer import redis_host
 from topp25.live import LIVE_OK, LIVE_PAUSED
-
-from .test_consumers import connected, phone_session, phone_socket, room_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

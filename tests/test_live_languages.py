@@ -10,10 +10,9 @@ from django.core.cache import cache
 
 from meetings import broadcast
 from meetings.models import Group, Meeting
+from tests.support.live import HOST, add_factor, connected, room_socket
 from topp25 import live
 from topp25.asgi import application
-
-from .test_consumers import HOST, add_factor, connected, room_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

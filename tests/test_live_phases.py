@@ -13,9 +13,8 @@ from meetings import services
 from meetings.consumers import CLOSE_FORBIDDEN
 from meetings.models import Group, Meeting
 from meetings.phases import AgendaTemplate
+from tests.support.live import HOST, connected, phone_session, phone_socket, room_socket
 from topp25.asgi import application
-
-from .test_consumers import HOST, connected, phone_session, phone_socket, room_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

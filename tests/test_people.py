@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from meetings import broadcast, services
 from meetings.models import Group, Meeting, Participant
+from tests.support.live import connected
 
-from .test_consumers import connected
 from .test_live_phases import console_cookie, console_socket
 
 

@@ -17,10 +17,9 @@ from meetings import broadcast, services
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Phase, PhaseKind
 from meetings.phases import REGISTRY, AgendaTemplate, screens_for
+from tests.support.fixtures import HX
 
-pytestmark = pytest.mark.django_db
-
-HX = {"HTTP_HX_REQUEST": "true"}
+pytestmark = [pytest.mark.django_db, pytest.mark.afternoon(home_groups=[])]
 
 
 class Clock:
@@ -38,18 +37,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     clock = Clock()
     monkeypatch.setattr(timezone, "now", lambda: clock.now)
     yield clock
-
-
-@pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
-    return services.create_meeting(
-        facilitator=facilitator,
-        title="Eftermiddag",
-        date=datetime.date(2026, 12, 1),
-        core_question="Vad höjer resultaten?",
-        usual_home_groups=True,
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
 
 
 def kinds(meeting: Meeting) -> list[str]:

@@ -12,7 +12,8 @@ from groups.models import Dot, Idea, PoolSettings
 from groups.pool import likely_duplicates
 from meetings import services as meeting_services
 from meetings.errors import DomainError
-from meetings.models import Group, Meeting, Participant
+from meetings.models import Group, Meeting, Participant, PhaseKind
+from tests.support.phases import run_phase
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,13 @@ def member(teachers: Group) -> Callable[[], Participant]:
         return meeting_services.join_meeting(meeting=teachers.meeting, home_group_id=teachers.pk)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def buzz(meeting: Meeting) -> None:
+    """Each test starts where ideas are written: the buzz phase. Dots, merges and picks
+    follow in the dialogue (`run_phase`), as on the afternoon."""
+    run_phase(meeting, PhaseKind.BUZZ)
 
 
 def settings(meeting: Meeting, **values: object) -> PoolSettings:
@@ -89,6 +97,7 @@ def test_blank_and_long_ideas_are_refused(teachers: Group, member) -> None:
 def test_pool_closes_with_the_list(teachers: Group, member, add_factors) -> None:
     anna = member()
     idea = services.add_idea(group=teachers, author=anna, text="Studiero")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     add_factors(teachers, 5)
     services.mark_agreed(group=teachers)
     for action in (
@@ -110,6 +119,7 @@ def test_private_pool_refuses_dots_until_revealed(
     settings(meeting, private_until_revealed=True)
     anna, bo = member(), member()
     idea = services.add_idea(group=teachers, author=anna, text="Studiero")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     assert services.pool_is_hidden(teachers, PoolSettings.for_meeting(meeting.pk))
     with pytest.raises(DomainError) as hidden:
         services.set_dots(group=teachers, participant=bo, idea_id=idea.pk, count=1)
@@ -126,6 +136,7 @@ def test_private_pool_refuses_dots_until_revealed(
 def test_dots_limit_and_one_per_idea(teachers: Group, member) -> None:
     anna = member()
     ideas = [services.add_idea(group=teachers, author=anna, text=f"Idé {n}") for n in range(4)]
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     with pytest.raises(DomainError) as one:
         services.set_dots(group=teachers, participant=anna, idea_id=ideas[0].pk, count=2)
     assert one.value.code == "one_dot_per_idea"
@@ -146,6 +157,7 @@ def test_several_dots_on_one_idea_when_allowed(meeting: Meeting, teachers: Group
     settings(meeting, several_dots_per_idea=True, dots_per_member=4)
     anna = member()
     idea = services.add_idea(group=teachers, author=anna, text="Studiero")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     assert services.set_dots(group=teachers, participant=anna, idea_id=idea.pk, count=4) == 0
     with pytest.raises(DomainError) as over:
         services.set_dots(group=teachers, participant=anna, idea_id=idea.pk, count=5)
@@ -156,6 +168,7 @@ def test_several_dots_on_one_idea_when_allowed(meeting: Meeting, teachers: Group
 def test_dots_in_another_group_are_refused(teachers: Group, principals: Group, member) -> None:
     anna = member()
     idea = services.add_idea(group=teachers, author=anna, text="Studiero")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     with pytest.raises(DomainError) as gone:
         services.set_dots(group=principals, participant=anna, idea_id=idea.pk, count=1)
     assert gone.value.code == "idea_gone"
@@ -165,6 +178,7 @@ def test_merge_carries_votes_without_counting_anyone_twice(teachers: Group, memb
     anna, bo, cia = member(), member(), member()
     first = services.add_idea(group=teachers, author=anna, text="Trygghet i klassrummet")
     second = services.add_idea(group=teachers, author=bo, text="Tryggheten i klassrum")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     for person, idea in [(anna, first), (anna, second), (bo, second), (cia, first)]:
         services.set_dots(group=teachers, participant=person, idea_id=idea.pk, count=1)
     merged = services.merge_ideas(group=teachers, idea_id=second.pk, into_id=first.pk, by=cia)
@@ -192,6 +206,7 @@ def test_merge_with_several_dots_keeps_each_members_total(
     anna = member()
     first = services.add_idea(group=teachers, author=anna, text="Studiero")
     second = services.add_idea(group=teachers, author=anna, text="Lugn i klassrummet")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     services.set_dots(group=teachers, participant=anna, idea_id=first.pk, count=2)
     services.set_dots(group=teachers, participant=anna, idea_id=second.pk, count=1)
     services.merge_ideas(
@@ -205,6 +220,7 @@ def test_pick_into_the_list_links_the_ideas(teachers: Group, member) -> None:
     anna = member()
     first = services.add_idea(group=teachers, author=anna, text="Trygghet i klassrummet")
     second = services.add_idea(group=teachers, author=anna, text="Tryggheten i klassrum")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     services.merge_ideas(group=teachers, idea_id=second.pk, into_id=first.pk)
     factor = services.pick_idea(group=teachers, idea_id=first.pk, author=anna)
     assert factor.position == 1 and factor.text == "Trygghet i klassrummet"
@@ -217,8 +233,9 @@ def test_pick_into_the_list_links_the_ideas(teachers: Group, member) -> None:
 
 def test_pick_stops_at_the_meetings_factor_count(teachers: Group, member, add_factors) -> None:
     anna = member()
-    add_factors(teachers, 5)
     idea = services.add_idea(group=teachers, author=anna, text="Sjätte")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
+    add_factors(teachers, 5)
     with pytest.raises(DomainError) as full:
         services.pick_idea(group=teachers, idea_id=idea.pk)
     assert full.value.code == "list_full"
@@ -228,7 +245,9 @@ def test_pick_stops_at_the_meetings_factor_count(teachers: Group, member, add_fa
 def test_withdrawn_idea_returns_its_dots(teachers: Group, member) -> None:
     anna, bo = member(), member()
     idea = services.add_idea(group=teachers, author=anna, text="Studiero")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     services.set_dots(group=teachers, participant=bo, idea_id=idea.pk, count=1)
+    run_phase(teachers.meeting, PhaseKind.BUZZ)
     services.withdraw_idea(group=teachers, author=anna, idea_id=idea.pk)
     assert services.dots_of(bo, teachers) == {}
     assert Idea.objects.get(pk=idea.pk).withdrawn_at is not None

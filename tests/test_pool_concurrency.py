@@ -6,7 +6,8 @@ import pytest
 
 from groups import services
 from meetings import services as meeting_services
-from meetings.models import Group
+from meetings.models import Group, PhaseKind
+from tests.support.phases import run_phase
 
 from .test_concurrency import race
 
@@ -18,7 +19,9 @@ def test_two_phones_voting_at_the_same_instant_both_count(teachers: Group) -> No
         meeting_services.join_meeting(meeting=teachers.meeting, home_group_id=teachers.pk)
         for _ in range(2)
     ]
+    run_phase(teachers.meeting, PhaseKind.BUZZ)
     idea = services.add_idea(group=teachers, author=people[0], text="Studiero")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     done, refused = race(
         2,
         lambda n: services.set_dots(
@@ -34,8 +37,10 @@ def test_many_phones_voting_and_one_merging(teachers: Group) -> None:
         meeting_services.join_meeting(meeting=teachers.meeting, home_group_id=teachers.pk)
         for _ in range(6)
     ]
+    run_phase(teachers.meeting, PhaseKind.BUZZ)
     first = services.add_idea(group=teachers, author=people[0], text="Trygghet")
     second = services.add_idea(group=teachers, author=people[1], text="Tryggheten")
+    run_phase(teachers.meeting, PhaseKind.DIALOGUE)
     for person in people[:3]:
         services.set_dots(group=teachers, participant=person, idea_id=second.pk, count=1)
 

@@ -17,17 +17,9 @@ from groups.models import Idea, PoolSettings
 from meetings import broadcast
 from meetings import services as meeting_services
 from meetings.models import Group, Meeting, Participant, PhaseKind
-
-from .test_consumers import connected, phone_session, phone_socket, room_socket
-
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def run_phase(meeting: Meeting, kind: str) -> None:
-    phase = meeting_services.add_phase(
-        meeting=meeting, kind=kind, title=f"Fas {kind}", planned_minutes=10
-    )
-    meeting_services.start_phase(meeting=meeting, phase_id=phase.pk)
+from tests.support.fixtures import HX
+from tests.support.live import connected, phone_session, phone_socket, room_socket
+from tests.support.phases import run_phase
 
 
 def url(name: str, group: Group, *args: int) -> str:
@@ -96,9 +88,11 @@ class TestPhone:
         self, client: Client, teachers: Group, principals: Group, join_as
     ) -> None:
         me = join_as(teachers)
+        run_phase(teachers.meeting, PhaseKind.BUZZ)
         theirs = services.add_idea(
             group=principals, author=other_member(principals), text="Rektorernas"
         )
+        run_phase(teachers.meeting, PhaseKind.DIALOGUE)
         assert (
             client.post(url("idea_add", principals), {"text": "In i fel grupp"}, **HX).status_code
             == 403
@@ -117,6 +111,7 @@ class TestPhone:
         self, client: Client, teachers: Group, join_as
     ) -> None:
         join_as(teachers)
+        run_phase(teachers.meeting, PhaseKind.BUZZ)
         theirs = services.add_idea(group=teachers, author=other_member(teachers), text="Deras idé")
         assert client.get(url("idea_edit", teachers, theirs.pk), **HX).status_code == 403
         response = client.post(url("idea_edit", teachers, theirs.pk), {"text": "Min nu"}, **HX)
@@ -127,6 +122,7 @@ class TestPhone:
 
     def test_edit_and_withdraw_own_idea(self, client: Client, teachers: Group, join_as) -> None:
         me = join_as(teachers)
+        run_phase(teachers.meeting, PhaseKind.BUZZ)
         idea = services.add_idea(group=teachers, author=me, text="Studiero")
         form = client.get(url("idea_edit", teachers, idea.pk), **HX).content.decode()
         assert "Ändra din idé" in form and "Studiero" in form
@@ -151,8 +147,9 @@ class TestPhone:
         self, client: Client, meeting: Meeting, teachers: Group, join_as
     ) -> None:
         me = join_as(teachers)
-        run_phase(meeting, PhaseKind.AGREE)
+        run_phase(meeting, PhaseKind.BUZZ)
         idea = services.add_idea(group=teachers, author=other_member(teachers), text="Studiero")
+        run_phase(meeting, PhaseKind.AGREE)
         for _ in range(2):  # both taps saw 0 dots of their own
             response = client.post(url("dot", teachers, idea.pk), {"delta": "1", "seen": "0"}, **HX)
             assert response.status_code == 200
@@ -174,11 +171,12 @@ class TestPhone:
         self, client: Client, meeting: Meeting, teachers: Group, join_as
     ) -> None:
         me = join_as(teachers)
-        run_phase(meeting, PhaseKind.AGREE)
+        run_phase(meeting, PhaseKind.BUZZ)
         first = services.add_idea(group=teachers, author=me, text="Trygghet i klassrummet")
         second = services.add_idea(
             group=teachers, author=other_member(teachers), text="Tryggheten i klassrum"
         )
+        run_phase(meeting, PhaseKind.AGREE)
         page = client.get(reverse("groups:page", args=[meeting.join_code])).content.decode()
         assert "Liknar varandra" in page and "båda nämner" in page and "trygghet" in page
         for _ in range(2):
@@ -220,7 +218,9 @@ class TestPhone:
         self, client: Client, teachers: Group, join_as, add_factors
     ) -> None:
         me = join_as(teachers)
+        run_phase(teachers.meeting, PhaseKind.BUZZ)
         idea = services.add_idea(group=teachers, author=me, text="Studiero")
+        run_phase(teachers.meeting, PhaseKind.DIALOGUE)
         add_factors(teachers, 5)
         services.mark_agreed(group=teachers)
         response = client.post(url("idea_add", teachers), {"text": "Sent"}, **HX)
@@ -317,11 +317,13 @@ class TestConsole:
 async def test_room_shows_counts_never_who(meeting: Meeting, teachers: Group) -> None:
     @database_sync_to_async
     def setup() -> tuple[Idea, Participant]:
-        run_phase(meeting, PhaseKind.AGREE)
+        run_phase(meeting, PhaseKind.BUZZ)
         author = meeting_services.join_meeting(
             meeting=meeting, home_group_id=teachers.pk, display_name="Vera Väljare"
         )
-        return services.add_idea(group=teachers, author=author, text="Studiero"), author
+        idea = services.add_idea(group=teachers, author=author, text="Studiero")
+        run_phase(meeting, PhaseKind.AGREE)
+        return idea, author
 
     idea, author = await setup()
     room = room_socket(meeting)

@@ -8,16 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from groups import services as group_services
-from meetings.errors import DomainError, status_of
+from meetings.errors import DomainError
 from meetings.models import Group, Meeting
 from summary import services
 from summary.models import SummaryChange, SummaryDraft
-
-
-@pytest.fixture
-def editor_client(client: Client, facilitator: User) -> Client:
-    client.force_login(facilitator)
-    return client
 
 
 @pytest.fixture
@@ -133,7 +127,7 @@ def test_unknown_token_and_revoking_twice(
 def test_nothing_to_publish(meeting: Meeting, facilitator: User) -> None:
     with pytest.raises(DomainError) as raised:
         services.publish(meeting=meeting, user=facilitator)
-    assert status_of(raised.value) == 409
+    assert raised.value.status == 409
     assert not SummaryDraft.objects.filter(public_token__isnull=False).exists()
 
 

@@ -20,9 +20,8 @@ from channels.layers import get_channel_layer
 from django.test import override_settings
 
 from meetings.models import Group, Meeting
+from tests.support.live import add_factor, connected, phone_session, phone_socket, room_socket
 from topp25.channel_layer import BlockingPoolRedisChannelLayer, redis_host
-
-from .test_consumers import add_factor, connected, phone_session, phone_socket, room_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

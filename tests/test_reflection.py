@@ -3,7 +3,6 @@ the room screen, and the facilitator hiding a word (kept in the record with who 
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from typing import Any
 
@@ -18,25 +17,11 @@ from meetings import broadcast, services
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant, PhaseKind
 from meetings.participation import remember_participant
-from meetings.phases import AgendaTemplate
+from meetings.phases import NotAllowedNow
+from tests.support.fixtures import HX
 from topp25 import live
 
 pytestmark = pytest.mark.django_db
-
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
-    meeting = services.create_meeting(
-        facilitator=facilitator,
-        title="Eftermiddag",
-        date=datetime.date(2026, 12, 1),
-        core_question="Vad höjer resultaten?",
-        home_group_names=["Lärare", "Rektorer"],
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
-    return meeting
 
 
 def start_reflection(meeting: Meeting) -> None:
@@ -119,7 +104,8 @@ def test_a_double_tap_makes_the_words_once(running: Meeting) -> None:
 def test_words_only_during_the_reflection(afternoon: Meeting) -> None:
     with pytest.raises(DomainError) as early:
         submit(afternoon, phone(afternoon), "tid")
-    assert early.value.code == "not_reflection"
+    assert isinstance(early.value, NotAllowedNow) and early.value.status == 409
+    assert "skicka ord till reflektionen" in early.value.message
 
 
 def test_the_cloud_folds_case_and_inflection_and_ranks(running: Meeting) -> None:
@@ -229,7 +215,8 @@ def test_phone_without_joining_or_outside_the_phase(client: Client, afternoon: M
     assert client.post(url, {"word": ["tid"]}, **HX).status_code == 403
     phone(afternoon, client)
     response = client.post(url, {"word": ["tid"]}, **HX)
-    assert response.status_code == 409 and "medan reflektionen pågår" in response.content.decode()
+    assert response.status_code == 409
+    assert "det går inte att skicka ord till reflektionen" in response.content.decode()
 
 
 def test_console_hides_a_word(

@@ -25,9 +25,10 @@ from groups import services as group_services
 from groups.models import SuccessFactor
 from meetings import services
 from meetings.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
-from meetings.models import Group, Meeting, Participant, Series
+from meetings.models import Group, Meeting, Participant, PhaseKind, Series
 from meetings.participation import remember_participant
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
+from tests.support.phases import run_phase
 from topp25.asgi import application
 
 # ---------------------------------------------------------------------------------------------
@@ -225,7 +226,9 @@ def world(facilitator: User, teachers: Group, principals: Group) -> World:
     group_services.mark_agreed(group=principals, confirmed_short=True)
     teacher_client, teacher = _participant_client(teachers)
     principal_client, _principal = _participant_client(principals)
+    run_phase(meeting, PhaseKind.BUZZ)  # where ideas are written
     idea = group_services.add_idea(group=teachers, author=teacher, text="En idé")
+    services.end_phase(meeting=meeting)
     owner, stranger, editor_client = Client(), Client(), Client()
     owner.force_login(facilitator)
     stranger.force_login(other)

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from groups import services as group_services
 from meetings import services as meeting_services
-from meetings.errors import DomainError, status_of
+from meetings.errors import DomainError
 from meetings.models import Meeting, Series
 from meetings.roles import FACILITATOR_ROLE
 from summary import services
@@ -41,12 +41,6 @@ def series(facilitator: User) -> Series:
         group_services.add_factor(group=teachers, text=f"Studiero {year}")
         group_services.add_factor(group=teachers, text='=HYPERLINK("http://x")')
     return Series.objects.get(name="Topp25")
-
-
-@pytest.fixture
-def editor_client(client: Client, facilitator: User) -> Client:
-    client.force_login(facilitator)
-    return client
 
 
 @pytest.fixture
@@ -86,7 +80,7 @@ def test_indicator_values(ranked: Series, facilitator: User) -> None:
 def test_values_need_an_indicator(series: Series, facilitator: User) -> None:
     with pytest.raises(DomainError) as raised:
         services.set_indicator_value(series=series, year=2025, value="3", user=facilitator)
-    assert status_of(raised.value) == 409
+    assert raised.value.status == 409
 
 
 def test_chart_geometry(ranked: Series) -> None:

@@ -257,12 +257,6 @@ def test_an_edit_typed_back_to_the_groups_text_is_no_edit(
 # --- Workspace, public page, series -------------------------------------------------------
 
 
-@pytest.fixture
-def editor_client(client: Client, facilitator: User) -> Client:
-    client.force_login(facilitator)
-    return client
-
-
 def test_workspace_shows_the_themes_and_the_export_menu(
     editor_client: Client, themed: Meeting
 ) -> None:

@@ -23,6 +23,7 @@ from meetings import services
 from meetings.models import Group, Meeting, Participant
 from meetings.text import clean_text
 from summary.exports import meeting_json, meeting_markdown
+from tests.support.fixtures import HX
 
 DIRTY = "\x00Tid\x07 för\x1b \x9bkollegialt\u200b\x7f lärande\x00 "
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -42,9 +43,6 @@ CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 )
 def test_clean_text(raw: str | None, multiline: bool, expected: str) -> None:
     assert clean_text(raw, multiline=multiline) == expected
-
-
-HX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_factor_add_and_edit_drop_controls(client: Client, teachers: Group, join_as) -> None:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from groups import services as group_services
 from groups.models import SuccessFactor
 from meetings import services as meeting_services
-from meetings.errors import DomainError, status_of
+from meetings.errors import DomainError
 from meetings.models import Group, Meeting
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
 from summary import services
@@ -21,12 +21,6 @@ from summary.content import public_content
 from summary.models import FactorEdit, SummaryChange, SummaryDraft
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def editor_client(client: Client, facilitator: User) -> Client:
-    client.force_login(facilitator)
-    return client
 
 
 @pytest.fixture
@@ -112,7 +106,7 @@ def test_two_editors_on_one_text_conflict_and_nothing_is_lost(
             meeting=worked, field="lead", text="Bertils text", version=1, user=second_editor
         )
     conflict = raised.value
-    assert status_of(conflict) == 409 and conflict.code == "stale"
+    assert conflict.status == 409 and conflict.code == "stale"
     assert "Någon annan har just ändrat den här texten" in str(conflict)
     assert (conflict.current_text, conflict.current_version, conflict.by) == (
         "Annas text",
@@ -183,7 +177,7 @@ def test_factor_of_another_meeting_is_not_found(
         services.save_factor_wording(
             meeting=other, factor_id=factor(teachers, 1).pk, text="x", version=0, user=facilitator
         )
-    assert status_of(raised.value) == 404
+    assert raised.value.status == 404
 
 
 def test_group_order(
@@ -199,7 +193,7 @@ def test_group_order(
         services.move_group(
             meeting=worked, group_id=principals.pk, direction="up", version=1, user=facilitator
         )
-    assert status_of(stale.value) == 409
+    assert stale.value.status == 409
     with pytest.raises(DomainError) as first:
         services.move_group(
             meeting=worked, group_id=teachers.pk, direction="up", version=2, user=facilitator

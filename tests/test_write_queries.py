@@ -20,11 +20,12 @@ from groups import services
 from groups.models import Idea
 from meetings import services as meeting_services
 from meetings.models import Group, Meeting, Participant, PhaseKind
+from tests.support.fixtures import HX
+from tests.support.phases import run_phase
 from topp25 import live
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HX = {"HTTP_HX_REQUEST": "true"}
 # Queries per write (request, service, after-commit broadcast and the answer together);
 # the session, then the participant with its meeting and home group in one query; the factor
 # tests run before any phase (one more: whether the meeting has an agenda and has begun; a
@@ -68,15 +69,20 @@ def in_answer(fragment: str, answer: str) -> bool:
     return fragment.strip() in answer
 
 
-def busy_pool(meeting: Meeting, group: Group, me: Participant, ideas: int) -> list[Idea]:
+def busy_pool(
+    meeting: Meeting,
+    group: Group,
+    me: Participant,
+    ideas: int,
+    then: PhaseKind = PhaseKind.DIALOGUE,
+) -> list[Idea]:
+    """`ideas` of mine in the pool, written in the buzz phase; then the phase `then` runs."""
+    run_phase(meeting, PhaseKind.BUZZ)
     made = [
         services.add_idea(group=group, author=me, text=f"Idé nummer {n} om studiero")
         for n in range(ideas)
     ]
-    phase = meeting_services.add_phase(
-        meeting=meeting, kind=PhaseKind.DIALOGUE, title="Samtal", planned_minutes=10
-    )
-    meeting_services.start_phase(meeting=meeting, phase_id=phase.pk)
+    run_phase(meeting, then)
     return made
 
 
@@ -159,7 +165,8 @@ def test_idea_add_and_dot(
     ideas: int,
 ) -> None:
     me = join_as(teachers)
-    made = busy_pool(meeting, teachers, me, ideas)
+    # Ideas are written in the buzz phase, dots placed in the dialogue.
+    made = busy_pool(meeting, teachers, me, ideas, then=PhaseKind.BUZZ)
     sent.clear()
     url = reverse("groups:idea_add", args=[meeting.join_code, teachers.pk])
     data = {"text": "Lugn i korridoren", "client_token": str(uuid.uuid4())}
@@ -174,6 +181,7 @@ def test_idea_add_and_dot(
     assert f'data-my-ideas="{mine}"' in answer
     assert "data-my-ideas" not in phone_fragment(sent, teachers)
 
+    run_phase(meeting, PhaseKind.DIALOGUE)
     sent.clear()
     url = reverse("groups:dot", args=[meeting.join_code, teachers.pk, made[0].pk])
     with django_assert_max_num_queries(DOT_QUERIES):

@@ -6,7 +6,6 @@ After each phase change and timer action the test asserts what each screen shows
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
@@ -15,26 +14,19 @@ from django.contrib.auth.models import User
 
 from meetings import services
 from meetings.models import Group, Meeting
-from meetings.phases import AgendaTemplate
 
 from .conftest import PHONE, ROOM_VIEWPORT, Browser, LiveASGIServer
 from .test_accessibility import axe_source, violations  # noqa: F401  (a fixture)
 
-pytestmark = pytest.mark.browser
-
 LIVE = 30_000  # ms to wait for a live update (a wait ends as soon as it arrives)
 
 
-@pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
-    return services.create_meeting(
-        facilitator=facilitator,
-        title="Eftermiddag i Stadshuset",
-        date=datetime.date(2026, 12, 1),
-        core_question="Vad höjer elevernas resultat?",
-        home_group_names=["Lärare", "Rektorer"],
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.afternoon(
+        title="Eftermiddag i Stadshuset", core_question="Vad höjer elevernas resultat?"
+    ),
+]
 
 
 @pytest.fixture

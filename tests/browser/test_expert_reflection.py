@@ -5,7 +5,6 @@ folded in the room's cloud; the facilitator hides one and it leaves the room."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from pathlib import Path
 
@@ -13,9 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from groups import services as group_services
-from meetings import services
 from meetings.models import Meeting, Participant, PhaseKind
-from meetings.phases import AgendaTemplate
 
 from .conftest import ROOM_VIEWPORT, Browser, LiveASGIServer
 from .test_afternoon import (
@@ -29,23 +26,20 @@ from .test_afternoon import (
     wait_text,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.afternoon(
+        title="Eftermiddag med expertgrupper", core_question="Vad höjer elevernas resultat?"
+    ),
+]
 
 
 @pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
-    meeting = services.create_meeting(
-        facilitator=facilitator,
-        title="Eftermiddag med expertgrupper",
-        date=datetime.date(2026, 12, 1),
-        core_question="Vad höjer elevernas resultat?",
-        home_group_names=["Lärare", "Rektorer"],
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
-    teachers, principals = meeting.home_groups().order_by("position")
+def afternoon_with_lists(afternoon: Meeting) -> Meeting:
+    teachers, principals = afternoon.home_groups().order_by("position")
     group_services.add_factor(group=teachers, text="Kollegialt lärande")
     group_services.add_factor(group=principals, text="Tydligt ledarskap")
-    return meeting
+    return afternoon
 
 
 def expert_phase(meeting: Meeting) -> int:
@@ -53,25 +47,25 @@ def expert_phase(meeting: Meeting) -> int:
 
 
 def test_expert_groups_and_the_word_cloud(
-    afternoon: Meeting,
+    afternoon_with_lists: Meeting,
     facilitator: User,
     asgi_server: LiveASGIServer,
     browser: Browser,
     artifacts: Path,
 ) -> None:
-    console = login_console(browser, facilitator, afternoon)
+    console = login_console(browser, facilitator, afternoon_with_lists)
     room = browser.new_page("room screen", viewport=ROOM_VIEWPORT)
-    room.goto(f"/room/{afternoon.room_token}/")
+    room.goto(f"/room/{afternoon_with_lists.room_token}/")
     live(room)
     phones = {
-        "anna": join(browser, afternoon, "Lärare", "anna"),
-        "bo": join(browser, afternoon, "Lärare", "bo"),
-        "cia": join(browser, afternoon, "Rektorer", "cia"),
-        "dan": join(browser, afternoon, "Rektorer", "dan"),
+        "anna": join(browser, afternoon_with_lists, "Lärare", "anna"),
+        "bo": join(browser, afternoon_with_lists, "Lärare", "bo"),
+        "cia": join(browser, afternoon_with_lists, "Rektorer", "cia"),
+        "dan": join(browser, afternoon_with_lists, "Rektorer", "dan"),
     }
     people = asgi_server.call(
         lambda: list(
-            Participant.objects.filter(meeting=afternoon)
+            Participant.objects.filter(meeting=afternoon_with_lists)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -81,7 +75,7 @@ def test_expert_groups_and_the_word_cloud(
     wait_text(console.locator("#console-people"), "4 deltagare i mötet")
 
     # The expert phase starts; phones wait for their table, the room shows the home lists.
-    start = console.locator(f"#phase-start-{asgi_server.call(expert_phase, afternoon)}")
+    start = console.locator(f"#phase-start-{asgi_server.call(expert_phase, afternoon_with_lists)}")
     click_then_broadcast(console, start, "phases")
     for phone in phones.values():
         wait_text(phase_panel(phone), "delar in er i expertgrupper")
@@ -130,7 +124,7 @@ def test_expert_groups_and_the_word_cloud(
     # Anna opens her expert group's list: the home groups' lists above it, then adds to it.
     anna = phones["anna"]
     anna.locator("#expert-page-link").tap()
-    anna.wait_for_url(f"**/m/{afternoon.join_code}/expert/")
+    anna.wait_for_url(f"**/m/{afternoon_with_lists.join_code}/expert/")
     live(anna)
     home_lists = anna.locator("#home-lists")
     assert "Kollegialt lärande" in home_lists.inner_text()

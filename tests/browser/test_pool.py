@@ -5,36 +5,27 @@ No screen is ever reloaded."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
-from meetings import services
 from meetings.models import Group, Meeting
-from meetings.phases import AgendaTemplate
 
 from .conftest import ROOM_VIEWPORT, Browser, LiveASGIServer
 from .test_accessibility import axe_source, violations  # noqa: F401  (fixture)
 from .test_afternoon import join, live, login_console, next_phase, phase_panel, wait_text
 
-pytestmark = pytest.mark.browser
-
 LIVE = 30_000  # ms to wait for a live update (a wait ends as soon as it arrives)
 
 
-@pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
-    return services.create_meeting(
-        facilitator=facilitator,
-        title="Eftermiddag med idéer",
-        date=datetime.date(2026, 12, 1),
-        core_question="Vad höjer elevernas resultat?",
-        home_group_names=["Lärare", "Rektorer"],
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.afternoon(
+        title="Eftermiddag med idéer", core_question="Vad höjer elevernas resultat?"
+    ),
+]
 
 
 @pytest.fixture

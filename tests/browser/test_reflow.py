@@ -7,7 +7,6 @@ the CSS viewport, which is what a browser's zoom changes)."""
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 
@@ -17,11 +16,8 @@ from django.contrib.auth.models import User
 from groups import services as group_services
 from meetings import services
 from meetings.models import Meeting, PhaseKind
-from meetings.phases import AgendaTemplate
 
 from .conftest import Browser, LiveASGIServer
-
-pytestmark = pytest.mark.browser
 
 NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: 320 CSS px
 ZOOMED = {"width": 640, "height": 400}  # 1280×800 at 200 %
@@ -80,26 +76,28 @@ LAYOUT_PROBLEMS = """() => {
 }"""
 
 
-@pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
-    meeting = services.create_meeting(
-        facilitator=facilitator,
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.afternoon(
         title="Eftermiddag för alla skärmstorlekar",
-        date=datetime.date(2026, 12, 1),
         venue="Stadshusets stora sal",
         core_question="Vad höjer elevernas resultat i grundskolan och gymnasiet?",
-        home_group_names=["Lärare", "Rektorer och biträdande rektorer"],
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
+        home_groups=["Lärare", "Rektorer och biträdande rektorer"],
+    ),
+]
+
+
+@pytest.fixture
+def long_texts_afternoon(afternoon: Meeting) -> Meeting:
     group_services.update_pool_settings(
-        meeting=meeting,
+        meeting=afternoon,
         dots_per_member=3,
         several_dots_per_idea=False,
         private_until_revealed=False,
     )
-    teachers = meeting.home_groups().get(name="Lärare")
+    teachers = afternoon.home_groups().get(name="Lärare")
     group_services.add_factor(group=teachers, text=LONG)
-    return meeting
+    return afternoon
 
 
 def _phase_ids(meeting: Meeting) -> dict[str, int]:
@@ -133,24 +131,24 @@ def in_view(page: Any, locator: Any) -> None:
 
 
 def test_participant_screens_at_320_px_and_200_percent(
-    afternoon: Meeting, asgi_server: LiveASGIServer, browser: Browser
+    long_texts_afternoon: Meeting, asgi_server: LiveASGIServer, browser: Browser
 ) -> None:
-    phases = asgi_server.call(_phase_ids, afternoon)
+    phases = asgi_server.call(_phase_ids, long_texts_afternoon)
     phone = browser.new_page("phone", viewport=NARROW)
     found: dict[str, list[str]] = {}
 
     phone.goto("/")
     found.update(layout_problems(phone, "start"))
-    phone.goto(f"/m/{afternoon.join_code}/")
+    phone.goto(f"/m/{long_texts_afternoon.join_code}/")
     found.update(layout_problems(phone, "join"))
     group_button = phone.get_by_role("button", name="Lärare", exact=True)
     in_view(phone, group_button)
     group_button.click()
-    phone.wait_for_url(f"**/m/{afternoon.join_code}/group/")
+    phone.wait_for_url(f"**/m/{long_texts_afternoon.join_code}/group/")
     phone.wait_for_function("() => window.__ws.messages >= 1")
 
     def phase(kind: str) -> None:
-        asgi_server.call(services.start_phase, meeting=afternoon, phase_id=phases[kind])
+        asgi_server.call(services.start_phase, meeting=long_texts_afternoon, phase_id=phases[kind])
         phone.wait_for_function(
             "k => document.querySelector('#phone-phase')?.dataset.kind === k",
             arg=kind,
@@ -190,14 +188,14 @@ def test_participant_screens_at_320_px_and_200_percent(
 
     # Expert groups, published: the expert group's own page, adding to its list at 320 px.
     phase(PhaseKind.EXPERT)
-    asgi_server.call(services.allocate_experts, meeting=afternoon, expert_count=1)
-    asgi_server.call(services.publish_experts, meeting=afternoon)
+    asgi_server.call(services.allocate_experts, meeting=long_texts_afternoon, expert_count=1)
+    asgi_server.call(services.publish_experts, meeting=long_texts_afternoon)
     link = phone.locator("#expert-page-link")
     link.wait_for(timeout=LIVE)
     found.update(layout_problems(phone, "expert, published"))
     in_view(phone, link)
     link.click()
-    phone.wait_for_url(f"**/m/{afternoon.join_code}/expert/")
+    phone.wait_for_url(f"**/m/{long_texts_afternoon.join_code}/expert/")
     phone.wait_for_function("() => window.__ws.messages >= 1")
     phone.get_by_label("Ny framgångsfaktor").fill(LONG + " i expertgruppen")
     submit = phone.locator("#factor-submit")
@@ -207,7 +205,7 @@ def test_participant_screens_at_320_px_and_200_percent(
     found.update(layout_problems(phone, "expert group page"))
 
     # Reflection: the words form, sent at 200 %.
-    phone.goto(f"/m/{afternoon.join_code}/group/")
+    phone.goto(f"/m/{long_texts_afternoon.join_code}/group/")
     phone.wait_for_function("() => window.__ws.messages >= 1")
     phase(PhaseKind.REFLECTION)
     phone.set_viewport_size(ZOOMED)
@@ -224,7 +222,7 @@ def test_participant_screens_at_320_px_and_200_percent(
 
 
 def test_login_and_console_at_320_px_and_200_percent(
-    afternoon: Meeting, facilitator: User, asgi_server: LiveASGIServer, browser: Browser
+    long_texts_afternoon: Meeting, facilitator: User, asgi_server: LiveASGIServer, browser: Browser
 ) -> None:
     page = browser.new_page("console", viewport=NARROW)
     found: dict[str, list[str]] = {}
@@ -238,7 +236,7 @@ def test_login_and_console_at_320_px_and_200_percent(
     page.wait_for_url("**/console/")
     found.update(layout_problems(page, "meetings"))
 
-    page.goto(f"/console/meetings/{afternoon.pk}/")
+    page.goto(f"/console/meetings/{long_texts_afternoon.pk}/")
     page.wait_for_function("() => window.__ws.messages >= 1")
     found.update(layout_problems(page, "meeting, not started"))
     # The phase controls work at both sizes: start at 320 px, next at 200 %.

@@ -9,16 +9,13 @@ Seeded (not what this test exercises): the second and third home groups' agreed 
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
 from groups import services as group_services
-from meetings import services
 from meetings.models import Group, Meeting, Participant
-from meetings.phases import AgendaTemplate
 
 from .conftest import ROOM_VIEWPORT, Browser, LiveASGIServer
 from .test_afternoon import (
@@ -33,8 +30,6 @@ from .test_afternoon import (
 )
 from .test_expert_reflection import _expert
 from .test_pool import add_idea, dot, dots_left, pick, votes_of
-
-pytestmark = pytest.mark.browser
 
 HOME_GROUPS = ["Lärare", "Rektorer", "Politiker"]
 # The phones, in the order they join, and their home groups.
@@ -84,16 +79,14 @@ WORDS = {
 }
 
 
-@pytest.fixture
-def afternoon(facilitator: User) -> Meeting:
-    return services.create_meeting(
-        facilitator=facilitator,
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.afternoon(
+        home_groups=HOME_GROUPS,
         title="Eftermiddag i Stadshuset",
-        date=datetime.date(2026, 12, 1),
         core_question="Vad höjer elevernas resultat?",
-        home_group_names=HOME_GROUPS,
-        agenda_template=AgendaTemplate.PROFESSION_AFTERNOON,
-    )
+    ),
+]
 
 
 @pytest.fixture
