@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +18,12 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 from django_htmx.middleware import HtmxDetails
 
 from meetings import broadcast
+from meetings.access import Role, meeting_for_facilitator, role
 from meetings.errors import DomainError, Forbidden, Locked, NotFound, NotYourGroup
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import parse_uuid, participant_by_code
 from meetings.services import find_meeting
-from meetings.views import console_answer, meeting_for_facilitator
+from meetings.views import console_answer
 
 from . import reflection, services
 from .models import Idea, SuccessFactor
@@ -256,6 +256,7 @@ def _list_action(
     return _updated(request, meeting, participant, group, announcement, fresh_form=False)
 
 
+@role(Role.PHONE)
 @require_GET
 def group_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
@@ -268,6 +269,7 @@ def group_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return _full_page(request, meeting, _context(meeting, participant, participant.home_group))
 
 
+@role(Role.GROUP)
 @require_GET
 def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     try:
@@ -288,6 +290,7 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     return _updated(request, meeting, participant, group, "")
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
@@ -322,6 +325,7 @@ def _edit_form_context(meeting: Meeting, factor: SuccessFactor) -> dict[str, Any
     }
 
 
+@role(Role.GROUP)
 @require_http_methods(["GET", "POST"])
 @_answers_from_broadcast
 def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
@@ -358,6 +362,7 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
     return _updated(request, meeting, participant, group, announcement)
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
@@ -374,6 +379,7 @@ def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
     )
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def remove_factor(
@@ -389,6 +395,7 @@ def remove_factor(
     )
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
@@ -439,6 +446,7 @@ def _idea_form_error(
     return _rejected(request, meeting, participant, group, error, form="idea_form", **form)
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
@@ -484,6 +492,7 @@ def _idea_edit_context(meeting: Meeting, idea: Idea) -> dict[str, Any]:
     }
 
 
+@role(Role.GROUP)
 @require_http_methods(["GET", "POST"])
 @_answers_from_broadcast
 def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
@@ -542,6 +551,7 @@ def _pool_action(
     return _updated(request, meeting, participant, group, announcement, fresh_form=False)
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
@@ -554,6 +564,7 @@ def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: i
     )
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
@@ -566,6 +577,7 @@ def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     )
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
@@ -592,6 +604,7 @@ def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> Htt
     )
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
@@ -606,6 +619,7 @@ def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     return _pool_action(request, code, group_id, merge, _("Idéerna är sammanslagna."))
 
 
+@role(Role.GROUP)
 @require_POST
 @_answers_from_broadcast
 def pick_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
@@ -621,7 +635,7 @@ def pick_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) 
 # --- Facilitator console: acting on a group's list ---------------------------------------
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def console_unlock(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -633,6 +647,7 @@ def console_unlock(request: HttpRequest, pk: int, group_id: int) -> HttpResponse
 # --- Expert groups: the participant's table and its list -----------------------------------
 
 
+@role(Role.PHONE)
 @require_GET
 def expert_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """The expert group's list (same tools as a home group's) under every home group's list
@@ -658,6 +673,7 @@ def expert_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
 # --- Reflection: a participant's words -----------------------------------------------------
 
 
+@role(Role.PHONE)
 @require_POST
 def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
     entries = request.POST.getlist("word")[: reflection.MAX_REFLECTION_WORDS]
@@ -709,7 +725,7 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
 # --- Facilitator console: hiding a reflection word ----------------------------------------
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def word_hide(request: HttpRequest, pk: int) -> HttpResponse:
     key = request.POST.get("key", "")[:200]
@@ -721,7 +737,7 @@ def word_hide(request: HttpRequest, pk: int) -> HttpResponse:
     return console_answer(request, meeting)
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def word_show(request: HttpRequest, pk: int) -> HttpResponse:
     key = request.POST.get("key", "")[:200]
@@ -733,7 +749,7 @@ def word_show(request: HttpRequest, pk: int) -> HttpResponse:
     return console_answer(request, meeting)
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def console_reveal(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -745,7 +761,7 @@ def console_reveal(request: HttpRequest, pk: int, group_id: int) -> HttpResponse
 POOL_SETTINGS = "groups/pool_screens.html#console_pool_settings"
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def console_pool_settings(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)

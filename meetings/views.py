@@ -10,17 +10,17 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import broadcast, services, throttle
+from .access import Role, meeting_for_facilitator, role
 from .codes import normalize_join_code
 from .errors import DomainError
 from .forms import HomeGroupForm, MeetingForm, PhaseForm
@@ -78,6 +78,7 @@ def _joinable(request: HttpRequest, raw: str) -> tuple[Meeting, Participant | No
 # state, and a cached answer for a code would tell others whether it exists.
 
 
+@role(Role.PUBLIC)
 @never_cache
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
@@ -97,6 +98,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("meetings:join", code=meeting.join_code)
 
 
+@role(Role.PUBLIC)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, code: str) -> HttpResponse:
@@ -134,6 +136,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("groups:page", code=meeting.join_code)
 
 
+@role(Role.PUBLIC)
 @never_cache
 @require_GET
 def join_qr(request: HttpRequest, code: str) -> HttpResponse:
@@ -163,6 +166,7 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
 # --- Room screen -------------------------------------------------------------------------
 
 
+@role(Role.ROOM)
 @require_GET
 def room(request: HttpRequest, token: str) -> HttpResponse:
     meeting = Meeting.objects.select_related("current_phase").filter(room_token=token).first()
@@ -176,14 +180,7 @@ def room(request: HttpRequest, token: str) -> HttpResponse:
 # --- Facilitator console -----------------------------------------------------------------
 
 
-def meeting_for_facilitator(request: HttpRequest, pk: int) -> Meeting:
-    meeting = get_object_or_404(Meeting, pk=pk)
-    if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("Du är inte samtalsledare för det här mötet."))
-    return meeting
-
-
-@login_required
+@role(Role.STAFF)
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -199,7 +196,7 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/console.html", context)
 
 
-@login_required
+@role(Role.STAFF)
 @permission_required("meetings.add_meeting", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
@@ -283,7 +280,7 @@ def console_answer(
     return render(request, ANSWER_PARTIALS[part], context, status=status)
 
 
-@login_required
+@role(Role.MEETING)
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -311,7 +308,7 @@ def _int(raw: str | None, default: int | None = None) -> int | None:
 # --- Home groups ---------------------------------------------------------------------------
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def group_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -335,7 +332,7 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
     return console_answer(request, meeting, part="editors")
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def groups_add_usual(request: HttpRequest, pk: int) -> HttpResponse:
     return _console_action(
@@ -343,7 +340,7 @@ def groups_add_usual(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def group_rename(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     name = request.POST.get("name", "")
@@ -355,7 +352,7 @@ def group_rename(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def group_move(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
@@ -366,7 +363,7 @@ def group_move(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def group_delete(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -440,7 +437,7 @@ def _people_url(meeting: Meeting, query: str, page: int, moved: int | None = Non
     return f"{url}?{urlencode(params)}" if params else url
 
 
-@login_required
+@role(Role.MEETING)
 @require_GET
 def people(request: HttpRequest, pk: int) -> HttpResponse:
     """Every participant (or those a search finds), a page at a time, with the move form: the
@@ -461,7 +458,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, PEOPLE_PAGE, context)
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def participant_move(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
     group_id = _int(request.POST.get("group"), 0) or 0
@@ -488,7 +485,7 @@ def participant_move(request: HttpRequest, pk: int, participant_id: int) -> Http
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def room_token_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -496,7 +493,7 @@ def room_token_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meetings:detail", pk=meeting.pk)
 
 
-@login_required
+@role(Role.MEETING)
 @require_http_methods(["GET", "POST"])
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what will be removed, and a confirmation. POST with the confirmation: remove."""
@@ -513,7 +510,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_delete.html", context, status=status)
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def joining_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     is_open = request.POST.get("open") == "1"
@@ -537,7 +534,7 @@ def _form_error(form: PhaseForm) -> DomainError:
     return DomainError("phase_form", " ".join(messages))
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -551,7 +548,7 @@ def phase_add(request: HttpRequest, pk: int) -> HttpResponse:
     return console_answer(request, meeting, part="editors")
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_update(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -565,7 +562,7 @@ def phase_update(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
     return console_answer(request, meeting, part="editors")
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_remove(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
     return _console_action(
@@ -573,7 +570,7 @@ def phase_remove(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_move(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
@@ -588,7 +585,7 @@ def phase_move(request: HttpRequest, pk: int, phase_id: int) -> HttpResponse:
 # --- Running the afternoon -----------------------------------------------------------------
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the named phase, or the next one when none is named."""
@@ -598,19 +595,19 @@ def phase_start(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_pause(request: HttpRequest, pk: int) -> HttpResponse:
     return _console_action(request, pk, lambda m: services.pause_phase(meeting=m))
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_resume(request: HttpRequest, pk: int) -> HttpResponse:
     return _console_action(request, pk, lambda m: services.resume_phase(meeting=m))
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = _int(request.POST.get("minutes"), 0) or 0
@@ -619,7 +616,7 @@ def phase_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def phase_end(request: HttpRequest, pk: int) -> HttpResponse:
     return _console_action(request, pk, lambda m: services.end_phase(meeting=m))
@@ -628,7 +625,7 @@ def phase_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Expert groups (the jigsaw) --------------------------------------------------------------
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def experts_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     count = _int(request.POST.get("count"), 0) or 0
@@ -637,7 +634,7 @@ def experts_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def experts_move(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
     group_id = _int(request.POST.get("group"), 0) or 0
@@ -650,7 +647,7 @@ def experts_move(request: HttpRequest, pk: int, participant_id: int) -> HttpResp
     )
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def experts_publish(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for_facilitator(request, pk)
@@ -665,7 +662,7 @@ def experts_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return console_answer(request, meeting)
 
 
-@login_required
+@role(Role.MEETING)
 @require_POST
 def participant_left(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
     left = request.POST.get("left") == "1"

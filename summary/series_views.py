@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import permission_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from meetings.access import Role, role
 from meetings.errors import DomainError
 from meetings.models import Meeting, Series
 
@@ -96,7 +97,7 @@ def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[
     return context
 
 
-@login_required
+@role(Role.STAFF)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def series_list(request: HttpRequest) -> HttpResponse:
@@ -104,7 +105,7 @@ def series_list(request: HttpRequest) -> HttpResponse:
     return render(request, "summary/series_list.html", {"series_list": series})
 
 
-@login_required
+@role(Role.SERIES)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -112,7 +113,7 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, SERIES, _series_context(request, series))
 
 
-@login_required
+@role(Role.SERIES)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def series_indicator(request: HttpRequest, pk: int) -> HttpResponse:
@@ -137,7 +138,7 @@ def series_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("summary:series", args=[series.pk]) + "#indicator")
 
 
-@login_required
+@role(Role.SERIES)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def series_value(request: HttpRequest, pk: int) -> HttpResponse:
@@ -151,7 +152,7 @@ def series_value(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("summary:series", args=[series.pk]) + "#values")
 
 
-@login_required
+@role(Role.SERIES)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def series_value_remove(request: HttpRequest, pk: int, year: int) -> HttpResponse:
@@ -170,7 +171,7 @@ def _series_filename(series: Series, extension: str) -> str:
     return f"topp25-serie-{slugify(series.name) or series.pk}.{extension}"
 
 
-@login_required
+@role(Role.SERIES)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def series_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
@@ -182,7 +183,7 @@ def series_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.SERIES)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def series_export_csv(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from meetings.access import Role, meeting_for_facilitator, role
 from meetings.errors import DomainError
 from meetings.models import Meeting
 
@@ -30,10 +30,7 @@ TEMPLATE = "summary/themes.html"
 
 def _meeting_for_editor(request: HttpRequest, pk: int) -> Meeting:
     """The meeting, if the user is an editor (may export) and one of its facilitators."""
-    meeting = get_object_or_404(Meeting, pk=pk)
-    if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("Du är inte samtalsledare för det här mötet."))
-    return meeting
+    return meeting_for_facilitator(request, pk)
 
 
 def themes_context(meeting: Meeting, **extra: Any) -> dict[str, Any]:
@@ -91,7 +88,7 @@ def _int_or_none(raw: str | None) -> int | None:
         return None
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def themes_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -99,7 +96,7 @@ def themes_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, TEMPLATE, themes_context(meeting))
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def theme_rename(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,7 +112,7 @@ def theme_rename(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def theme_merge(request: HttpRequest, pk: int) -> HttpResponse:
@@ -132,7 +129,7 @@ def theme_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(request, meeting, merge, _("Temana är sammanslagna."))
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def theme_split(request: HttpRequest, pk: int) -> HttpResponse:
@@ -149,7 +146,7 @@ def theme_split(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def theme_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
@@ -162,7 +159,7 @@ def theme_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def theme_restore(request: HttpRequest, pk: int) -> HttpResponse:
@@ -175,7 +172,7 @@ def theme_restore(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def themes_reset(request: HttpRequest, pk: int) -> HttpResponse:

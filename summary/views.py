@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from meetings.access import Role, meeting_for_facilitator, role
 from meetings.models import Meeting
 
 from .formats import FORMATS, ExportUnavailable, content_disposition
@@ -18,13 +17,10 @@ def _meeting_for_export(request: HttpRequest, pk: int) -> Meeting:
     """Who may download is decided here, for every format: login, the export permission (the
     Redaktör role), and being named on the meeting — unpublished group work belongs to the
     meeting's organisers (a superuser sees all)."""
-    meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
-    if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("Du är inte redaktör för det här mötet."))
-    return meeting
+    return meeting_for_facilitator(request, pk, Meeting.objects.select_related("series"))
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
+from meetings.access import Role, meeting_for_facilitator, role
 from meetings.errors import DomainError, NotFound
 from meetings.models import Group, Meeting
 from meetings.views import public_url
@@ -40,10 +40,7 @@ class HtmxHttpRequest(HttpRequest):
 
 def _meeting_for_editor(request: HttpRequest, pk: int) -> Meeting:
     """An editor (export permission) who facilitates this meeting, as in the console."""
-    meeting = get_object_or_404(Meeting.objects.select_related("series"), pk=pk)
-    if not Meeting.objects.facilitated_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(_("Du är inte samtalsledare för det här mötet."))
-    return meeting
+    return meeting_for_facilitator(request, pk, Meeting.objects.select_related("series"))
 
 
 def _int_or_none(raw: str | None) -> int | None:
@@ -113,7 +110,7 @@ def _text_state(draft: SummaryDraft, field: str, **override: Any) -> dict[str, A
     return state
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def workspace(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -135,7 +132,7 @@ def _announce(response: HttpResponse, message: str) -> HttpResponse:
     )
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def save_text(request: HtmxHttpRequest, pk: int, field: str) -> HttpResponse:
@@ -218,7 +215,7 @@ def _factor_row(meeting: Meeting, draft: SummaryDraft, factor_id: int) -> Factor
     return None
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def save_factor(request: HtmxHttpRequest, pk: int, factor_id: int) -> HttpResponse:
@@ -278,7 +275,7 @@ def save_factor(request: HtmxHttpRequest, pk: int, factor_id: int) -> HttpRespon
     return _with_history(request, meeting, response)
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def move_group(request: HtmxHttpRequest, pk: int, group_id: int) -> HttpResponse:
@@ -297,7 +294,7 @@ def move_group(request: HtmxHttpRequest, pk: int, group_id: int) -> HttpResponse
     return redirect(reverse("summary:workspace", args=[meeting.pk]) + f"#group-{group_id}")
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -309,7 +306,7 @@ def publish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("summary:workspace", args=[meeting.pk]) + "#publish")
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_POST
 def revoke(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -330,6 +327,7 @@ def _public_response(request: HttpRequest, content: dict[str, Any], **extra: Any
     return render(request, "summary/public.html", context)
 
 
+@role(Role.PUBLIC)
 @require_GET
 def public(request: HttpRequest, token: str) -> HttpResponse:
     """The published summary: only the snapshot taken when publishing; 404 once revoked."""
@@ -344,7 +342,7 @@ def public(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@login_required
+@role(Role.MEETING)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:

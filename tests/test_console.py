@@ -108,14 +108,15 @@ def test_other_facilitators_meeting_is_forbidden(
     stranger = User.objects.create_user("bertil", password="x-hemligt-2")
     stranger.groups.add(AuthGroup.objects.get(name="Samtalsledare"))
     client.force_login(stranger)
-    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 403
+    # Someone else's meeting looks like none at all.
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
     assert (
         client.post(reverse("groups:console_unlock", args=[meeting.pk, teachers.pk])).status_code
-        == 403
+        == 404
     )
     assert (
         client.post(reverse("meetings:joining", args=[meeting.pk]), {"open": "0"}).status_code
-        == 403
+        == 404
     )
     meeting.refresh_from_db()
     assert meeting.joining_open
@@ -146,8 +147,11 @@ def test_error_pages_say_what_happened(client: Client, meeting: Meeting, setting
     stranger = User.objects.create_user("cecilia", password="x-hemligt-5")
     client.force_login(stranger)
     forbidden = client.get(reverse("meetings:detail", args=[meeting.pk]))
-    assert forbidden.status_code == 403
-    assert "Du är inte samtalsledare för det här mötet." in forbidden.content.decode()
+    assert forbidden.status_code == 404
+    assert (
+        "Det finns inget sådant möte, eller så är du inte samtalsledare för det."
+        in forbidden.content.decode()
+    )
     missing = client.get("/room/" + "x" * 32 + "/")
     assert missing.status_code == 404
     assert "Det finns ingen rumsskärm på den adressen." in missing.content.decode()

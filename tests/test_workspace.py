@@ -248,10 +248,13 @@ def test_workspace_needs_the_permission_and_the_meeting(
     outsider.groups.add(AuthGroup.objects.get(name=EDITOR_ROLE))
     client.force_login(outsider)
     response = client.get(url("workspace", worked.pk))
-    assert response.status_code == 403  # an editor, but not of this meeting
-    assert "Du är inte samtalsledare för det här mötet." in response.content.decode()
+    assert response.status_code == 404  # an editor, but not of this meeting
+    assert (
+        "Det finns inget sådant möte, eller så är du inte samtalsledare för det."
+        in response.content.decode()
+    )
     response = client.post(url("publish", worked.pk))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not SummaryDraft.objects.filter(public_token__isnull=False).exists()
 
 
