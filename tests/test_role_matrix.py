@@ -62,6 +62,7 @@ ROLE_OF: dict[str, str] = {
     "summary:series_list": STAFF,
     "summary:series": SERIES,
     "summary:indicator": SERIES,
+    "summary:series_share": SERIES,
     "summary:indicator_value": SERIES,
     "summary:indicator_value_remove": SERIES,
     "summary:series_xlsx": SERIES,
@@ -293,6 +294,7 @@ POST_DATA = {
     "year": "2025",
     "value": "1",
     "label": "Kapad",
+    "username": "bertil",
     "version": "1",
 }
 
