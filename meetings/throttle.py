@@ -115,28 +115,30 @@ def login_limits(request: HttpRequest, username: str) -> Limits:
 STATUS_BY_CODE["join_throttled"] = 429
 
 
-class JoinThrottled(DomainError):
-    def __init__(self, *, retry_after: int) -> None:
-        super().__init__(
-            "join_throttled",
-            _(
-                "För många försök med fel kod. Vänta några minuter och försök igen, "
-                "eller fråga samtalsledaren."
-            ),
-        )
+class RetryLater(DomainError):
+    """429: a limit was reached; `retry_after` seconds is at most one window."""
+
+    def __init__(self, code: str, message: str, *, retry_after: int) -> None:
+        super().__init__(code, message)
         self.retry_after = retry_after
+
+
+class JoinThrottled(RetryLater):
+    def __init__(self, *, retry_after: int) -> None:
+        message = _(
+            "För många försök med fel kod. Vänta några minuter och försök igen, "
+            "eller fråga samtalsledaren."
+        )
+        super().__init__("join_throttled", message, retry_after=retry_after)
 
 
 STATUS_BY_CODE["join_rate"] = 429
 
 
-class JoinRateLimited(DomainError):
+class JoinRateLimited(RetryLater):
     def __init__(self, *, retry_after: int) -> None:
-        super().__init__(
-            "join_rate",
-            _(
-                "Väldigt många har gått med härifrån på kort tid. Vänta några minuter och "
-                "försök igen, eller fråga samtalsledaren."
-            ),
+        message = _(
+            "Väldigt många har gått med härifrån på kort tid. Vänta några minuter och "
+            "försök igen, eller fråga samtalsledaren."
         )
-        self.retry_after = retry_after
+        super().__init__("join_rate", message, retry_after=retry_after)

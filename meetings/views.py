@@ -51,7 +51,7 @@ def message_answer(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 def _with_retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
-    if isinstance(error, (throttle.JoinThrottled, throttle.JoinRateLimited)):
+    if isinstance(error, throttle.RetryLater):
         response["Retry-After"] = str(error.retry_after)
     return response
 

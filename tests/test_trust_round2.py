@@ -62,7 +62,7 @@ def _buzz(meeting: Meeting) -> None:
 # --- 1. Series takeover by name ------------------------------------------------------------
 
 
-def test_finding_1_naming_another_organisers_series_grants_nothing(facilitator: User) -> None:
+def _series_of(facilitator: User) -> None:
     services.create_meeting(
         facilitator=facilitator,
         title="2025",
@@ -70,6 +70,10 @@ def test_finding_1_naming_another_organisers_series_grants_nothing(facilitator: 
         core_question="?",
         series_name="Topp25",
     )
+
+
+def test_finding_1_naming_another_organisers_series_grants_nothing(facilitator: User) -> None:
+    _series_of(facilitator)
     theirs = Series.objects.get(name="Topp25")
     summary_services.set_indicator(series=theirs, name="Placering", lower_is_better=True)
     intruder = Client()
@@ -81,7 +85,7 @@ def test_finding_1_naming_another_organisers_series_grants_nothing(facilitator: 
             "date": "2026-12-01",
             "core_question": "?",
             "factor_count": "5",
-            "series_name": "topp25",
+            "series_name": "Topp25",  # exactly their series' name
             "home_groups": "usual",
             "agenda_template": "empty",
         },
@@ -102,13 +106,7 @@ def test_finding_1_naming_another_organisers_series_grants_nothing(facilitator: 
 
 
 def test_finding_1_a_series_is_shared_explicitly_by_an_organiser(facilitator: User) -> None:
-    services.create_meeting(
-        facilitator=facilitator,
-        title="2025",
-        date=datetime.date(2025, 11, 20),
-        core_question="?",
-        series_name="Topp25",
-    )
+    _series_of(facilitator)
     series = Series.objects.get(name="Topp25")
     colleague = _organiser("bodil")
     outsider = Client()
@@ -402,7 +400,7 @@ def test_finding_9_live_pages_and_404s_are_never_stored(meeting: Meeting, teache
 
 
 def test_finding_10_import_refuses_huge_numbers_and_files(tmp_path: Path, db: None) -> None:
-    from summary.management.commands.import_meeting import MAX_IMPORT_BYTES
+    max_import_bytes = 20 * 1024 * 1024  # summary/management/commands/import_meeting.py
 
     digits = tmp_path / "digits.json"
     digits.write_text('{"schema": "topp25.meeting", "version": ' + "9" * 5000 + "}")
@@ -410,7 +408,7 @@ def test_finding_10_import_refuses_huge_numbers_and_files(tmp_path: Path, db: No
         call_command("import_meeting", str(digits), stdout=StringIO())
     huge = tmp_path / "huge.json"
     with huge.open("wb") as file:
-        file.truncate(MAX_IMPORT_BYTES + 1)
+        file.truncate(max_import_bytes + 1)
     with pytest.raises(CommandError, match="är för stor"):
         call_command("import_meeting", str(huge), stdout=StringIO())
     assert not Meeting.objects.exists()
@@ -450,6 +448,18 @@ async def test_the_websocket_origin_must_match_the_port(meeting: Meeting) -> Non
     ok, _code = await accepted.connect()
     assert ok
     await accepted.disconnect()
+    proxied = [
+        (b"host", b"127.0.0.1"),
+        (b"x-forwarded-host", b"127.0.0.1:8443"),
+        (b"origin", b"https://127.0.0.1:8443"),
+    ]
+    behind_proxy = WebsocketCommunicator(application, path, headers=proxied)
+    ok, _code = await behind_proxy.connect()
+    assert ok
+    await behind_proxy.disconnect()
+    elsewhere = [*proxied[:2], (b"origin", b"https://127.0.0.1:8444")]
+    ok, _code = await WebsocketCommunicator(application, path, headers=elsewhere).connect()
+    assert not ok
     default_port = WebsocketCommunicator(application, path, headers=HOST)
     ok, _code = await default_port.connect()
     assert ok

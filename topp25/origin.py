@@ -4,8 +4,10 @@ Channels' AllowedHostsOriginValidator accepts an Origin whose host name is in AL
 whatever its port: a page served from another port of the same host (another app, a
 developer's server) could open our sockets with the visitor's cookies. A socket is accepted
 only from the page's own origin: the Origin's host and port equal the Host header's (the
-port defaulting by the Origin's scheme), or an origin the deployment names (PUBLIC_BASE_URL,
-CSRF_TRUSTED_ORIGINS, for a proxy that rewrites Host). The host-name check stays inside.
+port defaulting by the Origin's scheme) or X-Forwarded-Host's (a proxy that passes Host
+without its port should set it: `proxy_set_header X-Forwarded-Host $http_host`), or an
+origin the deployment names (PUBLIC_BASE_URL, CSRF_TRUSTED_ORIGINS). The host-name check
+against ALLOWED_HOSTS stays inside.
 """
 
 from __future__ import annotations
@@ -41,8 +43,16 @@ def same_origin(scope: Scope) -> bool:
         return True
     parts = urlsplit(origin)
     ours = _host_port(parts.netloc, parts.scheme)
-    host = _host_port(headers.get(b"host", b"").decode("latin-1"), parts.scheme)
-    return ours is not None and host is not None and ours == host
+    if ours is None:
+        return False
+    # The Host the browser sent, or the one a proxy in front says it was sent (a page's
+    # script cannot set headers on a WebSocket handshake, so neither can be forged from a
+    # page of another origin).
+    for header in (b"host", b"x-forwarded-host"):
+        for value in headers.get(header, b"").decode("latin-1").split(","):
+            if value.strip() and _host_port(value.strip(), parts.scheme) == ours:
+                return True
+    return False
 
 
 class SameOriginValidator:
