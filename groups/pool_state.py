@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings as settings_module
 from django.db.models import Sum
 
 from meetings.models import Group, Meeting, PhaseKind
@@ -53,6 +54,11 @@ class PoolView:
     rows: list[IdeaRow] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     total_votes: int = 0
+
+    @property
+    def listed_fewer(self) -> bool:
+        """Not every idea is listed (POOL_SHOWN): the page says how many are."""
+        return len(self.rows) < self.count
 
     @property
     def shown(self) -> bool:
@@ -150,6 +156,7 @@ def pool_view(group: Group) -> PoolView:
         if idea.is_active
     ]
     view.count = len(rows)
+    rows = _bounded(rows, settings_module.POOL_SHOWN)
     rows.sort(key=lambda row: -row.votes)  # stable: equal votes keep the order written
     free = max(0, meeting.factor_count - len(factors))
     for row in [row for row in rows if row.factor_position is None and row.votes][:free]:
@@ -166,6 +173,19 @@ def pool_view(group: Group) -> PoolView:
             # Keep the one with more votes (the earlier one when equal: rows are ranked).
             view.suggestions.append(Suggestion(keep=first, merge=second, shared=pair.shared))
     return view
+
+
+def _bounded(rows: list[IdeaRow], most: int) -> list[IdeaRow]:
+    """At most `most` rows, so every phone's frame stays bounded whatever one member sends:
+    the ideas with dots or in the list first (what the group is deciding on), then the
+    newest; in the order written. The page says how many there are (`count`)."""
+    if len(rows) <= most:
+        return rows
+    weighed = [row for row in rows if row.votes or row.factor_position is not None]
+    rest = [row for row in rows if not (row.votes or row.factor_position is not None)]
+    keep = {id(row) for row in weighed[:most]}
+    keep.update(id(row) for row in rest[len(rest) - max(0, most - len(keep)) :])
+    return [row for row in rows if id(row) in keep]
 
 
 def my_pool(

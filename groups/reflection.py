@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -160,7 +161,8 @@ def words_context(meeting: Meeting) -> dict[str, Any]:
     ranked = words.rank(visible_texts(meeting))
     return {
         "reflection": {
-            "ranked": ranked,
+            # A bounded list whatever is sent (the cloud shows fewer still).
+            "ranked": ranked[: settings.WORDS_LISTED],
             "cloud": words.cloud_layout(ranked),
             "hidden": list(HiddenWord.objects.filter(meeting=meeting)),
         }

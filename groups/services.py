@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -17,9 +18,17 @@ from django.utils.translation import ngettext
 
 from meetings import broadcast
 from meetings import services as meeting_services
-from meetings.errors import Conflict, DomainError, Forbidden, Locked, NotFound, NotYourGroup
+from meetings.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Locked,
+    NotFound,
+    NotYourGroup,
+    TooManyRequests,
+)
 from meetings.locks import lock
-from meetings.models import Group, Meeting, Participant
+from meetings.models import Group, Meeting, Participant, Phase
 from meetings.phases import Action, ensure_allowed
 from meetings.text import clean_text
 
@@ -275,7 +284,7 @@ def unlock_group(*, group: Group) -> Group:
 
 
 def clean_idea_text(raw: str | None) -> str:
-    text = " ".join((raw or "").split())
+    text = " ".join(clean_text(raw).split())
     if not text:
         raise DomainError("blank", _("Skriv en idé innan du sparar."))
     if len(text) > IDEA_MAX_LENGTH:
@@ -341,11 +350,42 @@ def add_idea(
         existing = group.ideas.filter(client_token=client_token).first()
         if existing is not None:
             return existing  # a double tap or a resent form
+    _ensure_room_for_idea(group, author)
     idea = Idea.objects.create(
         group=group, author=author, text=text, client_token=client_token or uuid.uuid4()
     )
     _changed(group)
     return idea
+
+
+def _ensure_room_for_idea(group: Group, author: Participant) -> None:
+    """A hall's numbers (settings, README "Limits"): so many ideas per member in a phase,
+    so many in a group. Withdrawn ideas count: adding and taking back is still sending.
+    Called under the group's row lock, so two taps cannot both take the last place."""
+    phase_id = group.meeting.current_phase_id
+    started = (
+        Phase.objects.filter(pk=phase_id).values_list("started_at", flat=True).first()
+        if phase_id is not None
+        else None
+    )
+    mine = group.ideas.filter(author=author)
+    if started is not None:
+        mine = mine.filter(created_at__gte=started)
+    if mine.count() >= settings.IDEAS_PER_PARTICIPANT_PER_PHASE:
+        raise TooManyRequests(
+            "too_many_ideas",
+            _(
+                "Du har redan skrivit %(max)d idéer i den här fasen — det räcker gott. "
+                "Ändra en av dina idéer i stället."
+            )
+            % {"max": settings.IDEAS_PER_PARTICIPANT_PER_PHASE},
+        )
+    if group.ideas.count() >= settings.IDEAS_PER_GROUP:
+        raise Conflict(
+            "pool_full",
+            _("Gruppen har redan %(max)d idéer — arbeta vidare med dem som finns.")
+            % {"max": settings.IDEAS_PER_GROUP},
+        )
 
 
 @transaction.atomic

@@ -22,8 +22,7 @@ from meetings.access import Role, meeting_for_facilitator, role
 from meetings.errors import DomainError, Forbidden, Locked, NotFound, NotYourGroup
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import parse_uuid, participant_by_code
-from meetings.services import find_meeting
-from meetings.views import console_answer
+from meetings.views import console_answer, joinable, message_answer
 
 from . import reflection, services
 from .models import Idea, SuccessFactor
@@ -37,11 +36,18 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _membership(request: HtmxHttpRequest, code: str) -> tuple[Meeting, Participant | None]:
+    """This session's participant, else what the join page would say: an open meeting (and
+    no participant), or the one refusal for a wrong code and a closed meeting (404, counted
+    as a failed join), or 429 once this client or code is throttled. So no URL with a join
+    code tells a guesser more than the join page does."""
     participant = participant_by_code(request.session, code)
     if participant is not None:
         return participant.meeting, participant
-    # Not a member of this meeting (or no such meeting: find_meeting says so in Swedish).
-    return find_meeting(code), None
+    return joinable(request, code)[0], None
+
+
+# What `_membership` raises for a session that is not in the meeting: already counted.
+REFUSED = frozenset({"code_blank", "code_unknown", "join_throttled"})
 
 
 def _phase_meeting(meeting: Meeting) -> Meeting:
@@ -218,17 +224,23 @@ def _flash_error(
     request: HtmxHttpRequest, code: str, error: DomainError, group_id: int | None = None
 ) -> HttpResponse:
     """An action on the list failed: say why, and show the list as it is now."""
-    try:
-        meeting, participant = _membership(request, code)
-    except DomainError as unknown:
-        meeting, participant, error = None, None, unknown
+    meeting: Meeting | None = None
+    participant: Participant | None = None
+    if error.code not in REFUSED:  # a refusal was counted once already: not again
+        try:
+            meeting, participant = _membership(request, code)
+        except DomainError as refused:
+            error = refused
+    if error.code == "join_throttled":
+        return message_answer(request, error)
     if meeting is None or participant is None:
-        # Not (or no longer) in the meeting, or no such meeting: the same answer either way
-        # (the join page decides, and counts wrong codes), so these URLs tell a guesser nothing.
+        # Not (or no longer) in the meeting, or no such open meeting: the same answer either
+        # way (the join page decides), so these URLs tell a guesser nothing.
         if request.htmx:
             return HttpResponseClientRedirect(reverse("meetings:join", args=[code]))
-        not_joined = _not_joined()
-        return render(request, "meetings/message.html", {"message": not_joined.message}, status=403)
+        if error.code in REFUSED:
+            return message_answer(request, error)
+        return message_answer(request, _not_joined())
     try:
         group = _group_of(participant, group_id) if group_id is not None else None
     except DomainError:
@@ -261,11 +273,11 @@ def _list_action(
 def group_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
-    except DomainError:
-        participant = None
+    except DomainError as error:
+        return message_answer(request, error)
     if participant is None:
-        # Unknown code or not a member: the join page answers both alike.
-        return redirect("meetings:join", code=code)
+        # An open meeting this phone is not in: its join page.
+        return redirect("meetings:join", code=meeting.join_code)
     return _full_page(request, meeting, _context(meeting, participant, participant.home_group))
 
 
@@ -655,9 +667,7 @@ def expert_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
     except DomainError as error:
-        return render(
-            request, "meetings/message.html", {"message": error.message}, status=error.status
-        )
+        return message_answer(request, error)
     if participant is None:
         return redirect("meetings:join", code=meeting.join_code)
     if participant.expert_group_id is None:
@@ -681,12 +691,9 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
     except DomainError as error:
-        return render(
-            request, "meetings/message.html", {"message": error.message}, status=error.status
-        )
+        return message_answer(request, error)
     if participant is None:
-        message = _("Gå med i mötet och välj din grupp först.")
-        return render(request, "meetings/message.html", {"message": message}, status=403)
+        return message_answer(request, _not_joined())
     try:
         created = reflection.submit_words(
             meeting=meeting, participant=participant, entries=entries, client_token=token

@@ -6,6 +6,7 @@ from .models import Group, Meeting, Participant, Phase, Series
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+    filter_horizontal = ["organisers"]
 
 
 class GroupInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from topp25 import live
 from topp25.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 
 from . import broadcast
-from .models import Meeting
+from .models import Meeting, Participant
 from .participation import participant_by_code
 
 __all__ = ["CLOSE_FORBIDDEN", "CLOSE_NOT_FOUND"]
@@ -59,6 +59,15 @@ class GroupConsumer(live.ScreenConsumer):
             meeting_id=meeting_id,
         )
 
+    async def follow_move(self, group_id: int) -> None:
+        # Moved to another home group: this socket stops hearing the old group's list unless
+        # the participant still belongs to it (it is their published expert group).
+        groups = await _groups_of(self.participant_id)
+        if self.group_id is None or groups is None or self.group_id in groups:
+            return
+        await self.move_stream(live.group_stream(self.group_id), live.group_stream(group_id))
+        self.group_id = group_id
+
 
 class ConsoleConsumer(live.ScreenConsumer):
     """A facilitator's console: logged in, and a facilitator of this meeting."""
@@ -93,6 +102,16 @@ def _participant_in_group(session: Any, code: str, group_id: int) -> tuple[int, 
     ):
         return None
     return participant.meeting_id, participant.pk
+
+
+@database_sync_to_async
+def _groups_of(participant_id: int | None) -> tuple[int | None, int | None] | None:
+    if participant_id is None:
+        return None
+    row = Participant.objects.filter(pk=participant_id).values_list(
+        "home_group_id", "expert_group_id"
+    )
+    return row.first()
 
 
 @database_sync_to_async

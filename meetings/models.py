@@ -42,9 +42,30 @@ USUAL_PROFESSIONS: list[Profession] = [
 ]
 
 
+class SeriesQuerySet(models.QuerySet["Series"]):
+    def organised_by(self, user: AbstractBaseUser | AnonymousUser) -> SeriesQuerySet:
+        if getattr(user, "is_superuser", False):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(organisers=user)
+
+
 class Series(models.Model):
-    name = models.CharField(_("namn"), max_length=200, unique=True)
+    """Meetings over years, and who they belong to. A name is only a name: two organisers'
+    series may share one, and naming a series grants nothing. Its organisers see it, put
+    their meetings in it and share it with a colleague (meetings.services.share_series)."""
+
+    name = models.CharField(_("namn"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="organised_series",
+        verbose_name=_("arrangörer"),
+    )
+
+    objects = SeriesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("serie")

@@ -62,7 +62,7 @@ def create_meeting(
     series_name = clean_text(series_name)
     if len(series_name) > 200:
         raise DomainError("series_name", _("Seriens namn får vara högst 200 tecken."))
-    series = Series.objects.get_or_create(name=series_name)[0] if series_name else None
+    series = series_for(organiser=facilitator, name=series_name) if series_name else None
     meeting = Meeting(
         title=clean_text(title),
         date=date,
@@ -88,6 +88,42 @@ def create_meeting(
                 announce=False,
             )
     return meeting
+
+
+def series_for(*, organiser: AbstractBaseUser | None, name: str) -> Series:
+    """The organiser's own series of this name, else a new one that is theirs. Another
+    organiser's series of the same name is never found: naming it grants nothing (sharing
+    is `share_series`, by someone who has it)."""
+    name = " ".join(clean_text(name).split())
+    if organiser is not None:
+        mine = Series.objects.filter(organisers=organiser.pk, name__iexact=name).order_by("pk")
+        existing = mine.first()
+        if existing is not None:
+            return existing
+    series = Series.objects.create(name=name)
+    if organiser is not None:
+        series.organisers.add(organiser)  # type: ignore[arg-type]
+    return series
+
+
+@transaction.atomic
+def share_series(*, series: Series, username: str) -> AbstractBaseUser:
+    """Make a colleague an organiser of the series (the caller is one: views check). Only
+    someone who may run meetings can be one; an unknown name and a visitor answer alike."""
+    from django.contrib.auth import get_user_model
+
+    username = clean_text(username)[:150]
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None or not (
+        user.has_perm("meetings.add_meeting") or user.has_perm("meetings.export_meeting")
+    ):
+        raise NotFound(
+            "series_user_unknown",
+            _("Det finns ingen samtalsledare eller redaktör med användarnamnet %(name)s.")
+            % {"name": username},
+        )
+    series.organisers.add(user)
+    return user
 
 
 def _save_with_unique_code(meeting: Meeting) -> None:
@@ -238,6 +274,11 @@ def join_meeting(
         earlier = meeting.participants.filter(join_token=join_token).first()
         if earlier is not None:
             return earlier
+    if meeting.participants.count() >= settings.PARTICIPANTS_PER_MEETING:
+        raise Conflict(
+            "meeting_full",
+            _("Mötet är fullt — fråga samtalsledaren."),
+        )
     participant = Participant.objects.create(
         meeting=meeting,
         home_group=group,
@@ -293,7 +334,7 @@ def _clean_phase_fields(
 ) -> tuple[str, str, int, str, str]:
     if kind not in PhaseKind.values:
         raise DomainError("phase_kind", _("Välj vad som ska hända i fasen."))
-    title = " ".join(title.split())
+    title = " ".join(clean_text(title).split())
     if not title:
         raise DomainError("phase_title_blank", _("Skriv en rubrik för fasen."))
     if len(title) > 120:
@@ -303,10 +344,10 @@ def _clean_phase_fields(
             "phase_minutes",
             _("Planerad tid ska vara mellan 0 och %(max)d minuter.") % {"max": MAX_PHASE_MINUTES},
         )
-    speaker = " ".join(speaker.split())
+    speaker = " ".join(clean_text(speaker).split())
     if len(speaker) > 120:
         raise DomainError("phase_speaker_too_long", _("Talarens namn får vara högst 120 tecken."))
-    note = note.strip()
+    note = clean_text(note, multiline=True)
     if len(note) > 1000:
         raise DomainError("phase_note_too_long", _("Anteckningen får vara högst 1000 tecken."))
     return kind, title, planned_minutes, speaker, note
@@ -543,7 +584,7 @@ def _group_in(meeting: Meeting, group_id: int) -> Group:
 
 @transaction.atomic
 def rename_group(*, meeting: Meeting, group_id: int, name: str) -> Group:
-    name = " ".join(name.split())
+    name = " ".join(clean_text(name).split())
     if not name:
         raise DomainError("group_name_blank", _("Skriv ett namn på hemgruppen."))
     if len(name) > 100:

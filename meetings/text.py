@@ -13,8 +13,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 without tab/LF/CR, DEL, C1, surrogates.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 without tab/LF/CR, DEL, C1, surrogates, and the noncharacters (U+FDD0-U+FDEF and the
+# last two of every plane, U+FFFE and U+FFFF among them): no font draws them and some
+# exporters (XML in DOCX, PDF) refuse them.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
+    )
+    + "]"
+)
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
 
 

@@ -11,6 +11,7 @@ a hash: no IP address is stored in the database.
 from __future__ import annotations
 
 import ipaddress
+import uuid
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -73,6 +74,36 @@ def record_failure(request: HttpRequest, code: str) -> None:
     count_failure(_limits(request, code))
 
 
+DEVICE_KEY = "topp25_device"
+
+
+def _device(request: HttpRequest) -> bytes:
+    """A random id this phone's session keeps (it survives the key change on joining); a
+    client without cookies is a new device each time and meets the address limit instead."""
+    device = request.session.get(DEVICE_KEY)
+    if not isinstance(device, str):
+        device = request.session[DEVICE_KEY] = uuid.uuid4().hex
+    return device.encode()
+
+
+def _join_limits(request: HttpRequest) -> Limits:
+    return [
+        ("joins-client", _client(request), settings.JOINS_PER_CLIENT),
+        ("joins-device", _device(request), settings.JOINS_PER_DEVICE),
+    ]
+
+
+def ensure_may_join(request: HttpRequest) -> None:
+    """Successful joins (and group changes) are limited too, per address and per device."""
+    wait = blocked_for(_join_limits(request))
+    if wait is not None:
+        raise JoinRateLimited(retry_after=wait)
+
+
+def record_join(request: HttpRequest) -> None:
+    count_failure(_join_limits(request))
+
+
 def login_limits(request: HttpRequest, username: str) -> Limits:
     """Failed logins per client and per user name (letter case does not matter)."""
     return [
@@ -81,13 +112,27 @@ def login_limits(request: HttpRequest, username: str) -> Limits:
     ]
 
 
-class JoinThrottled(TooManyRequests):
-    def __init__(self, *, retry_after: int) -> None:
-        super().__init__(
-            "join_throttled",
-            _(
-                "För många försök med fel kod. Vänta några minuter och försök igen, "
-                "eller fråga samtalsledaren."
-            ),
-        )
+class RetryLater(TooManyRequests):
+    """429: a limit was reached; `retry_after` seconds is at most one window."""
+
+    def __init__(self, code: str, message: str, *, retry_after: int) -> None:
+        super().__init__(code, message)
         self.retry_after = retry_after
+
+
+class JoinThrottled(RetryLater):
+    def __init__(self, *, retry_after: int) -> None:
+        message = _(
+            "För många försök med fel kod. Vänta några minuter och försök igen, "
+            "eller fråga samtalsledaren."
+        )
+        super().__init__("join_throttled", message, retry_after=retry_after)
+
+
+class JoinRateLimited(RetryLater):
+    def __init__(self, *, retry_after: int) -> None:
+        message = _(
+            "Väldigt många har gått med härifrån på kort tid. Vänta några minuter och "
+            "försök igen, eller fråga samtalsledaren."
+        )
+        super().__init__("join_rate", message, retry_after=retry_after)

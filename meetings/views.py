@@ -42,7 +42,8 @@ def join_url(request: HttpRequest, meeting: Meeting) -> str:
     return public_url(request, reverse("meetings:join", args=[meeting.join_code]))
 
 
-def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
+def message_answer(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """A refusal as a page of its own: the sentence, the error's status, Retry-After on 429."""
     response = render(
         request, "meetings/message.html", {"message": error.message}, status=error.status
     )
@@ -50,15 +51,16 @@ def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 def _with_retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
-    if isinstance(error, throttle.JoinThrottled):
+    if isinstance(error, throttle.RetryLater):
         response["Retry-After"] = str(error.retry_after)
     return response
 
 
-def _joinable(request: HttpRequest, raw: str) -> tuple[Meeting, Participant | None]:
+def joinable(request: HttpRequest, raw: str) -> tuple[Meeting, Participant | None]:
     """The meeting a phone may join, or is already in. A wrong code and a meeting closed to
     newcomers give the same answer and count as a failed join; over the limit, 429 for any
-    code. Someone already in keeps their place after joining closes."""
+    code. Someone already in keeps their place after joining closes. Every URL with a join
+    code asks this for a session that is not (yet) in the meeting."""
     code = normalize_join_code(raw)
     if not code:
         raise services.blank_code()
@@ -86,7 +88,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if raw is None:
         return render(request, "meetings/start.html", {})
     try:
-        meeting, _participant = _joinable(request, raw)
+        meeting, _participant = joinable(request, raw)
     except DomainError as error:
         response = render(
             request,
@@ -106,9 +108,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if canonical != code:
         return redirect("meetings:join", code=canonical)
     try:
-        meeting, participant = _joinable(request, code)
+        meeting, participant = joinable(request, code)
     except DomainError as error:
-        return _message(request, error)
+        return message_answer(request, error)
     changing = request.GET.get("change") == "1" or request.method == "POST"
     if participant is not None and not changing:
         return redirect("groups:page", code=meeting.join_code)
@@ -121,6 +123,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "meetings/join.html", context)
     try:
+        throttle.ensure_may_join(request)
         participant = services.join_meeting(
             meeting=meeting,
             home_group_id=request.POST.get("home_group"),
@@ -131,7 +134,12 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         context["error"] = error.message
         context["display_name"] = clean_text(request.POST.get("display_name", ""))[:60]
-        return render(request, "meetings/join.html", context, status=error.status)
+        response = render(request, "meetings/join.html", context, status=error.status)
+        return _with_retry_after(response, error)
+    throttle.record_join(request)
+    # A new key for the session that now stands for a participant: a key planted before
+    # the join (session fixation) no longer leads anywhere.
+    request.session.cycle_key()
     remember_participant(request.session, participant)
     return redirect("groups:page", code=meeting.join_code)
 
@@ -149,7 +157,7 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
             throttle.record_failure(request, code)
             raise services.not_joinable(code)
     except DomainError as error:
-        return _message(request, error)
+        return message_answer(request, error)
     buffer = io.BytesIO()
     segno.make(join_url(request, meeting), error="m").save(
         buffer,

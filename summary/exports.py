@@ -35,7 +35,8 @@ from groups.models import (
 )
 from groups.services import clean_factor_text, clean_idea_text
 from meetings.errors import DomainError
-from meetings.models import Group, Meeting, Participant, Phase, Series
+from meetings.models import Group, Meeting, Participant, Phase
+from meetings.services import series_for
 from meetings.text import clean_text
 
 from .document import Theme, ThemeFactor, group_keys, ordered_groups
@@ -1047,7 +1048,8 @@ def _parse(data: Any) -> _Plan:
 
 
 def _create(plan: _Plan, facilitator: AbstractBaseUser | None) -> Meeting:
-    series = Series.objects.get_or_create(name=plan.series)[0] if plan.series else None
+    # The importer's own series of that name, else a new one: never another organiser's.
+    series = series_for(organiser=facilitator, name=plan.series) if plan.series else None
     # An archive is not a live meeting: nobody can join it until a facilitator opens it.
     meeting = Meeting.objects.create(
         **plan.meeting,

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.template.loader import render_to_string
@@ -124,9 +124,23 @@ def summary_pdf(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         page = render_to_string(
             "summary/meeting_print.html", _context(doc, language=language, top=1)
         )
-    pdf = HTML(string=_xml_text(page)).write_pdf(pdf_variant="pdf/ua-1")
+    # The page is self-contained (styles inline, no images): a second guard after escaping,
+    # WeasyPrint fetches nothing a text might name (file://, http://, data:).
+    pdf = HTML(string=_xml_text(page), url_fetcher=_deny_all_fetcher()).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
     assert pdf is not None  # write_pdf() without a target returns the bytes
     return pdf
+
+
+def _deny_all_fetcher() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class DenyAll(URLFetcher):  # type: ignore[misc,unused-ignore]  # WeasyPrint: untyped
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError(f"the PDF export fetches nothing: {url[:80]}")
+
+    return DenyAll()
 
 
 # --- DOCX --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from meetings import services as meeting_services
 from meetings.access import Role, role
 from meetings.errors import DomainError
 from meetings.models import Meeting, Series
@@ -44,13 +45,10 @@ def _download(body: str | bytes, content_type: str, filename: str) -> HttpRespon
 
 
 def _series_of(request: HttpRequest) -> QuerySet[Series]:
-    """The series an editor may see: those with a meeting they facilitate (a series over
-    years may hold other organisers' meetings; an editor with none in it sees nothing)."""
-    if getattr(request.user, "is_superuser", False):
-        return Series.objects.all()
-    return Series.objects.filter(
-        meetings__in=Meeting.objects.facilitated_by(request.user)
-    ).distinct()
+    """The series an editor may see: those they are an organiser of. Having a meeting in a
+    series grants nothing (a meeting is put in a series by its organisers, and any meeting
+    could be named after one); an organiser shares a series explicitly."""
+    return Series.objects.organised_by(request.user)
 
 
 def _series_for_editor(request: HttpRequest, pk: int) -> Series:
@@ -203,3 +201,24 @@ def series_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
         "text/csv; charset=utf-8",
         _series_filename(series, f"{table}.csv"),
     )
+
+
+@role(Role.SERIES)
+@permission_required("meetings.export_meeting", raise_exception=True)
+@require_POST
+def series_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organiser of the series makes a colleague one too: the one way into a series."""
+    series = _series_for_editor(request, pk)
+    try:
+        user = meeting_services.share_series(
+            series=series, username=request.POST.get("username", "")
+        )
+    except DomainError as error:
+        context = _series_context(request, series, share_error=error.message)
+        return render(request, SERIES, context, status=error.status)
+    context = _series_context(
+        request,
+        series,
+        share_done=_("%(name)s är nu arrangör av serien.") % {"name": user.get_username()},
+    )
+    return render(request, SERIES, context)

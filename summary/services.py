@@ -23,6 +23,7 @@ from groups.services import clean_factor_text
 from meetings.errors import Conflict, DomainError, NotFound
 from meetings.locks import lock
 from meetings.models import Group, Meeting, Series
+from meetings.text import clean_text
 
 from . import document
 from .content import order_of, public_content
@@ -138,7 +139,7 @@ def _ensure_version_sent(version: int | None) -> None:
 
 def clean_paragraph(raw: str | None) -> str:
     # Keep the editor's paragraphs, drop trailing space and Windows line ends.
-    lines = [line.rstrip() for line in (raw or "").replace("\r\n", "\n").split("\n")]
+    lines = [line.rstrip() for line in clean_text(raw, multiline=True).split("\n")]
     text = "\n".join(lines).strip()
     if len(text) > PARAGRAPH_MAX_LENGTH:
         raise DomainError(
@@ -381,8 +382,8 @@ def revoke(*, meeting: Meeting, user: Editor) -> SummaryDraft:
 def set_indicator(
     *, series: Series, name: str, lower_is_better: bool, source: str = ""
 ) -> SeriesIndicator:
-    name = " ".join((name or "").split())
-    source = " ".join((source or "").split())
+    name = " ".join(clean_text(name).split())
+    source = " ".join(clean_text(source).split())
     if not name:
         raise DomainError(
             "indicator_blank", _("Skriv vad serien mäter, t.ex. kommunens placering.")
@@ -638,7 +639,7 @@ def _lock(meeting: Meeting) -> Meeting:
 
 
 def _clean_label(label: str) -> str:
-    label = " ".join((label or "").split())
+    label = " ".join(clean_text(label).split())
     if not label:
         raise DomainError("label_blank", _("Skriv ett namn på temat."))
     if len(label) > THEME_LABEL_MAX_LENGTH:

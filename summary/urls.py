@@ -65,6 +65,7 @@ urlpatterns = [
     path("console/series/", series_views.series_list, name="series_list"),
     path("console/series/<int:pk>/", series_views.series_detail, name="series"),
     path("console/series/<int:pk>/indicator/", series_views.series_indicator, name="indicator"),
+    path("console/series/<int:pk>/share/", series_views.series_share, name="series_share"),
     path(
         "console/series/<int:pk>/indicator/values/",
         series_views.series_value,

@@ -251,6 +251,7 @@ POST_DATA = {
     "year": "2025",
     "value": "1",
     "label": "Kapad",
+    "username": "bertil",
     "version": "1",
 }
 

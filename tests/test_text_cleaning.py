@@ -26,6 +26,9 @@ from summary.exports import meeting_json, meeting_markdown
 from tests.support.fixtures import HX
 
 DIRTY = "\x00Tid\x07 för\x1b \x9bkollegialt\u200b\x7f lärande\x00 "
+# Over HTTP a NUL is refused with a 400 before any view (topp25/guards.py); the other
+# controls are dropped as in the services.
+WEB_DIRTY = DIRTY.replace("\x00", "\x01")
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -48,17 +51,19 @@ def test_clean_text(raw: str | None, multiline: bool, expected: str) -> None:
 def test_factor_add_and_edit_drop_controls(client: Client, teachers: Group, join_as) -> None:
     join_as(teachers)
     code = teachers.meeting.join_code
-    response = client.post(reverse("groups:add", args=[code, teachers.pk]), {"text": DIRTY}, **HX)
+    response = client.post(
+        reverse("groups:add", args=[code, teachers.pk]), {"text": WEB_DIRTY}, **HX
+    )
     assert response.status_code == 200
     factor = SuccessFactor.objects.get()
     assert factor.text == "Tid för kollegialt\u200b lärande"
     edit = reverse("groups:edit", args=[code, teachers.pk, factor.pk])
-    response = client.post(edit, {"text": "\x00\x00Ny\x00 text", "version": factor.version}, **HX)
+    response = client.post(edit, {"text": "\x02\x02Ny\x02 text", "version": factor.version}, **HX)
     assert response.status_code == 200
     factor.refresh_from_db()
     assert factor.text == "Ny text"
     # Only controls: blank, a Swedish 4xx, nothing changed.
-    response = client.post(edit, {"text": "\x00\x01", "version": factor.version}, **HX)
+    response = client.post(edit, {"text": "\x02\x01", "version": factor.version}, **HX)
     assert response.status_code == 400
     assert "Skriv en framgångsfaktor" in response.content.decode()
     factor.refresh_from_db()
@@ -67,7 +72,7 @@ def test_factor_add_and_edit_drop_controls(client: Client, teachers: Group, join
 
 def test_join_name_drops_controls(client: Client, teachers: Group) -> None:
     url = reverse("meetings:join", args=[teachers.meeting.join_code])
-    response = client.post(url, {"home_group": teachers.pk, "display_name": "\x00Ann\x00a\x9b"})
+    response = client.post(url, {"home_group": teachers.pk, "display_name": "\x02Ann\x02a\x9b"})
     assert response.status_code == 302
     assert Participant.objects.get().display_name == "Anna"
 
@@ -75,19 +80,19 @@ def test_join_name_drops_controls(client: Client, teachers: Group) -> None:
 def test_console_forms_drop_controls(client: Client, facilitator: User, meeting: Meeting) -> None:
     client.force_login(facilitator)
     response = client.post(
-        reverse("meetings:group_add", args=[meeting.pk]), {"name": "\x00Extra\x00grupp\t"}
+        reverse("meetings:group_add", args=[meeting.pk]), {"name": "\x02Extra\x02grupp\t"}
     )
     assert response.status_code == 302
     assert meeting.home_groups().filter(name="Extragrupp").exists()
     response = client.post(
         reverse("meetings:create"),
         {
-            "title": "Möte\x00 2",
+            "title": "Möte\x02 2",
             "date": "2026-12-01",
             "venue": "Aula\x01n",
-            "core_question": "Vad\x00 gör\r\nskillnad?\x1b",
+            "core_question": "Vad\x02 gör\r\nskillnad?\x1b",
             "factor_count": "5",
-            "series_name": "Topp\x00 25",
+            "series_name": "Topp\x02 25",
             "home_groups": "usual",
             "agenda_template": "empty",
         },

@@ -453,6 +453,19 @@ class ScreenConsumer(AsyncWebsocketConsumer):
                 return
         await self.send(text_data=LIVE_OK)
 
+    async def follow_move(self, group_id: int) -> None:
+        """This screen's participant was moved to home group `group_id` (a phone overrides)."""
+
+    async def move_stream(self, old: str, new: str) -> None:
+        """Hear `new` instead of `old`: a moved phone stops getting its old group's list."""
+        if old in self.streams:
+            self.streams = [new if stream == old else stream for stream in self.streams]
+            try:
+                await self.channel_layer.group_discard(old, self.channel_name)
+                await self.channel_layer.group_add(new, self.channel_name)
+            except Exception:  # the layer is down: it re-joins self.streams when back
+                logger.warning("moving a screen between streams failed", exc_info=True)
+
     async def disconnect(self, code: int) -> None:
         for stream in self.streams:
             try:
@@ -504,6 +517,7 @@ class ScreenConsumer(AsyncWebsocketConsumer):
             moved_to = event.get("moved", {}).get(str(self.participant_id))
             if moved_to is not None and moved_to != self.group_id:
                 variant = "moved"
+                await self.follow_move(int(moved_to))
             html = variants.get(variant) or variants["*"]
             await self._send_fragment(html)
             return

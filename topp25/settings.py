@@ -122,6 +122,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "topp25.middleware.ChosenLanguageMiddleware",
+    # NUL refused (400, in the chosen language) before any view; no-store and
+    # Permissions-Policy on every answer.
+    "topp25.guards.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -230,6 +233,23 @@ else:
 # (31^6 codes).
 JOIN_FAILURES_PER_CLIENT = env_rate("JOIN_FAILURES_PER_CLIENT", "60/10m")
 JOIN_FAILURES_PER_CODE = env_rate("JOIN_FAILURES_PER_CODE", "30/10m")
+# Limits that fit a hall (README, "Limits"): far above what a hall of a few hundred does,
+# far below what one phone or script can send. Successful joins per client address (a
+# school's Wi-Fi puts a whole hall behind one address: 600 in 10 minutes is two full halls
+# joining and rejoining) and per device (a phone changing its group now and then).
+JOINS_PER_CLIENT = env_rate("JOINS_PER_CLIENT", "600/10m")
+JOINS_PER_DEVICE = env_rate("JOINS_PER_DEVICE", "20/10m")
+# Participants in one meeting (the format is ~100; the live layer is measured to 3,000).
+PARTICIPANTS_PER_MEETING = env_int("PARTICIPANTS_PER_MEETING", 1500, minimum=1)
+# Ideas one participant adds in one phase (a buzz round gives a handful), and in one group.
+IDEAS_PER_PARTICIPANT_PER_PHASE = env_int("IDEAS_PER_PARTICIPANT_PER_PHASE", 25, minimum=1)
+IDEAS_PER_GROUP = env_int("IDEAS_PER_GROUP", 300, minimum=1)
+# What a phone's pool lists at most: the ideas with dots or in the list, then the newest;
+# the count says how many there are. Bounds the frame every member of the group gets.
+POOL_SHOWN = env_int("POOL_SHOWN", 60, minimum=1)
+# The room's and console's ranked list of reflection words (the cloud shows 40).
+WORDS_LISTED = env_int("WORDS_LISTED", 100, minimum=1)
+
 # Personal data: participants' names and sessions are removed this many days after the
 # meeting by `manage.py purge_meetings` (run it daily); results are kept. Shown on the
 # privacy page with the organiser's contact.

@@ -26,8 +26,19 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# The largest archive we expect: a meeting of 1,500 participants with a full pool is a few
+# MB. Anything bigger is not an export of ours, and reading it would hold it all in memory.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
 def _read(path: Path) -> Any:
     try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise CommandError(
+                f"Filen {path} är för stor ({size // (1024 * 1024)} MB): en export från topp25 "
+                f"är högst {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+            )
         raw = path.read_bytes()
     except FileNotFoundError as error:
         raise CommandError(f"Filen {path} finns inte.") from error
@@ -52,6 +63,10 @@ def _read(path: Path) -> Any:
         ) from error
     except RecursionError as error:
         raise CommandError(f"Filen {path} är inte giltig JSON (för djupt nästlad).") from error
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise CommandError(
+            f"Filen {path} är inte giltig: den innehåller ett tal som är för långt."
+        ) from error
 
 
 def _user(username: str) -> AbstractBaseUser:
