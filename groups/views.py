@@ -14,12 +14,19 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from meetings import broadcast
+from meetings import actions, broadcast
 from meetings.access import Role, meeting_for_facilitator, role
-from meetings.errors import DomainError, Forbidden, Locked, NotFound, NotYourGroup
+from meetings.errors import (
+    DomainError,
+    Forbidden,
+    Locked,
+    NeedsConfirmation,
+    NotFound,
+    NotYourGroup,
+)
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import parse_uuid, participant_by_code
 from meetings.services import find_meeting
@@ -139,13 +146,7 @@ def _my_pool(group: Group, participant: Participant) -> dict[str, Any]:
     }
 
 
-def _announce(response: HttpResponse, message: str | Promise) -> HttpResponse:
-    """Said by the page's permanent live region #announcer (screen readers). The event is
-    fired on that element, which no swap replaces; see static/js/topp25.js."""
-    if not message:
-        return response
-    detail = {"message": str(message), "target": "#announcer"}
-    return trigger_client_event(response, "topp25:announce", detail)
+_announce = actions.announce
 
 
 def _updated(
@@ -197,21 +198,15 @@ def _rejected(
     element id the same with dashes) with the reason beside it: nothing typed is lost."""
     error_field = "idea_error" if form == "idea_form" else "error"
     context = _context(meeting, participant, group, **{error_field: error.message}, **fields)
-    if not request.htmx:
-        return _full_page(request, meeting, context, error.status)
-    response = render(request, f"{TEMPLATE}#{form}", context, status=error.status)
-    return reswap(retarget(response, "#" + form.replace("_", "-")), "outerHTML")
-
-
-def _form_error(
-    request: HtmxHttpRequest,
-    meeting: Meeting,
-    participant: Participant,
-    group: Group,
-    error: DomainError,
-    **form: Any,
-) -> HttpResponse:
-    return _rejected(request, meeting, participant, group, error, form="factor_form", **form)
+    return actions.answer(
+        request,
+        TEMPLATE,
+        context,
+        partial=form,
+        error=error,
+        page=lambda context: _page_context(meeting, context),
+        target="#" + form.replace("_", "-"),
+    )
 
 
 def _flash_error(
@@ -227,17 +222,23 @@ def _flash_error(
         # (the join page decides, and counts wrong codes), so these URLs tell a guesser nothing.
         if request.htmx:
             return HttpResponseClientRedirect(reverse("meetings:join", args=[code]))
-        not_joined = _not_joined()
-        return render(request, "meetings/message.html", {"message": not_joined.message}, status=403)
+        return actions.message(request, _not_joined())
     try:
         group = _group_of(participant, group_id) if group_id is not None else None
     except DomainError:
         group = None
     context = _context(meeting, participant, group or participant.home_group, flash=error.message)
-    if not request.htmx:
-        return _full_page(request, meeting, context, error.status)
-    response = render(request, f"{TEMPLATE}#group_live", context, status=error.status)
-    return _announce(reswap(retarget(response, "#group-live"), "innerHTML"), error.message)
+    return actions.answer(
+        request,
+        TEMPLATE,
+        context,
+        partial="group_live",
+        error=error,
+        page=lambda context: _page_context(meeting, context),
+        target="#group-live",
+        swap="innerHTML",
+        said=error.message,
+    )
 
 
 def _list_action(
@@ -303,7 +304,7 @@ def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespon
     try:
         factor = services.add_factor(group=group, text=text, author=participant, client_token=token)
     except DomainError as error:
-        return _form_error(
+        return _rejected(
             request,
             meeting,
             participant,
@@ -311,6 +312,7 @@ def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespon
             error,
             text=text,
             client_token=token or uuid.uuid4(),
+            form="factor_form",
         )
     announcement = _("Framgångsfaktor %(position)d är tillagd.") % {"position": factor.position}
     return _updated(request, meeting, participant, group, announcement)
@@ -357,7 +359,7 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
             return _flash_error(request, code, gone, group_id)
         form = _edit_form_context(meeting, factor)
         form["text"] = text
-        return _form_error(request, meeting, participant, group, error, **form)
+        return _rejected(request, meeting, participant, group, error, form="factor_form", **form)
     announcement = _("Framgångsfaktor %(position)d är sparad.") % {"position": factor.position}
     return _updated(request, meeting, participant, group, announcement)
 
@@ -405,9 +407,9 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
         outcome = services.mark_agreed(group=group, confirmed_short=confirmed)
     except DomainError as error:
         return _flash_error(request, code, error, group_id)
-    if not outcome.agreed:
+    if isinstance(outcome, NeedsConfirmation):
         # The group is asked once more, on the page, before the list locks.
-        context = _context(meeting, participant, group, confirm_short=outcome.confirm_message)
+        context = _context(meeting, participant, group, confirm_short=outcome.message)
         if request.htmx:
             return render(request, f"{TEMPLATE}#group_live", context)
         return _full_page(request, meeting, context)
@@ -421,29 +423,21 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     )
 
 
-def _full_page(
-    request: HtmxHttpRequest, meeting: Meeting, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """The whole phone page (no htmx): the group's part and the meeting's phase panel."""
+def _page_context(meeting: Meeting, context: dict[str, Any]) -> dict[str, Any]:
+    """What the whole phone page adds to the group's part: the meeting's phase panel."""
     meeting = _phase_meeting(meeting)
     context.update(broadcast.phase_context(meeting))
     for name, value in reflection.phone_context(meeting, context["participant"]).items():
         context.setdefault(name, value)
-    return render(request, TEMPLATE, context, status=status)
+    return context
+
+
+def _full_page(request: HtmxHttpRequest, meeting: Meeting, context: dict[str, Any]) -> HttpResponse:
+    """The whole phone page (no htmx): the group's part and the meeting's phase panel."""
+    return render(request, TEMPLATE, _page_context(meeting, context))
 
 
 # --- The idea pool ---------------------------------------------------------------------------
-
-
-def _idea_form_error(
-    request: HtmxHttpRequest,
-    meeting: Meeting,
-    participant: Participant,
-    group: Group,
-    error: DomainError,
-    **form: Any,
-) -> HttpResponse:
-    return _rejected(request, meeting, participant, group, error, form="idea_form", **form)
 
 
 @role(Role.GROUP)
@@ -461,7 +455,7 @@ def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse
     except DomainError as error:
         if isinstance(error, Locked):
             return _flash_error(request, code, error)
-        return _idea_form_error(
+        return _rejected(
             request,
             meeting,
             participant,
@@ -469,6 +463,7 @@ def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse
             error,
             idea_text=text,
             idea_token=token or uuid.uuid4(),
+            form="idea_form",
         )
     return _updated(
         request,
@@ -523,7 +518,7 @@ def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) 
             return _flash_error(request, code, error)
         form = _idea_edit_context(meeting, idea)
         form["idea_text"] = text
-        return _idea_form_error(request, meeting, participant, group, error, **form)
+        return _rejected(request, meeting, participant, group, error, form="idea_form", **form)
     return _updated(
         request,
         meeting,
@@ -655,9 +650,7 @@ def expert_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
     except DomainError as error:
-        return render(
-            request, "meetings/message.html", {"message": error.message}, status=error.status
-        )
+        return actions.message(request, error)
     if participant is None:
         return redirect("meetings:join", code=meeting.join_code)
     if participant.expert_group_id is None:
@@ -681,12 +674,9 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
     except DomainError as error:
-        return render(
-            request, "meetings/message.html", {"message": error.message}, status=error.status
-        )
+        return actions.message(request, error)
     if participant is None:
-        message = _("Gå med i mötet och välj din grupp först.")
-        return render(request, "meetings/message.html", {"message": message}, status=403)
+        return actions.message(request, _not_joined())
     try:
         created = reflection.submit_words(
             meeting=meeting, participant=participant, entries=entries, client_token=token
@@ -704,13 +694,8 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
             ),
         }
         if not request.htmx:
-            return render(
-                request,
-                "meetings/message.html",
-                {"message": error.message},
-                status=error.status,
-            )
-        return render(request, f"{TEMPLATE}#reflection_words", context, status=error.status)
+            return actions.message(request, error)
+        return actions.answer(request, TEMPLATE, context, partial="reflection_words", error=error)
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
     context = {"meeting": meeting, **reflection.phone_context(meeting, participant)}
@@ -776,15 +761,10 @@ def console_pool_settings(request: HttpRequest, pk: int) -> HttpResponse:
             private_until_revealed=request.POST.get("private_until_revealed") == "1",
         )
     except DomainError as error:
+        if not actions.is_htmx(request):
+            return actions.message(request, error)
         context = {"meeting": meeting, "pool_error": error.message}
-        if not getattr(request, "htmx", False):
-            return render(
-                request,
-                "meetings/message.html",
-                {"message": error.message},
-                status=error.status,
-            )
-        return render(request, POOL_SETTINGS, context, status=error.status)
+        return actions.answer(request, POOL_SETTINGS, context, error=error)
     if not getattr(request, "htmx", False):
         return redirect("meetings:detail", pk=meeting.pk)
     return render(request, POOL_SETTINGS, {"meeting": meeting, "pool_saved": True})
