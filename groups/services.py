@@ -7,7 +7,6 @@ both taking "the last free place"; every change is broadcast after commit.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +22,7 @@ from meetings.errors import (
     DomainError,
     Forbidden,
     Locked,
+    NeedsConfirmation,
     NotFound,
     NotYourGroup,
     TooManyRequests,
@@ -231,17 +231,8 @@ def remove_factor(*, group: Group, factor_id: int, version: int | None = None) -
     _changed(group)
 
 
-@dataclass(frozen=True)
-class AgreeOutcome:
-    """Marking a short list as agreed asks the group once more: a result, not an error."""
-
-    group: Group
-    agreed: bool
-    confirm_message: str = ""
-
-
 @transaction.atomic
-def mark_agreed(*, group: Group, confirmed_short: bool = False) -> AgreeOutcome:
+def mark_agreed(*, group: Group, confirmed_short: bool = False) -> NeedsConfirmation | Group:
     """Lock the list for the whole group. A short list needs an explicit confirmation."""
     group = _lock_open_group(group, Action.AGREE)
     count = group.factors.count()
@@ -251,10 +242,8 @@ def mark_agreed(*, group: Group, confirmed_short: bool = False) -> AgreeOutcome:
             _("Skriv minst en framgångsfaktor innan ni markerar listan som klar."),
         )
     if count < group.meeting.factor_count and not confirmed_short:
-        return AgreeOutcome(
-            group=group,
-            agreed=False,
-            confirm_message=_(
+        return NeedsConfirmation(
+            _(
                 "Ni har %(count)d av %(limit)d framgångsfaktorer. Vill ni ändå markera listan som klar?"
             )
             % {"count": count, "limit": group.meeting.factor_count},
@@ -262,7 +251,7 @@ def mark_agreed(*, group: Group, confirmed_short: bool = False) -> AgreeOutcome:
     group.agreed_at = timezone.now()
     group.save(update_fields=["agreed_at"])
     _changed(group)
-    return AgreeOutcome(group=group, agreed=True)
+    return group
 
 
 @transaction.atomic

@@ -14,12 +14,19 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from meetings import broadcast
+from meetings import actions, broadcast
 from meetings.access import Role, meeting_for_facilitator, role
-from meetings.errors import DomainError, Forbidden, Locked, NotFound, NotYourGroup
+from meetings.errors import (
+    DomainError,
+    Forbidden,
+    Locked,
+    NeedsConfirmation,
+    NotFound,
+    NotYourGroup,
+)
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import parse_uuid, participant_by_code
 from meetings.views import console_answer, joinable, message_answer
@@ -145,13 +152,7 @@ def _my_pool(group: Group, participant: Participant) -> dict[str, Any]:
     }
 
 
-def _announce(response: HttpResponse, message: str | Promise) -> HttpResponse:
-    """Said by the page's permanent live region #announcer (screen readers). The event is
-    fired on that element, which no swap replaces; see static/js/topp25.js."""
-    if not message:
-        return response
-    detail = {"message": str(message), "target": "#announcer"}
-    return trigger_client_event(response, "topp25:announce", detail)
+_announce = actions.announce
 
 
 def _updated(
@@ -203,21 +204,15 @@ def _rejected(
     element id the same with dashes) with the reason beside it: nothing typed is lost."""
     error_field = "idea_error" if form == "idea_form" else "error"
     context = _context(meeting, participant, group, **{error_field: error.message}, **fields)
-    if not request.htmx:
-        return _full_page(request, meeting, context, error.status)
-    response = render(request, f"{TEMPLATE}#{form}", context, status=error.status)
-    return reswap(retarget(response, "#" + form.replace("_", "-")), "outerHTML")
-
-
-def _form_error(
-    request: HtmxHttpRequest,
-    meeting: Meeting,
-    participant: Participant,
-    group: Group,
-    error: DomainError,
-    **form: Any,
-) -> HttpResponse:
-    return _rejected(request, meeting, participant, group, error, form="factor_form", **form)
+    return actions.answer(
+        request,
+        TEMPLATE,
+        context,
+        partial=form,
+        error=error,
+        page=lambda context: _page_context(meeting, context),
+        target="#" + form.replace("_", "-"),
+    )
 
 
 def _flash_error(
@@ -246,10 +241,17 @@ def _flash_error(
     except DomainError:
         group = None
     context = _context(meeting, participant, group or participant.home_group, flash=error.message)
-    if not request.htmx:
-        return _full_page(request, meeting, context, error.status)
-    response = render(request, f"{TEMPLATE}#group_live", context, status=error.status)
-    return _announce(reswap(retarget(response, "#group-live"), "innerHTML"), error.message)
+    return actions.answer(
+        request,
+        TEMPLATE,
+        context,
+        partial="group_live",
+        error=error,
+        page=lambda context: _page_context(meeting, context),
+        target="#group-live",
+        swap="innerHTML",
+        said=error.message,
+    )
 
 
 def _list_action(
@@ -315,7 +317,7 @@ def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespon
     try:
         factor = services.add_factor(group=group, text=text, author=participant, client_token=token)
     except DomainError as error:
-        return _form_error(
+        return _rejected(
             request,
             meeting,
             participant,
@@ -323,6 +325,7 @@ def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespon
             error,
             text=text,
             client_token=token or uuid.uuid4(),
+            form="factor_form",
         )
     announcement = _("Framgångsfaktor %(position)d är tillagd.") % {"position": factor.position}
     return _updated(request, meeting, participant, group, announcement)
@@ -369,7 +372,7 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
             return _flash_error(request, code, gone, group_id)
         form = _edit_form_context(meeting, factor)
         form["text"] = text
-        return _form_error(request, meeting, participant, group, error, **form)
+        return _rejected(request, meeting, participant, group, error, form="factor_form", **form)
     announcement = _("Framgångsfaktor %(position)d är sparad.") % {"position": factor.position}
     return _updated(request, meeting, participant, group, announcement)
 
@@ -417,9 +420,9 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
         outcome = services.mark_agreed(group=group, confirmed_short=confirmed)
     except DomainError as error:
         return _flash_error(request, code, error, group_id)
-    if not outcome.agreed:
+    if isinstance(outcome, NeedsConfirmation):
         # The group is asked once more, on the page, before the list locks.
-        context = _context(meeting, participant, group, confirm_short=outcome.confirm_message)
+        context = _context(meeting, participant, group, confirm_short=outcome.message)
         if request.htmx:
             return render(request, f"{TEMPLATE}#group_live", context)
         return _full_page(request, meeting, context)
@@ -433,29 +436,21 @@ def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
     )
 
 
-def _full_page(
-    request: HtmxHttpRequest, meeting: Meeting, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """The whole phone page (no htmx): the group's part and the meeting's phase panel."""
+def _page_context(meeting: Meeting, context: dict[str, Any]) -> dict[str, Any]:
+    """What the whole phone page adds to the group's part: the meeting's phase panel."""
     meeting = _phase_meeting(meeting)
     context.update(broadcast.phase_context(meeting))
     for name, value in reflection.phone_context(meeting, context["participant"]).items():
         context.setdefault(name, value)
-    return render(request, TEMPLATE, context, status=status)
+    return context
+
+
+def _full_page(request: HtmxHttpRequest, meeting: Meeting, context: dict[str, Any]) -> HttpResponse:
+    """The whole phone page (no htmx): the group's part and the meeting's phase panel."""
+    return render(request, TEMPLATE, _page_context(meeting, context))
 
 
 # --- The idea pool ---------------------------------------------------------------------------
-
-
-def _idea_form_error(
-    request: HtmxHttpRequest,
-    meeting: Meeting,
-    participant: Participant,
-    group: Group,
-    error: DomainError,
-    **form: Any,
-) -> HttpResponse:
-    return _rejected(request, meeting, participant, group, error, form="idea_form", **form)
 
 
 @role(Role.GROUP)
@@ -473,7 +468,7 @@ def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse
     except DomainError as error:
         if isinstance(error, Locked):
             return _flash_error(request, code, error)
-        return _idea_form_error(
+        return _rejected(
             request,
             meeting,
             participant,
@@ -481,6 +476,7 @@ def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse
             error,
             idea_text=text,
             idea_token=token or uuid.uuid4(),
+            form="idea_form",
         )
     return _updated(
         request,
@@ -535,7 +531,7 @@ def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) 
             return _flash_error(request, code, error)
         form = _idea_edit_context(meeting, idea)
         form["idea_text"] = text
-        return _idea_form_error(request, meeting, participant, group, error, **form)
+        return _rejected(request, meeting, participant, group, error, form="idea_form", **form)
     return _updated(
         request,
         meeting,
@@ -711,13 +707,8 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
             ),
         }
         if not request.htmx:
-            return render(
-                request,
-                "meetings/message.html",
-                {"message": error.message},
-                status=error.status,
-            )
-        return render(request, f"{TEMPLATE}#reflection_words", context, status=error.status)
+            return actions.message(request, error)
+        return actions.answer(request, TEMPLATE, context, partial="reflection_words", error=error)
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
     context = {"meeting": meeting, **reflection.phone_context(meeting, participant)}
@@ -783,15 +774,10 @@ def console_pool_settings(request: HttpRequest, pk: int) -> HttpResponse:
             private_until_revealed=request.POST.get("private_until_revealed") == "1",
         )
     except DomainError as error:
+        if not actions.is_htmx(request):
+            return actions.message(request, error)
         context = {"meeting": meeting, "pool_error": error.message}
-        if not getattr(request, "htmx", False):
-            return render(
-                request,
-                "meetings/message.html",
-                {"message": error.message},
-                status=error.status,
-            )
-        return render(request, POOL_SETTINGS, context, status=error.status)
+        return actions.answer(request, POOL_SETTINGS, context, error=error)
     if not getattr(request, "htmx", False):
         return redirect("meetings:detail", pk=meeting.pk)
     return render(request, POOL_SETTINGS, {"meeting": meeting, "pool_saved": True})

@@ -8,6 +8,7 @@ request cannot be carried out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django.utils.functional import Promise
@@ -62,3 +63,12 @@ class Unavailable(DomainError):
     """The server cannot do it now (a missing system library)."""
 
     status = 503
+
+
+@dataclass(frozen=True)
+class NeedsConfirmation:
+    """A write that asks once more before it happens (deleting a group that holds factors,
+    publishing expert groups again, agreeing on a short list): a result, not an error, and
+    nothing is written. The screen asks `message` and sends the same form with confirm=1."""
+
+    message: str

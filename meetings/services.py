@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Hashable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.utils.translation import ngettext
 
 from . import broadcast
 from .codes import is_plausible_join_code, new_join_code, new_room_token, normalize_join_code
-from .errors import Conflict, DomainError, NotFound
+from .errors import Conflict, DomainError, NeedsConfirmation, NotFound
 from .jigsaw import allocate, place_latecomer
 from .locks import lock
 from .models import (
@@ -627,16 +626,11 @@ def move_group(*, meeting: Meeting, group_id: int, direction: str) -> Group:
     return group
 
 
-@dataclass(frozen=True)
-class DeleteOutcome:
-    """Deleting a group that holds factors asks once more: a result, not an error."""
-
-    deleted: bool
-    confirm_message: str = ""
-
-
 @transaction.atomic
-def delete_group(*, meeting: Meeting, group_id: int, confirmed: bool = False) -> DeleteOutcome:
+def delete_group(
+    *, meeting: Meeting, group_id: int, confirmed: bool = False
+) -> NeedsConfirmation | None:
+    """Remove an empty home group; one that holds factors asks once more."""
     meeting = _lock_meeting(meeting)
     group = _group_in(meeting, group_id)
     members = group.members.count()
@@ -652,18 +646,17 @@ def delete_group(*, meeting: Meeting, group_id: int, confirmed: bool = False) ->
         )
     factors = group.factors.count()
     if factors and not confirmed:
-        return DeleteOutcome(
-            deleted=False,
-            confirm_message=ngettext(
+        return NeedsConfirmation(
+            ngettext(
                 "%(name)s har %(count)d framgångsfaktor. Den tas bort med gruppen.",
                 "%(name)s har %(count)d framgångsfaktorer. De tas bort med gruppen.",
                 factors,
             )
-            % {"name": group.name, "count": factors},
+            % {"name": group.name, "count": factors}
         )
     group.delete()
     meeting_changed(meeting)
-    return DeleteOutcome(deleted=True)
+    return None
 
 
 @transaction.atomic
@@ -824,16 +817,8 @@ def move_expert_draft(*, meeting: Meeting, participant_id: int, group_id: int) -
     return participant
 
 
-@dataclass(frozen=True)
-class PublishOutcome:
-    """Publishing again asks once more: a result, not an error."""
-
-    published: bool
-    confirm_message: str = ""
-
-
 @transaction.atomic
-def publish_experts(*, meeting: Meeting, confirmed: bool = False) -> PublishOutcome:
+def publish_experts(*, meeting: Meeting, confirmed: bool = False) -> NeedsConfirmation | None:
     """The draft becomes what the phones show ("Expertgrupp 3 — bord 3")."""
     meeting = _lock_meeting(meeting)
     if not meeting.participants.filter(expert_draft__isnull=False).exists():
@@ -842,20 +827,19 @@ def publish_experts(*, meeting: Meeting, confirmed: bool = False) -> PublishOutc
         )
     if meeting.experts_published_at is not None and not confirmed:
         published = timezone.localtime(meeting.experts_published_at)
-        return PublishOutcome(
-            published=False,
-            confirm_message=_(
+        return NeedsConfirmation(
+            _(
                 "Expertgrupperna publicerades redan kl. %(time)s. Publicerar du igen visar "
                 "telefonerna de nya borden."
             )
-            % {"time": f"{published:%H:%M}"},
+            % {"time": f"{published:%H:%M}"}
         )
     meeting.participants.update(expert_group=F("expert_draft"))
     meeting.experts_published_at = timezone.now()
     meeting.save(update_fields=["experts_published_at"])
     # Every phone gets its own table in the phase panel (broadcast._phone_variants).
     meeting_changed(meeting)
-    return PublishOutcome(published=True)
+    return None
 
 
 def _seat_latecomer(meeting: Meeting, participant: Participant) -> None:

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import broadcast, services, throttle
+from . import actions, broadcast, services, throttle
 from .access import Role, meeting_for_facilitator, role
 from .codes import normalize_join_code
-from .errors import DomainError
+from .errors import DomainError, NeedsConfirmation
 from .forms import HomeGroupForm, MeetingForm, PhaseForm
 from .models import Meeting, Participant
 from .participation import parse_uuid, participant_for_session, remember_participant
@@ -44,10 +44,7 @@ def join_url(request: HttpRequest, meeting: Meeting) -> str:
 
 def message_answer(request: HttpRequest, error: DomainError) -> HttpResponse:
     """A refusal as a page of its own: the sentence, the error's status, Retry-After on 429."""
-    response = render(
-        request, "meetings/message.html", {"message": error.message}, status=error.status
-    )
-    return _with_retry_after(response, error)
+    return _with_retry_after(actions.message(request, error), error)
 
 
 def _with_retry_after(response: HttpResponse, error: DomainError) -> HttpResponse:
@@ -90,12 +87,8 @@ def start(request: HttpRequest) -> HttpResponse:
     try:
         meeting, _participant = joinable(request, raw)
     except DomainError as error:
-        response = render(
-            request,
-            "meetings/start.html",
-            {"error": error.message, "code": clean_text(raw)[:20]},
-            status=error.status,
-        )
+        context = {"error": error.message, "code": clean_text(raw)[:20]}
+        response = actions.answer(request, "meetings/start.html", context, error=error)
         return _with_retry_after(response, error)
     return redirect("meetings:join", code=meeting.join_code)
 
@@ -134,7 +127,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         context["error"] = error.message
         context["display_name"] = clean_text(request.POST.get("display_name", ""))[:60]
-        response = render(request, "meetings/join.html", context, status=error.status)
+        response = actions.answer(request, "meetings/join.html", context, error=error)
         return _with_retry_after(response, error)
     throttle.record_join(request)
     # A new key for the session that now stands for a participant: a key planted before
@@ -260,9 +253,9 @@ def _fresh(meeting: Meeting) -> Meeting:
 # Forms target a part no broadcast replaces, so an answer that arrives after a broadcast
 # still lands; the other parts follow over the console's WebSocket.
 ANSWER_PARTIALS = {
-    "live": f"{CONSOLE}#console_live_answer",
-    "editors": f"{CONSOLE}#console_editors",
-    "joining": f"{CONSOLE}#joining_form",
+    "live": "console_live_answer",
+    "editors": "console_editors",
+    "joining": "joining_form",
 }
 
 
@@ -277,15 +270,14 @@ def console_answer(
     """After a console action. With htmx: the part its form targets, with the error if any;
     without: back to the page (PRG), or the page with the error."""
     context = _detail_context(request, _fresh(meeting), **extra)
-    status = 200
     if error is not None:
         context["console_error"] = error.message
-        status = error.status
-    if not getattr(request, "htmx", False):
-        if error is None and not any(name.startswith("confirm_") for name in extra):
-            return redirect("meetings:detail", pk=meeting.pk)
-        return render(request, CONSOLE, context, status=status)
-    return render(request, ANSWER_PARTIALS[part], context, status=status)
+    # A question (confirm_…) stays on the page; anything else goes back to it.
+    asking = any(name.startswith("confirm_") for name in extra)
+    back = None if asking else reverse("meetings:detail", args=[meeting.pk])
+    return actions.answer(
+        request, CONSOLE, context, partial=ANSWER_PARTIALS[part], error=error, done=back
+    )
 
 
 @role(Role.MEETING)
@@ -380,14 +372,14 @@ def group_delete(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
         outcome = services.delete_group(meeting=meeting, group_id=group_id, confirmed=confirmed)
     except DomainError as error:
         return console_answer(request, meeting, error, part="editors")
-    if not outcome.deleted:
+    if isinstance(outcome, NeedsConfirmation):
         # Not a failure: the facilitator is asked once more, beside the group.
         return console_answer(
             request,
             meeting,
             part="editors",
             confirm_delete=group_id,
-            confirm_message=outcome.confirm_message,
+            confirm_message=outcome.message,
         )
     return console_answer(request, meeting, part="editors")
 
@@ -482,7 +474,7 @@ def participant_move(request: HttpRequest, pk: int, participant_id: int) -> Http
         except DomainError as error:
             context = _people_context(meeting, query, page)
             context["move_error"] = error.message
-            return render(request, PEOPLE_PAGE, context, status=error.status)
+            return actions.answer(request, PEOPLE_PAGE, context, error=error)
         return redirect(_people_url(meeting, query, page, moved=participant_id))
     return _console_action(
         request,
@@ -664,9 +656,9 @@ def experts_publish(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = services.publish_experts(meeting=meeting, confirmed=confirmed)
     except DomainError as error:
         return console_answer(request, meeting, error)
-    if not outcome.published:
+    if isinstance(outcome, NeedsConfirmation):
         # Re-publishing is explicit: the facilitator is asked once more.
-        return console_answer(request, meeting, confirm_publish=outcome.confirm_message)
+        return console_answer(request, meeting, confirm_publish=outcome.message)
     return console_answer(request, meeting)
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from meetings import services as meeting_services
 from meetings.access import Role, role
+from meetings.actions import answer
 from meetings.errors import DomainError
 from meetings.models import Meeting, Series
 
@@ -132,7 +133,7 @@ def series_indicator(request: HttpRequest, pk: int) -> HttpResponse:
         context = _series_context(
             request, series, indicator_form=form, indicator_error=error.message
         )
-        return render(request, SERIES, context, status=error.status)
+        return answer(request, SERIES, context, error=error)
     return redirect(reverse("summary:series", args=[series.pk]) + "#indicator")
 
 
@@ -146,7 +147,7 @@ def series_value(request: HttpRequest, pk: int) -> HttpResponse:
         services.set_indicator_value(series=series, user=request.user, **form)
     except DomainError as error:
         context = _series_context(request, series, value_form=form, value_error=error.message)
-        return render(request, SERIES, context, status=error.status)
+        return answer(request, SERIES, context, error=error)
     return redirect(reverse("summary:series", args=[series.pk]) + "#values")
 
 
@@ -159,7 +160,7 @@ def series_value_remove(request: HttpRequest, pk: int, year: int) -> HttpRespons
         services.remove_indicator_value(series=series, year=year)
     except DomainError as error:
         context = _series_context(request, series, value_error=error.message)
-        return render(request, SERIES, context, status=error.status)
+        return answer(request, SERIES, context, error=error)
     return redirect(reverse("summary:series", args=[series.pk]) + "#values")
 
 

@@ -12,13 +12,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
 
 from meetings.access import Role, meeting_for_facilitator, role
+from meetings.actions import answer
 from meetings.errors import DomainError
 from meetings.models import Meeting
 
@@ -55,10 +56,6 @@ def themes_context(meeting: Meeting, **extra: Any) -> dict[str, Any]:
     return context
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _answer(
     request: HttpRequest,
     meeting: Meeting,
@@ -69,16 +66,10 @@ def _answer(
         action()
     except DomainError as error:
         context = themes_context(meeting, theme_error=error.message)
-        if _is_htmx(request):
-            return render(request, f"{TEMPLATE}#themes_section", context, status=error.status)
-        return render(request, TEMPLATE, context, status=error.status)
-    if not _is_htmx(request):
-        return redirect("summary:themes", pk=meeting.pk)
+        return answer(request, TEMPLATE, context, partial="themes_section", error=error)
     context = themes_context(meeting, theme_message=done)
-    response = render(request, f"{TEMPLATE}#themes_section", context)
-    return trigger_client_event(
-        response, "topp25:announce", {"message": str(done), "target": "#announcer"}
-    )
+    back = reverse("summary:themes", args=[meeting.pk])
+    return answer(request, TEMPLATE, context, partial="themes_section", done=back, said=done)
 
 
 def _int_or_none(raw: str | None) -> int | None:

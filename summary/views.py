@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from meetings.access import Role, meeting_for_facilitator, role
+from meetings.actions import message
 from meetings.models import Meeting
 
 from .formats import FORMATS, ExportUnavailable, content_disposition
@@ -31,12 +31,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     try:
         body = export_format.write(meeting)
     except ExportUnavailable as error:
-        return render(
-            request,
-            "meetings/message.html",
-            {"message": error.message},
-            status=error.status,
-        )
+        return message(request, error)
     response = HttpResponse(body, content_type=export_format.content_type)
     response["Content-Disposition"] = content_disposition(meeting, export_format.extension)
     response["X-Content-Type-Options"] = "nosniff"

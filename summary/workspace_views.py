@@ -17,6 +17,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from meetings.access import Role, meeting_for_facilitator, role
+from meetings.actions import answer
 from meetings.errors import DomainError, NotFound
 from meetings.models import Group, Meeting
 from meetings.views import public_url
@@ -123,7 +124,7 @@ def _error_page(
 ) -> HttpResponse:
     """Without htmx: the whole workspace, with the message where it belongs."""
     context = _workspace_context(request, meeting, flash=error.message, **extra)
-    return render(request, WORKSPACE, context, status=error.status)
+    return answer(request, WORKSPACE, context, error=error)
 
 
 def _announce(response: HttpResponse, message: str) -> HttpResponse:

@@ -2,50 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import close_old_connections
 
 from groups import services as group_services
-from meetings.errors import DomainError
 from meetings.models import Group
+from tests.support.concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(count: int, action) -> tuple[list[object], list[DomainError]]:
-    """Run `action` in `count` threads released at once. Domain refusals are results; any
-    other exception (a database error, a deadlock) fails the test."""
-    start = threading.Barrier(count)
-    done: list[object] = []
-    refused: list[DomainError] = []
-    crashed: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(index: int) -> None:
-        try:
-            start.wait()
-            result = action(index)
-            with lock:
-                done.append(result)
-        except DomainError as error:
-            with lock:
-                refused.append(error)
-        except BaseException as error:  # noqa: BLE001 — reported to the test below
-            with lock:
-                crashed.append(error)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    assert crashed == []
-    return done, refused
 
 
 def test_two_phones_taking_the_last_place(teachers: Group, add_factors) -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from groups import services as group_services
 from meetings import services
-from meetings.errors import DomainError
+from meetings.errors import DomainError, NeedsConfirmation
 from meetings.models import Group, Meeting, Participant, PhaseKind
 from tests.support.fixtures import HX
 from topp25 import live
@@ -149,7 +149,7 @@ def test_publish_then_publish_again_only_when_confirmed(
         services.publish_experts(meeting=afternoon)
     assert nothing.value.code == "no_allocation"
     one, two = services.allocate_experts(meeting=afternoon, expert_count=2)
-    assert services.publish_experts(meeting=afternoon).published
+    assert services.publish_experts(meeting=afternoon) is None  # published
     now = refreshed(people)
     assert all(p.expert_group_id == p.expert_draft_id for p in now.values())
     afternoon.refresh_from_db()
@@ -160,9 +160,9 @@ def test_publish_then_publish_again_only_when_confirmed(
     target = two if mover.expert_group_id == one.pk else one
     services.move_expert_draft(meeting=afternoon, participant_id=mover.pk, group_id=target.pk)
     again = services.publish_experts(meeting=afternoon)
-    assert not again.published and "publicerades redan" in again.confirm_message
+    assert isinstance(again, NeedsConfirmation) and "publicerades redan" in again.message
     assert Participant.objects.get(pk=mover.pk).expert_group_id != target.pk  # unchanged
-    assert services.publish_experts(meeting=afternoon, confirmed=True).published
+    assert services.publish_experts(meeting=afternoon, confirmed=True) is None
     assert Participant.objects.get(pk=mover.pk).expert_group_id == target.pk
 
 

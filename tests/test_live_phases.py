@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import User
-from django.test import Client
 
 from meetings import services
 from meetings.consumers import CLOSE_FORBIDDEN
 from meetings.models import Group, Meeting
 from meetings.phases import AgendaTemplate
-from tests.support.live import HOST, connected, phone_session, phone_socket, room_socket
-from topp25.asgi import application
+from tests.support.live import (
+    connected,
+    console_cookie,
+    console_socket,
+    phone_session,
+    phone_socket,
+    room_socket,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,18 +30,6 @@ def with_agenda(meeting: Meeting) -> Meeting:
     services.add_phase(meeting=meeting, kind="buzz", title="Bikupor", planned_minutes=10)
     services.add_phase(meeting=meeting, kind="break", title="Fika", planned_minutes=15)
     return meeting
-
-
-@database_sync_to_async
-def console_cookie(user: User) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
-
-
-def console_socket(meeting: Meeting, cookie: str = "") -> WebsocketCommunicator:
-    headers = [*HOST, (b"cookie", cookie.encode())] if cookie else HOST
-    return WebsocketCommunicator(application, f"/ws/console/{meeting.pk}/", headers=headers)
 
 
 async def test_a_phase_change_reaches_phone_room_and_console(

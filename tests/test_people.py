@@ -15,9 +15,7 @@ from django.urls import reverse
 
 from meetings import broadcast, services
 from meetings.models import Group, Meeting, Participant
-from tests.support.live import connected
-
-from .test_live_phases import console_cookie, console_socket
+from tests.support.live import connected, console_cookie, console_socket
 
 
 def add_people(group: Group, count: int, prefix: str = "Person") -> list[Participant]:

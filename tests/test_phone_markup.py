@@ -1,6 +1,7 @@
-"""The phone's lists name each control's URL once: plain forms carry the whole URL (no script
-needed), htmx controls only their action, which the page's script puts after the list's
-data-base and the item's id. Both must lead where the URL names say."""
+"""The phone's lists without JavaScript: every control is a plain form whose action is the
+view's whole URL, and sending it does what the button says. (With the script, htmx controls
+name only their action and topp25.js completes the URL: tests/browser/test_list_controls.py
+presses them in Chromium.)"""
 
 from __future__ import annotations
 
@@ -13,22 +14,12 @@ from django.test import Client
 from django.urls import reverse
 
 from groups import services
-from meetings import services as meeting_services
 from meetings.models import Group, Meeting, Participant, PhaseKind
-
-
-def completed(html: str, list_id: str, item_attr: str, item_id: int, action: str) -> str:
-    """What static/js/topp25.js makes of a relative htmx path inside an item."""
-    base = re.search(rf'id="{list_id}"[^>]*data-base="([^"]+)"', html)
-    assert base, f"#{list_id} has no data-base"
-    item = re.search(rf'<li[^>]*{item_attr}="{item_id}"[^>]*>(.*?)</li>', html, re.S)
-    assert item, f"no item {item_id} in #{list_id}"
-    assert f'"{action}"' in item.group(1), f"{action} not in item {item_id}"
-    return base.group(1) + f"{item_id}/{action}"
+from tests.support.phases import run_phase
 
 
 @pytest.mark.django_db
-def test_factor_controls_lead_to_their_views(
+def test_factor_controls_work_without_script(
     client: Client,
     meeting: Meeting,
     teachers: Group,
@@ -36,47 +27,46 @@ def test_factor_controls_lead_to_their_views(
     add_factors: Callable[[Group, int], list[Any]],
 ) -> None:
     join_as(teachers)
-    factor = add_factors(teachers, 2)[1]
-    html = client.get(reverse("groups:page", args=[meeting.join_code])).content.decode()
-    args = [meeting.join_code, teachers.pk, factor.pk]
-    for name, action in (("groups:move", "move/"), ("groups:remove", "remove/")):
-        assert f'action="{reverse(name, args=args)}"' in html  # without script
-        assert completed(html, "factor-list", "data-factor-id", factor.pk, action) == reverse(
-            name, args=args
-        )
+    first, second = add_factors(teachers, 2)
+    page = reverse("groups:page", args=[meeting.join_code])
+    html = client.get(page).content.decode()
+    args = [meeting.join_code, teachers.pk, second.pk]
+    move, remove = reverse("groups:move", args=args), reverse("groups:remove", args=args)
+    assert f'action="{move}"' in html and f'action="{remove}"' in html
     assert f'href="{reverse("groups:edit", args=args)}"' in html
-    assert completed(html, "factor-list", "data-factor-id", factor.pk, "edit/") == reverse(
-        "groups:edit", args=args
-    )
     # Up and down are one form; the pressed button says which way.
-    assert re.search(rf'id="factor-{factor.pk}-up"[^>]*name="direction" value="up"', html)
-    assert re.search(rf'id="factor-{factor.pk}-down"[^>]*name="direction" value="down"', html)
+    assert re.search(rf'id="factor-{second.pk}-up"[^>]*name="direction" value="up"', html)
+    assert re.search(rf'id="factor-{second.pk}-down"[^>]*name="direction" value="down"', html)
+    response = client.post(move, {"direction": "up", "position": "2"})
+    assert response.status_code == 302 and response["Location"] == page
+    assert list(teachers.factors.order_by("position").values_list("pk", flat=True)) == [
+        second.pk,
+        first.pk,
+    ]
+    assert client.post(remove, {"version": str(second.version)}).status_code == 302
+    assert list(teachers.factors.values_list("pk", flat=True)) == [first.pk]
 
 
 @pytest.mark.django_db
-def test_pool_controls_lead_to_their_views(
+def test_own_idea_is_withdrawn_without_script_in_private_mode(
     client: Client, meeting: Meeting, teachers: Group, join_as: Callable[..., Participant]
 ) -> None:
     me = join_as(teachers)
-    idea = services.add_idea(group=teachers, author=me, text="Studiero")
-    phase = meeting_services.add_phase(
-        meeting=meeting, kind=PhaseKind.AGREE, title="Enas", planned_minutes=10
+    # Private mode: the phone lists its own ideas with plain forms (the shared pool's
+    # buttons need the script).
+    services.update_pool_settings(
+        meeting=meeting, dots_per_member=3, several_dots_per_idea=False, private_until_revealed=True
     )
-    meeting_services.start_phase(meeting=meeting, phase_id=phase.pk)
+    run_phase(meeting, PhaseKind.BUZZ)
+    idea = services.add_idea(group=teachers, author=me, text="Studiero")
     html = client.get(reverse("groups:page", args=[meeting.join_code])).content.decode()
-    args = [meeting.join_code, teachers.pk, idea.pk]
-    for name, action in (
-        ("groups:dot", "dot/"),
-        ("groups:pick", "pick/"),
-        ("groups:idea_withdraw", "withdraw/"),
-        ("groups:idea_edit", "edit/"),
-    ):
-        assert completed(html, "idea-list", "data-idea-id", idea.pk, action) == reverse(
-            name, args=args
-        )
-    assert f'href="{reverse("groups:idea_edit", args=args)}"' in html
-    # Accessible names still say which idea a button is about.
-    assert "Sätt en prick på: Studiero" in html and "Till listan<span" in html
+    withdraw = reverse("groups:idea_withdraw", args=[meeting.join_code, teachers.pk, idea.pk])
+    assert f'action="{withdraw}"' in html
+    # Accessible names say which idea a button is about.
+    assert "Ta tillbaka din idé: Studiero" in html
+    assert client.post(withdraw).status_code == 302
+    idea.refresh_from_db()
+    assert idea.withdrawn_at is not None
 
 
 @pytest.mark.django_db

@@ -7,9 +7,8 @@ import pytest
 from groups import services
 from meetings import services as meeting_services
 from meetings.models import Group, PhaseKind
+from tests.support.concurrency import race
 from tests.support.phases import run_phase
-
-from .test_concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,16 +8,13 @@ CI's second run does.
 from __future__ import annotations
 
 import asyncio
-import http.cookiejar
-import re
 import time
-import urllib.parse
-import urllib.request
 
 import pytest
 import websockets
 
 from meetings.models import Group, Meeting
+from tests.support.http import submit_factor_like_a_phone
 
 from .conftest import PRODUCTION_SHAPE, Worker
 
@@ -25,34 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     PRODUCTION_SHAPE,
 ]
-
-
-def submit_factor_like_a_phone(port: int, meeting: Meeting, group: Group, text: str) -> int:
-    base = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-
-    def form_fields(html: str) -> dict[str, str]:
-        return dict(
-            re.findall(
-                r'name="(csrfmiddlewaretoken|join_token|client_token)" value="([^"]+)"', html
-            )
-        )
-
-    join_page = opener.open(f"{base}/m/{meeting.join_code}/").read().decode()
-    fields = form_fields(join_page)
-    body = urllib.parse.urlencode({**fields, "home_group": group.pk}).encode()
-    request = urllib.request.Request(f"{base}/m/{meeting.join_code}/", data=body)
-    request.add_header("Referer", f"{base}/m/{meeting.join_code}/")
-    group_page = opener.open(request).read().decode()  # redirected to the group page
-    fields = form_fields(group_page)
-    body = urllib.parse.urlencode({**fields, "text": text}).encode()
-    request = urllib.request.Request(
-        f"{base}/m/{meeting.join_code}/group/{group.pk}/factors/", data=body
-    )
-    request.add_header("Referer", f"{base}/m/{meeting.join_code}/group/")
-    return int(opener.open(request).status)
 
 
 async def test_a_factor_through_worker_a_reaches_the_room_on_worker_b(

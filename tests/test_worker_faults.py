@@ -22,10 +22,10 @@ from channels.db import database_sync_to_async
 
 from groups.models import SuccessFactor
 from meetings.models import MAX_FACTOR_COUNT, Group, Meeting
+from tests.support.http import submit_factor_like_a_phone
 from tests.support.live import phone_session
 
 from .conftest import PRODUCTION_SHAPE, Worker
-from .test_two_workers import submit_factor_like_a_phone
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -10,8 +10,7 @@ from groups import services as group_services
 from meetings.models import Group, Meeting
 from summary import services
 from summary.models import FactorEdit, SummaryChange, SummaryDraft
-
-from .test_concurrency import race
+from tests.support.concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

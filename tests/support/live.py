@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
 
 from groups import services as group_services
 from meetings import services
@@ -45,3 +47,16 @@ async def connected(communicator: WebsocketCommunicator) -> str:
 
 
 add_factor = database_sync_to_async(group_services.add_factor)
+
+
+@database_sync_to_async
+def console_cookie(user: User) -> str:
+    """A logged-in staff session's cookie, for a console socket."""
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def console_socket(meeting: Meeting, cookie: str = "") -> WebsocketCommunicator:
+    headers = [*HOST, (b"cookie", cookie.encode())] if cookie else HOST
+    return WebsocketCommunicator(application, f"/ws/console/{meeting.pk}/", headers=headers)
