@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Exists, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -351,16 +351,14 @@ def _ensure_room_for_idea(group: Group, author: Participant) -> None:
     """A hall's numbers (settings, README "Limits"): so many ideas per member in a phase,
     so many in a group. Withdrawn ideas count: adding and taking back is still sending.
     Called under the group's row lock, so two taps cannot both take the last place."""
+    mine = Q(author=author)
     phase_id = group.meeting.current_phase_id
-    started = (
-        Phase.objects.filter(pk=phase_id).values_list("started_at", flat=True).first()
-        if phase_id is not None
-        else None
-    )
-    mine = group.ideas.filter(author=author)
-    if started is not None:
-        mine = mine.filter(created_at__gte=started)
-    if mine.count() >= settings.IDEAS_PER_PARTICIPANT_PER_PHASE:
+    if phase_id is not None:
+        started = Phase.objects.filter(pk=phase_id, started_at__isnull=False)
+        mine &= Q(created_at__gte=Subquery(started.values("started_at")[:1])) | Q(~Exists(started))
+    # One query for both counts (every idea a phone adds asks).
+    counts = group.ideas.aggregate(mine=Count("pk", filter=mine), total=Count("pk"))
+    if counts["mine"] >= settings.IDEAS_PER_PARTICIPANT_PER_PHASE:
         raise TooManyRequests(
             "too_many_ideas",
             _(
@@ -369,7 +367,7 @@ def _ensure_room_for_idea(group: Group, author: Participant) -> None:
             )
             % {"max": settings.IDEAS_PER_PARTICIPANT_PER_PHASE},
         )
-    if group.ideas.count() >= settings.IDEAS_PER_GROUP:
+    if counts["total"] >= settings.IDEAS_PER_GROUP:
         raise Conflict(
             "pool_full",
             _("Gruppen har redan %(max)d idéer — arbeta vidare med dem som finns.")

@@ -81,13 +81,14 @@ def test_a_phone_page_and_a_write_still_answer_as_before(
         HTTP_HX_REQUEST="true",
     )
     assert added.status_code == 200 and "Studiero" in added.content.decode()
-    # Someone who never joined, and a member following a wrong code, are sent to the join
-    # page alike; a write with a wrong code is sent there too (htmx) and changes nothing.
+    # Someone who never joined is sent to the join page; a member following a wrong code gets
+    # the join page's answer for it (404, counted as a failed join); a write with a wrong code
+    # is sent to the join page (htmx) and changes nothing.
     stranger = Client()
     page = stranger.get(reverse("groups:page", args=[meeting.join_code]))
     assert page.status_code == 302 and page["Location"].endswith(f"/m/{meeting.join_code}/")
     wrong = client.get(reverse("groups:page", args=["ZZZZZZ"]))
-    assert wrong.status_code == 302 and wrong["Location"].endswith("/m/ZZZZZZ/")
+    assert wrong.status_code == 404 and "Det finns inget öppet möte" in wrong.content.decode()
     refused = client.post(
         reverse("groups:add", args=["ZZZZZZ", teachers.pk]), {"text": "Fel"}, HTTP_HX_REQUEST="true"
     )

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # running phase answers that without a query).
 FACTOR_EDIT_QUERIES = 15
 FACTOR_ADD_QUERIES = 16
-IDEA_ADD_QUERIES = 14
+# An idea: one more, the member's and the group's idea counts (IDEAS_PER_... limits).
+IDEA_ADD_QUERIES = 15
 DOT_QUERIES = 17
 # The edit form an htmx GET fetches: session, participant with meeting, the factor; not the list
 # nor the pool, which the page already shows.
