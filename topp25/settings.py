@@ -335,3 +335,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Operations: health, metrics, structured logs, sign-in with the organisation's OpenID
+# Connect provider (README.md › Drift / Operations). One block, so it merges cleanly. ---------
+
+# The metrics (`/metrics`) answer only `Authorization: Bearer <METRICS_TOKEN>`; unset: 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# Counts every answer by view and status (first, so it sees every status the others give) and
+# binds the meeting's id to the request's log lines.
+MIDDLEWARE.insert(0, "topp25.metrics.RequestMetricsMiddleware")
+MIDDLEWARE.insert(1, "topp25.jsonlog.RequestContextMiddleware")
+
+# LOG_FORMAT=json: one JSON object per line (topp25/jsonlog.py: meeting id, never a
+# participant's text, name or address), with one line per request; "text": Django's usual lines.
+LOG_FORMAT = env_str("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise _refuse("LOG_FORMAT", LOG_FORMAT, "text or json")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "topp25.jsonlog.JsonLinesFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]
+    LOGGING["loggers"] = {"topp25.request": {"level": "INFO"}}
+else:
+    LOGGING["loggers"] = {"topp25.request": {"level": "WARNING"}}

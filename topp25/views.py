@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from meetings import throttle
 from meetings.text import clean_text
+from topp25 import metrics
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -42,6 +43,7 @@ class ThrottledLoginView(LoginView):
         limits = throttle.login_limits(request, username)
         wait = throttle.blocked_for(limits)
         if wait is not None:
+            metrics.login_throttled()
             form = self.get_form_class()(request)  # empty: what was typed is not shown
             form.cleaned_data = {}
             form.add_error(
