@@ -339,6 +339,12 @@ LOGGING = {
 # --- Operations: health, metrics, structured logs, sign-in with the organisation's OpenID
 # Connect provider (README.md › Drift / Operations). One block, so it merges cleanly. ---------
 
+# A load balancer or monitor may probe the app's own port over plain HTTP: health and
+# metrics answer there instead of redirecting to HTTPS (they carry no cookie and no data).
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+# Nightly backups (deploy/systemd/topp25-backup.service) are deleted after this many days;
+# the privacy page says so, since a backup holds names until then.
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 14, minimum=1)
 # The metrics (`/metrics`) answer only `Authorization: Bearer <METRICS_TOKEN>`; unset: 404.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # Counts every answer by view and status (first, so it sees every status the others give) and

@@ -27,6 +27,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     """What is stored, why and for how long: Swedish and English on one page."""
     context = {
         "retention_days": settings.RETENTION_DAYS,
+        "backup_days": settings.BACKUP_RETENTION_DAYS,
         "participant_session_days": settings.SESSION_COOKIE_AGE // (24 * 60 * 60),
         "staff_session_hours": settings.STAFF_SESSION_SECONDS // 3600,
         "contact": settings.PRIVACY_CONTACT,
