@@ -39,6 +39,13 @@ class ThrottledLoginView(LoginView):
     """Django's login, with failed attempts counted per client and per user name: over the
     limit every attempt (right password or not) answers 429 until the window ends."""
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The organisation's sign-in first when it is configured (meetings/oidc.py).
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_label"] = settings.OIDC_LOGIN_LABEL
+        return context
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = clean_text(request.POST.get("username", ""))[:150]
         limits = throttle.login_limits(request, username)
