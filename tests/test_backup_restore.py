@@ -23,7 +23,7 @@ from django.db import connection
 from meetings.models import Meeting
 from summary.exports import meeting_json
 
-from .conftest import ROOT
+from .conftest import ROOT, child_env
 from .test_export_record import afternoon  # noqa: F401  (the finished meeting)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,12 +31,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def export_json(code: str, env_changes: dict[str, str | None]) -> bytes:
     """`manage.py export_meeting CODE --format json`, as an operator runs it, on a database."""
-    env = {**os.environ}
-    for key, value in env_changes.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
+    env = child_env(**env_changes)
     result = subprocess.run(
         [sys.executable, "manage.py", "export_meeting", code, "--format", "json"],
         cwd=ROOT,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import configparser
 import datetime
-import os
 import shlex
 import shutil
 import subprocess
@@ -15,14 +14,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from meetings import services
 from meetings.models import Meeting, Participant
 
-from .conftest import ROOT
+from .conftest import ROOT, child_env
 
 UNITS = ROOT / "deploy" / "systemd"
 
@@ -100,18 +98,8 @@ def test_the_purge_service_command_removes_old_names(facilitator: User) -> None:
     command = shlex.split(unit("topp25-purge.service")["Service"]["ExecStart"])
     assert command[1:] == ["manage.py", "purge_meetings"]
     command[0] = command[0].replace("/srv/topp25", str(ROOT))
-    env = {**os.environ}
-    if connection.vendor == "sqlite":
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(connection.settings_dict["NAME"])
-    else:
-        database = connection.settings_dict
-        env["DATABASE_URL"] = (
-            f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        )
     result = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        command, cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
     assert "1 möten" in result.stdout

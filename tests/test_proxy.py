@@ -38,7 +38,7 @@ from django.urls import reverse
 
 from meetings.models import Group, Meeting
 
-from .conftest import ROOT, _free_port
+from .conftest import ROOT, _free_port, child_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -142,11 +142,6 @@ def stack(
 ) -> Iterator[Stack]:
     """Started once for the module (a start takes ~20 s: migrate, collectstatic, warm-up)."""
     tmp_path = tmp_path_factory.mktemp("proxy")
-    database = django_settings.DATABASES["default"]
-    url = (
-        f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}"  # the test database
-    )
     app_port, https_port = _free_port(), _free_port()
     cert, key = _certificate(tmp_path)
     for folder in ("logs", "temp", "metrics"):
@@ -170,8 +165,7 @@ http {{
 """
     )
     env = {
-        **os.environ,
-        "DATABASE_URL": url,
+        **child_env(),  # the test database
         "DEBUG": "0",
         "SECRET_KEY": "proxy-test-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -9,10 +9,8 @@ no role is refused with a Swedish page, and no account is made for them.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,13 +19,11 @@ from typing import Any
 
 import httpx
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.db import connection
 
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
 
-from ..conftest import ROOT, _free_port
+from ..conftest import ROOT, _free_port, child_env, uvicorn_command
 from .conftest import CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER, Browser
 
 pytestmark = pytest.mark.browser
@@ -78,50 +74,23 @@ def stack(transactional_db: None) -> Iterator[Stack]:
         stdout=subprocess.DEVNULL,
         stderr=None,  # its warnings and errors, in the test's output
     )
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "LOG_LEVEL": "WARNING",
-        "OIDC_RP_CLIENT_ID": "topp25",
-        "OIDC_RP_CLIENT_SECRET": "topp25-test-secret",
-        "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{provider_url}/auth",
-        "OIDC_OP_TOKEN_ENDPOINT": f"{provider_url}/token",
-        "OIDC_OP_USER_ENDPOINT": f"{provider_url}/me",
-        "OIDC_OP_JWKS_ENDPOINT": f"{provider_url}/jwks",
-        "OIDC_OP_LOGOUT_ENDPOINT": f"{provider_url}/session/end",
-        "OIDC_RP_SCOPES": "openid email profile roles",
-        "OIDC_ROLE_CLAIM": "roles",
-        "OIDC_FACILITATOR_VALUES": "topp25-samtalsledare",
-        "OIDC_EDITOR_VALUES": "topp25-redaktor",
-        "OIDC_LOGIN_LABEL": "Logga in med kommunens konto",
-    }
-    if connection.vendor == "sqlite":
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(connection.settings_dict["NAME"])
-    else:
-        database = django_settings.DATABASES["default"]
-        env["DATABASE_URL"] = (
-            f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "topp25.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(app_port),
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
+    env = child_env(
+        DEBUG="1",
+        LOG_LEVEL="WARNING",
+        OIDC_RP_CLIENT_ID="topp25",
+        OIDC_RP_CLIENT_SECRET="topp25-test-secret",
+        OIDC_OP_AUTHORIZATION_ENDPOINT=f"{provider_url}/auth",
+        OIDC_OP_TOKEN_ENDPOINT=f"{provider_url}/token",
+        OIDC_OP_USER_ENDPOINT=f"{provider_url}/me",
+        OIDC_OP_JWKS_ENDPOINT=f"{provider_url}/jwks",
+        OIDC_OP_LOGOUT_ENDPOINT=f"{provider_url}/session/end",
+        OIDC_RP_SCOPES="openid email profile roles",
+        OIDC_ROLE_CLAIM="roles",
+        OIDC_FACILITATOR_VALUES="topp25-samtalsledare",
+        OIDC_EDITOR_VALUES="topp25-redaktor",
+        OIDC_LOGIN_LABEL="Logga in med kommunens konto",
     )
+    server = subprocess.Popen(uvicorn_command(app_port), cwd=ROOT, env=env)
     try:
         _wait_until_answers(f"{provider_url}/.well-known/openid-configuration", provider, "node")
         _wait_until_answers(f"{app}/health/live/", server, "topp25")
