@@ -219,6 +219,8 @@ def test_json_logs_carry_the_meeting_and_no_participant_text(
     )
 
     lines = [json.loads(line) for line in json_lines.getvalue().splitlines()]
+    phone_lines = [line for line in lines if line.get("view") == "groups:add"]
+    assert phone_lines and phone_lines[0]["meeting_id"] == meeting.pk
     assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
     console = [line for line in lines if line.get("view") == "meetings:detail"]
     assert console and console[0]["meeting_id"] == meeting.pk

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import fcntl
 import ipaddress
 import json
 import os
@@ -20,6 +21,7 @@ import shutil
 import signal
 import ssl
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -181,6 +183,10 @@ http {{
         "CHANNEL_PREFIX": f"{os.environ.get('CHANNEL_PREFIX', 'topp25')}-proxy-{uuid.uuid4().hex}",
     }
     env.pop("TRUST_X_FORWARDED_PROTO", None)  # HTTPS is known from the trusted proxy only
+    # serve-prod collects static files into the checkout: one test process at a time starts
+    # it (pytest-xdist may run this module in two), until it answers.
+    starting = open(Path(tempfile.gettempdir()) / "topp25-serve-prod-start.lock", "w")
+    fcntl.flock(starting, fcntl.LOCK_EX)
     app = subprocess.Popen(
         ["make", "--no-print-directory", "serve-prod"],
         cwd=ROOT,
@@ -200,8 +206,10 @@ http {{
             "nginx + make serve-prod",
             timeout=120,
         )
+        fcntl.flock(starting, fcntl.LOCK_UN)
         yield Stack(base, https_port, app_port, context, tmp_path / "metrics")
     finally:
+        starting.close()  # releases the lock if the start failed
         for process in (proxy, app):
             try:
                 os.killpg(process.pid, signal.SIGTERM)

@@ -2,8 +2,8 @@
 log collector (journald, Loki, Elastic…).
 
 Each line has the time (UTC), level, logger, message and, where one is known, the meeting's
-id: set for a request to a meeting's console address and for a screen's socket
-(`bind_meeting`). What never goes into a line: a participant's text or name, an IP address, a
+id: set for a request to a meeting's console address, a phone's request (when its session
+is a participant there) and a screen's socket (`bind_meeting`). What never goes into a line: a participant's text or name, an IP address, a
 path (join codes and room-screen tokens are in paths), an exception's message (a database
 error can quote the row it refused); an exception is logged as its type and the code lines
 it passed through. It imports no app.
