@@ -69,11 +69,16 @@ serve: setup
 # (PostgreSQL, psycopg's pool: DB_POOL_MAX_SIZE per worker, 80 / WORKERS unless given, so all
 # workers stay below max_connections = 100) and REDIS_URL. Set DEBUG=0 and SECRET_KEY as in
 # README.md › Production. bench/run.py starts its production servers through this target.
+# Behind a reverse proxy uvicorn believes X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS
+# only (uvicorn's own variable; default 127.0.0.1, a proxy on this machine).
 serve-prod: setup
 	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
 		echo "serve-prod needs DATABASE_URL (PostgreSQL) and REDIS_URL, see README.md."; exit 1; fi
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@# Prometheus' multiprocess mode (topp25/metrics.py): the workers' files start empty.
+	@if [ -n "$$PROMETHEUS_MULTIPROC_DIR" ]; then mkdir -p "$$PROMETHEUS_MULTIPROC_DIR" && \
+		find "$$PROMETHEUS_MULTIPROC_DIR" -maxdepth 1 -name '*.db' -delete; fi
 	DB_POOL_MAX_SIZE=$${DB_POOL_MAX_SIZE:-$$(( 80 / $(WORKERS) ))} exec $(PY) -m uvicorn $(ASGI_APP) \
 		--host $(HOST) --port $(PORT) --workers $(WORKERS) --lifespan off --no-access-log \
 		$$($(PY) -m topp25.limits) --ws-per-message-deflate $(WS_DEFLATE)

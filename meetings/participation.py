@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from topp25.jsonlog import bind_meeting
+
 from .codes import is_plausible_join_code, normalize_join_code
 from .models import Meeting, Participant
 
@@ -36,6 +38,7 @@ def participant_by_code(session: Any, raw_code: str) -> Participant | None:
         .order_by()
     ):
         if known.get(participant.meeting_id) == participant.pk:
+            bind_meeting(participant.meeting_id)  # this request's log lines name the meeting
             return participant
     return None
 

@@ -18,6 +18,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_fast_ratelimit import Action, get_ratelimit, parse_rate
 
+from topp25 import metrics
+
 from .errors import TooManyRequests
 
 GROUP_CLIENT = "join-failures-client"
@@ -67,10 +69,12 @@ def count_failure(limits: Limits) -> None:
 def ensure_not_blocked(request: HttpRequest, code: str) -> None:
     wait = blocked_for(_limits(request, code))
     if wait is not None:
+        metrics.join_throttled()
         raise JoinThrottled(retry_after=wait)
 
 
 def record_failure(request: HttpRequest, code: str) -> None:
+    metrics.join_failed()
     count_failure(_limits(request, code))
 
 

@@ -150,27 +150,7 @@ def workers(transactional_db: None) -> Iterator[list[Worker]]:
     )
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
     ports = [_free_port(), _free_port()]
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "topp25.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "off",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for port in ports
-    ]
+    processes = [subprocess.Popen(uvicorn_command(port), cwd=ROOT, env=env) for port in ports]
     try:
         for port in ports:
             deadline = time.monotonic() + 30
@@ -219,3 +199,52 @@ def sessions_ended_before_the_test_database_is_dropped(
                 if left == 0:
                     break
                 time.sleep(0.05)
+
+
+# ---------------------------------------------------------------------------------------------
+# Child processes on the test database (operations tests: a server, a command as cron runs it)
+# ---------------------------------------------------------------------------------------------
+
+
+def database_env() -> dict[str, str | None]:
+    """Environment changes that point a child process at this test's database (None: unset)."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return {"DATABASE_URL": None, "SQLITE_PATH": str(database["NAME"])}
+    return {
+        "DATABASE_URL": (
+            f"postgres://{database['USER'] or 'postgres'}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    }
+
+
+def child_env(**changes: str | None) -> dict[str, str]:
+    """os.environ on the test database, with `changes` (None removes a variable)."""
+    env = dict(os.environ)
+    for key, value in {**database_env(), **changes}.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def uvicorn_command(port: int) -> list[str]:
+    """One ASGI process on 127.0.0.1:port, as the `workers` fixture starts them."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "topp25.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+    ]

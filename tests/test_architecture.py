@@ -18,6 +18,10 @@ FORBIDDEN = {
     "meetings": {"groups", "summary"},
     "groups": {"summary"},
     "topp25/live": {"meetings", "groups", "summary"},
+    # Operations (metrics, health, logs): every app may call them, they call no app.
+    "topp25/metrics": {"meetings", "groups", "summary", "screens"},
+    "topp25/health": {"meetings", "groups", "summary", "screens"},
+    "topp25/jsonlog": {"meetings", "groups", "summary", "screens"},
 }
 
 

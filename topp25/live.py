@@ -37,6 +37,8 @@ from django.db import connections, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from topp25 import metrics
+from topp25.jsonlog import bind_meeting
 from topp25.middleware import chosen_language
 
 logger = logging.getLogger(__name__)
@@ -211,26 +213,30 @@ async def _send_all(batch: list[tuple[str, dict[str, Any]]]) -> None:
     await asyncio.wait_for(asyncio.gather(*sends), SEND_TIMEOUT_SECONDS)
 
 
-def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> None:
+def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> bool:
     batch = list(messages)
     try:
         # One event loop hop for all streams of an event.
         async_to_sync(_send_all)(batch)
     except Exception:  # the layer is down or full: the write stands, screens resync
         logger.warning("live update not sent", exc_info=True)
+        metrics.channel_layer_error("send")
+        return False
+    return True
 
 
 def publish(build: Callable[[], LiveEvent | None]) -> None:
     """After the current transaction commits: build the event (rendering its fragments once,
     from committed data) and send it. Outside a transaction it is sent at once."""
 
-    transaction.on_commit(lambda: _build_and_send(build), robust=True)
+    started = time.monotonic()
+    transaction.on_commit(lambda: _build_and_send(build, started), robust=True)
 
 
-def _build_and_send(build: Callable[[], LiveEvent | None]) -> None:
+def _build_and_send(build: Callable[[], LiveEvent | None], started: float) -> None:
     event = build()
-    if event is not None:
-        send_now(event.messages())
+    if event is not None and send_now(event.messages()):
+        metrics.broadcast_sent(event.type, started)
 
 
 # --- Coalesced sending ----------------------------------------------------------------------
@@ -277,10 +283,12 @@ def publish_coalesced(key: str, build: Callable[[], LiveEvent | None]) -> None:
     window, after it, from what is committed then. Without a running server loop (sync code
     outside a server) it is `publish`."""
 
+    started = time.monotonic()
+
     def schedule() -> None:
         loop = _server_loop()
         if loop is None:
-            _build_and_send(build)
+            _build_and_send(build, started)
             return
         with _coalescing_lock:
             pending = _coalescing.get(key)
@@ -290,17 +298,17 @@ def publish_coalesced(key: str, build: Callable[[], LiveEvent | None]) -> None:
                 return
             pending.scheduled = True
         try:
-            loop.call_soon_threadsafe(_start_build, pending, build)
+            loop.call_soon_threadsafe(_start_build, pending, build, started)
         except RuntimeError:  # the loop closed meanwhile (the server is stopping)
             with _coalescing_lock:
                 pending.scheduled = False
-            _build_and_send(build)
+            _build_and_send(build, started)
 
     transaction.on_commit(schedule, robust=True)
 
 
-def _start_build(pending: _Pending, build: Callable[[], LiveEvent | None]) -> None:
-    task = pending.loop.create_task(_build_later(pending, build))
+def _start_build(pending: _Pending, build: Callable[[], LiveEvent | None], started: float) -> None:
+    task = pending.loop.create_task(_build_later(pending, build, started))
     _coalesced_tasks.add(task)
     task.add_done_callback(_coalesced_tasks.discard)
 
@@ -313,7 +321,9 @@ def _build_closing(build: Callable[[], LiveEvent | None]) -> LiveEvent | None:
         connections.close_all()
 
 
-async def _build_later(pending: _Pending, build: Callable[[], LiveEvent | None]) -> None:
+async def _build_later(
+    pending: _Pending, build: Callable[[], LiveEvent | None], started: float
+) -> None:
     wait = COALESCE_BUILD_FACTOR * pending.build_seconds
     try:
         await asyncio.sleep(min(max(COALESCE_SECONDS, wait), COALESCE_MAX_SECONDS))
@@ -328,8 +338,10 @@ async def _build_later(pending: _Pending, build: Callable[[], LiveEvent | None])
             pending.build_seconds = time.monotonic() - started
             if event is not None:
                 await _send_all(event.messages())
+                metrics.broadcast_sent(event.type, started)
         except Exception:  # the database or the layer failed: screens resync on reconnect
             logger.warning("coalesced live update not sent", exc_info=True)
+            metrics.channel_layer_error("send")
 
 
 # --- Consumers ----------------------------------------------------------------------------
@@ -372,6 +384,8 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         # The meeting whose screens this is, and when its language was last said to be in use.
         self.meeting_id: int | None = None
         self._language_said_at = 0.0
+        # The kind this socket is counted under in the open-socket gauge, once accepted.
+        self.counted_as: str | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # AsyncConsumer.__call__, with a channel-layer receive that survives a layer outage
@@ -400,6 +414,7 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         # Say the language first, then join, then read the state: an event built before the
         # language was known was built before this snapshot is read, so nothing falls between.
         self.meeting_id = meeting_id
+        bind_meeting(meeting_id)
         await self._say_language()
         # Join before reading the state: a change committed in between then arrives as an
         # event (handled after connect returns) instead of falling between the two.
@@ -411,6 +426,8 @@ class ScreenConsumer(AsyncWebsocketConsumer):
             return
         html, self.revisions = current
         await self.accept()
+        self.counted_as = metrics.socket_kind(streams)
+        metrics.socket_opened(self.counted_as)
         await self.send(text_data=html + ("" if joined else LIVE_PAUSED))
         self.live = True
 
@@ -420,6 +437,7 @@ class ScreenConsumer(AsyncWebsocketConsumer):
                 await self.channel_layer.group_add(stream, self.channel_name)
         except Exception:  # the layer is down: the screen works from the database meanwhile
             logger.warning("channel layer unavailable; live updates paused", exc_info=True)
+            metrics.channel_layer_error("group_add")
             return False
         return True
 
@@ -432,6 +450,7 @@ class ScreenConsumer(AsyncWebsocketConsumer):
                 raise
             except Exception:
                 logger.warning("channel layer receive failed; live updates paused", exc_info=True)
+                metrics.channel_layer_error("receive")
             if self.live:
                 await self.send(text_data=LIVE_PAUSED)
             await self._resubscribe_when_back()
@@ -467,11 +486,15 @@ class ScreenConsumer(AsyncWebsocketConsumer):
                 logger.warning("moving a screen between streams failed", exc_info=True)
 
     async def disconnect(self, code: int) -> None:
+        if self.counted_as is not None:
+            metrics.socket_closed(self.counted_as)
+            self.counted_as = None
         for stream in self.streams:
             try:
                 await self.channel_layer.group_discard(stream, self.channel_name)
             except Exception:  # the layer is down; its group entries expire on their own
                 logger.warning("group_discard failed", exc_info=True)
+                metrics.channel_layer_error("group_discard")
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # Screens only listen; writes go through HTTP views so they are validated once.

@@ -11,6 +11,7 @@ import re
 import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -355,3 +356,90 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Operations: health, metrics, structured logs, sign-in with the organisation's OpenID
+# Connect provider (README.md › Drift / Operations). One block, so it merges cleanly. ---------
+
+# A load balancer or monitor may probe the app's own port over plain HTTP: health and
+# metrics answer there instead of redirecting to HTTPS (they carry no cookie and no data).
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+# Nightly backups (deploy/systemd/topp25-backup.service) are deleted after this many days;
+# the privacy page says so, since a backup holds names until then.
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 14, minimum=1)
+# The metrics (`/metrics`) answer only `Authorization: Bearer <METRICS_TOKEN>`; unset: 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# Counts every answer by view and status (first, so it sees every status the others give) and
+# binds the meeting's id to the request's log lines.
+MIDDLEWARE.insert(0, "topp25.metrics.RequestMetricsMiddleware")
+MIDDLEWARE.insert(1, "topp25.jsonlog.RequestContextMiddleware")
+
+# LOG_FORMAT=json: one JSON object per line (topp25/jsonlog.py: meeting id, never a
+# participant's text, name or address), with one line per request; "text": Django's usual lines.
+LOG_FORMAT = env_str("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise _refuse("LOG_FORMAT", LOG_FORMAT, "text or json")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "topp25.jsonlog.JsonLinesFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]
+    LOGGING["loggers"] = {"topp25.request": {"level": "INFO"}}
+else:
+    LOGGING["loggers"] = {"topp25.request": {"level": "WARNING"}}
+
+# Sign-in with the organisation's OpenID Connect provider (meetings/oidc.py, on
+# mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set. The endpoints are those of the
+# provider's discovery document (/.well-known/openid-configuration). Local accounts keep working.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+# The provider's end_session_endpoint: logging out of topp25 then logs out there too.
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+# Roles: the claim holding them, and which of its values mean which role (comma-separated).
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "groups")
+OIDC_FACILITATOR_VALUES = env_list("OIDC_FACILITATOR_VALUES", [])
+OIDC_EDITOR_VALUES = env_list("OIDC_EDITOR_VALUES", [])
+# The sign-in button's text, e.g. "Logga in med kommunens konto"; empty: a general one.
+OIDC_LOGIN_LABEL = env_str("OIDC_LOGIN_LABEL", "")
+if OIDC_ENABLED:
+    _oidc_missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so these are needed too: {', '.join(_oidc_missing)}."
+        )
+    if not (OIDC_FACILITATOR_VALUES or OIDC_EDITOR_VALUES):
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID is set: say which values of OIDC_ROLE_CLAIM give a role "
+            "(OIDC_FACILITATOR_VALUES and/or OIDC_EDITOR_VALUES), or nobody can sign in."
+        )
+    if OIDC_OP_LOGOUT_ENDPOINT:
+        # The logout form's answer redirects there, and browsers hold a form's redirects to
+        # the form-action directive.
+        from urllib.parse import urlsplit
+
+        _logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+        _provider_origin: Any = f"{_logout.scheme}://{_logout.netloc}"  # a source, like CSP.SELF
+        SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], _provider_origin]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "meetings.oidc.RoleClaimsBackend",
+]
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_TIMEOUT = 10
+OIDC_OP_LOGOUT_URL_METHOD = "meetings.oidc.provider_logout_url"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/oidc/refused/"

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from meetings import throttle
 from meetings.text import clean_text
+from topp25 import metrics
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -26,6 +27,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     """What is stored, why and for how long: Swedish and English on one page."""
     context = {
         "retention_days": settings.RETENTION_DAYS,
+        "backup_days": settings.BACKUP_RETENTION_DAYS,
         "participant_session_days": settings.SESSION_COOKIE_AGE // (24 * 60 * 60),
         "staff_session_hours": settings.STAFF_SESSION_SECONDS // 3600,
         "contact": settings.PRIVACY_CONTACT,
@@ -37,11 +39,19 @@ class ThrottledLoginView(LoginView):
     """Django's login, with failed attempts counted per client and per user name: over the
     limit every attempt (right password or not) answers 429 until the window ends."""
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The organisation's sign-in first when it is configured (meetings/oidc.py).
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_label"] = settings.OIDC_LOGIN_LABEL
+        return context
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = clean_text(request.POST.get("username", ""))[:150]
         limits = throttle.login_limits(request, username)
         wait = throttle.blocked_for(limits)
         if wait is not None:
+            metrics.login_throttled()
             form = self.get_form_class()(request)  # empty: what was typed is not shown
             form.cleaned_data = {}
             form.add_error(
