@@ -18,6 +18,8 @@ FORBIDDEN = {
     "meetings": {"groups", "summary"},
     "groups": {"summary"},
     "topp25/live": {"meetings", "groups", "summary"},
+    # Swedish text (lemmas, folding, stop words, compounds) sits below every app.
+    "swedish": {"topp25", "meetings", "groups", "summary"},
 }
 
 

@@ -366,7 +366,7 @@ def test_live_screens_never_run_the_theme_finder(
         raise AssertionError("the theme finder ran on a live screen")
 
     monkeypatch.setattr("summary.services.find_themes", forbidden)
-    monkeypatch.setattr("summary.themes.dictionary", forbidden)
+    monkeypatch.setattr("swedish.text.dictionary", forbidden)
     for url in [
         reverse("meetings:console"),
         reverse("meetings:detail", args=[themed.pk]),
