@@ -25,12 +25,13 @@ import functools
 import logging
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from swedish import text
+from swedish import text as sv
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +98,11 @@ def lexicon() -> Lexicon:
 def _read_lexicon(path: Path) -> Lexicon:
     with path.open("rb") as file:
         data: dict[str, Any] = tomllib.load(file)
-    stop_words = set(text.stop_words())
-    stop_words.update(str(word).lower() for word in data.get("stop", {}).get("words", []))
+    stop_words = set(sv.stop_words())
+    stop = data.get("stop", {})
+    stop_words.update(
+        str(word).lower() for word in [*stop.get("words", []), *stop.get("general", [])]
+    )
     concepts: dict[str, str] = {}
     for concept in data.get("concept", []):
         label = str(concept["label"])
@@ -117,12 +121,12 @@ def _read_lexicon(path: Path) -> Lexicon:
 
 
 def lemma(word: str) -> str:
-    return text.lemma(word)
+    return sv.lemma(word)
 
 
 def dictionary() -> Any:
     """The Swedish Hunspell dictionary (swedish/text.py), loaded once per process."""
-    return text.dictionary()
+    return sv.dictionary()
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -132,7 +136,7 @@ def whole_word(word: str) -> str:
     "styrkedja"). What a label made from a plain word shows (never one part of it)."""
     base = lemma(word)
     if base == word:
-        forms = text.known_forms(word)
+        forms = sv.known_forms(word)
         if forms:
             base = min(forms, key=len)
     return base
@@ -154,7 +158,7 @@ def word_terms(word: str) -> tuple[str, ...]:
         return ()
     if dictionary() is None or base in lexicon().concepts:
         return (base,)
-    whole = text.known_forms(word)
+    whole = sv.known_forms(word)
     if whole:
         if base == word:
             # simplemma did not know it: Hunspell's shortest stem ("lärmiljön" → "lärmiljö").
@@ -166,7 +170,7 @@ def word_terms(word: str) -> tuple[str, ...]:
 def _split(word: str) -> tuple[str, ...]:
     stop = lexicon().stop_words
     terms: list[str] = []
-    for part in text.split_compound(word):
+    for part in sv.split_compound(word):
         term = lemma(part)
         if term not in stop and len(term) >= MIN_WORD_LENGTH and term not in terms:
             terms.append(term)
@@ -181,9 +185,30 @@ def text_concepts(text: str) -> tuple[str, ...]:
     for word in _WORD.findall(text.lower()):
         for term in word_terms(word):
             concept = lex.concept_of(term)
+            if concept.startswith("w:") and sv.is_verb_form(word):
+                continue  # a bare verb ("tycker", "vet") is no theme and no theme's name
             if concept not in concepts:
                 concepts.append(concept)
     return tuple(concepts)
+
+
+def theme_label(concept: str, factors: Sequence[Factor]) -> str:
+    """What an editor would title the theme: a lexicon concept's curated label, else the
+    whole word people wrote most often that holds the idea, in its base form ("Styrkedja"
+    for the idea "kedja" found in "styrkedjan": never a compound's part alone)."""
+    kind, _, term = concept.partition(":")
+    if kind == "c":
+        return term
+    written: Counter[str] = Counter()
+    for factor in factors:
+        for word in _WORD.findall(factor.text.lower()):
+            if term in word_terms(word):
+                written[whole_word(word)] += 1
+    if not written:
+        return concept_label(concept)
+    # Most often written; between equals the shortest (the plainest form), then alphabetical.
+    best = min(written, key=lambda word: (-written[word], len(word), word))
+    return best[:1].upper() + best[1:]
 
 
 def concept_label(concept: str) -> str:
@@ -237,7 +262,7 @@ def find_themes(factors: Iterable[Factor], *, min_groups: int = MIN_GROUPS) -> l
         themes.append(
             FoundTheme(
                 concept=concept,
-                label=concept_label(concept),
+                label=theme_label(concept, theme_factors),
                 factors=theme_factors,
                 groups=tuple(groups),
                 group_names=tuple(group_names[group] for group in groups),
@@ -282,5 +307,5 @@ def _reverse(text: str) -> str:
 def warm_up() -> None:
     """Load the dictionary, lemmas and lexicon now (for a benchmark or a worker's start)."""
     lexicon()
-    text.warm_up()
+    sv.warm_up()
     text_concepts("Trygg lärmiljö")

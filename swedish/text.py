@@ -91,6 +91,18 @@ def fold(text: str) -> str:
     return " ".join(fold_token(token) for token in TOKEN.findall(folded))
 
 
+def is_verb_form(word: str) -> bool:
+    """Whether a lower-case word is an inflected verb by its lemma: the lemma is an
+    infinitive in -a and the word its present or past tense or supine ("tycker" → "tycka",
+    "pratar" → "prata", "visste"/"vet" aside). Nouns of the -a declension ("skolor" →
+    "skola") do not match. The infinitive itself is not told from such a noun."""
+    base = lemma(word)
+    if base == word or not base.endswith("a") or len(base) < 3:
+        return False
+    stem = base[:-1]
+    return word in {base + "r", stem + "er", stem + "de", stem + "te", base + "de", base + "t"}
+
+
 # --- Hunspell: words known whole, and compounds ------------------------------------------
 
 
