@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from groups.models import SuccessFactor
 from groups.services import clean_factor_text
+from meetings import services as meeting_services
 from meetings.errors import STATUS_BY_CODE, DomainError
-from meetings.models import Group, Meeting, Series
+from meetings.models import Group, Meeting, PhaseKind, Series
 
 from . import document
 from .content import order_of, public_content
@@ -664,6 +665,13 @@ def _clean_label(label: str) -> str:
     return label
 
 
+def _themes_changed(meeting: Meeting) -> None:
+    """A meeting with a themes phase shows its themes live: a new revision and the screens
+    sent again (after commit). Other meetings' themes are the editor's alone."""
+    if meeting.phases.filter(kind=PhaseKind.THEMES).exists():
+        meeting_services.meeting_changed(meeting)
+
+
 def _theme_gone() -> DomainError:
     return DomainError(
         "theme_gone",
@@ -694,6 +702,7 @@ def rename_theme(*, meeting: Meeting, theme_key: str, label: str) -> CuratedThem
     row = _row_for(meeting, _shown(meeting, theme_key))
     row.label = label
     row.save(update_fields=["label", "updated_at"])
+    _themes_changed(meeting)
     return row
 
 
@@ -703,6 +712,7 @@ def dismiss_theme(*, meeting: Meeting, theme_key: str) -> CuratedTheme:
     row = _row_for(meeting, _shown(meeting, theme_key))
     row.dismissed = True
     row.save(update_fields=["dismissed", "updated_at"])
+    _themes_changed(meeting)
     return row
 
 
@@ -717,6 +727,7 @@ def restore_theme(*, meeting: Meeting, theme_key: str) -> CuratedTheme:
         raise _theme_gone()
     row.dismissed = False
     row.save(update_fields=["dismissed", "updated_at"])
+    _themes_changed(meeting)
     return row
 
 
@@ -742,6 +753,7 @@ def merge_themes(*, meeting: Meeting, theme_key: str, into_key: str) -> CuratedT
         [ThemeFactor(theme=target, factor_id=factor_id) for factor_id in factor_ids]
     )
     _clear_stale_pins(meeting)
+    _themes_changed(meeting)
     return target
 
 
@@ -761,6 +773,7 @@ def split_factor(*, meeting: Meeting, factor_id: int | None, label: str) -> Cura
     theme = CuratedTheme.objects.create(meeting=meeting, label=label)
     ThemeFactor.objects.update_or_create(factor_id=factor.pk, defaults={"theme": theme})
     _clear_stale_pins(meeting)
+    _themes_changed(meeting)
     return theme
 
 
@@ -775,3 +788,4 @@ def reset_themes(*, meeting: Meeting) -> None:
     """Forget every curation: themes are found afresh again."""
     meeting = _lock(meeting)
     CuratedTheme.objects.filter(meeting=meeting).delete()
+    _themes_changed(meeting)

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -185,4 +186,61 @@ def themes_reset(request: HttpRequest, pk: int) -> HttpResponse:
         meeting,
         lambda: services.reset_themes(meeting=meeting),
         _("Alla ändringar av temana är borttagna; temana hittas på nytt."),
+    )
+
+
+# --- The themes phase, from the console: hide, show again or rename a theme before the room
+# shows it. The facilitator's own actions (no export permission needed); the room and the
+# phones follow by the broadcast the services send.
+
+
+def _meeting_for_facilitator(request: HttpRequest, pk: int) -> Meeting:
+    get_object_or_404(Meeting, pk=pk)
+    meeting = Meeting.objects.facilitated_by(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise PermissionDenied(_("Du är inte samtalsledare för det här mötet."))
+    return meeting
+
+
+def _console_answer(
+    request: HttpRequest, meeting: Meeting, action: Callable[[], object]
+) -> HttpResponse:
+    try:
+        action()
+    except DomainError as error:
+        return render(
+            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+        )
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#console-themes-panel")
+
+
+@login_required
+@require_POST
+def console_theme_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    key = request.POST.get("theme", "")
+    return _console_answer(
+        request, meeting, lambda: services.dismiss_theme(meeting=meeting, theme_key=key)
+    )
+
+
+@login_required
+@require_POST
+def console_theme_show(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    key = request.POST.get("theme", "")
+    return _console_answer(
+        request, meeting, lambda: services.restore_theme(meeting=meeting, theme_key=key)
+    )
+
+
+@login_required
+@require_POST
+def console_theme_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_facilitator(request, pk)
+    key, label = request.POST.get("theme", ""), request.POST.get("label", "")
+    return _console_answer(
+        request,
+        meeting,
+        lambda: services.rename_theme(meeting=meeting, theme_key=key, label=label),
     )

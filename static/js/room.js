@@ -279,12 +279,30 @@
     }
   }
 
+  // The themes phase: one type size for every theme, stepped down until all of them fit
+  // (nothing cut off); a theme never breaks across columns (CSS).
+  function fitThemes() {
+    var box = document.getElementById("room-themes");
+    if (!box) { return; }
+    box.style.removeProperty("--themes-size");
+    var size = px(getComputedStyle(box).fontSize);
+    function overflows() {
+      return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+    }
+    while (overflows() && size > FIT_MIN) {
+      size = Math.max(FIT_MIN, size - FIT_STEP);
+      box.style.setProperty("--themes-size", size + "px");
+    }
+    box.setAttribute("data-themes-size", String(size));
+  }
+
   function fitRoom() {
     var screen = document.querySelector(".room-screen");
     if (!screen) { return; }
     var started = window.performance.now();
     fitQuestion();
     fitGallery();
+    fitThemes();
     // For whoever checks the projector: what the fit was for and how long it took.
     screen.setAttribute("data-fitted-for", window.innerWidth + "x" + window.innerHeight);
     screen.setAttribute("data-fit-ms", String(Math.round(window.performance.now() - started)));
