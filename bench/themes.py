@@ -16,7 +16,15 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "topp25.settings")
 
 from summary import themes  # noqa: E402
-from tests.theme_scoring import load_labelled  # noqa: E402
+from tests.theme_scoring import load_labelled, pairwise_scores  # noqa: E402
+
+SETS = [
+    "themes_sv.json",
+    "themes_heldout_sv.json",
+    "themes_heldout2_sv.json",
+    "themes_heldout3_sv.json",
+    "themes_heldout4_sv.json",
+]
 
 
 def main() -> None:
@@ -54,6 +62,11 @@ def main() -> None:
     print(
         f"run with word caches cleared (dictionary loaded): {(time.perf_counter() - started) * 1000:.0f} ms"
     )
+    # Pairwise precision / recall over factor pairs, set by set (tests/theme_scoring.py).
+    for name in SETS:
+        labelled = load_labelled(name)
+        precision, recall = pairwise_scores(labelled, themes.find_themes(labelled.factors))
+        print(f"{name}: precision {precision:.2f}, recall {recall:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,34 +1,25 @@
 """Reflection words: fold Swedish case and inflection, rank, and lay out a stable word cloud.
 
 Pure functions, no database. "Trygghet", "trygghet" and "tryggheten" are one word here: the key is
-the lemma of every token (simplemma's Swedish dictionary), not hand-written suffix rules. What the
+the lemma of every token (swedish/text.py, the module the theme finder shares), not hand-written suffix rules. What the
 room sees is the form people actually wrote most often. The dictionary loads on the first word
 (about a second, ~15 MB), not at import.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import simplemma
+from swedish import text
 
-LANGUAGE = "sv"
 # Size classes of the cloud, smallest to largest (CSS classes word-size-1 … word-size-6).
 SMALLEST_SIZE, LARGEST_SIZE = 1, 6
 # How many words a projector can show legibly at once.
 DEFAULT_MAX_WORDS = 40
-_MAX_LEMMA_STEPS = 4
-# Greedy lookup of a word the dictionary lacks tries its splits: ~0.3–1 ms for most new words,
-# ~15 ms for some, ~40 ms for a 90-letter one. Longer tokens than this are looked up whole only.
-_GREEDY_MAX_LENGTH = 32
-
-# Letters and digits; anything else (spaces, punctuation, hyphens, emoji) separates tokens.
-_TOKEN = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
 # Swedish alphabetical order puts å, ä, ö after z (in that order); Python's code points would put
 # ä before å. Characters past "z" keep that order; the Nordic variants sort with their Swedish twin.
@@ -66,9 +57,9 @@ def clean(word_or_phrase: str) -> str:
 
 
 def fold(word_or_phrase: str) -> str:
-    """The key that counts inflected and differently cased forms as one word ("" if no word)."""
-    text = unicodedata.normalize("NFC", word_or_phrase).casefold()
-    return " ".join(_lemma(token) for token in _TOKEN.findall(text))
+    """The key that counts inflected and differently cased forms as one word ("" if no word):
+    the shared Swedish folding (swedish/text.py)."""
+    return text.fold(word_or_phrase)
 
 
 def rank(entries: Iterable[str]) -> list[RankedWord]:
@@ -138,32 +129,6 @@ def swedish_sort_key(text: str) -> tuple[str, str]:
     """Alphabetical order as a Swedish reader expects it (… x, y, z, å, ä, ö), case ignored."""
     folded = unicodedata.normalize("NFC", text).casefold()
     return folded.translate(_SWEDISH_ORDER), text
-
-
-@functools.lru_cache(maxsize=50_000)
-def _lemma(token: str) -> str:
-    """The dictionary form of one lower-case token.
-
-    Greedy lookup splits compounds the dictionary does not hold whole ("elevhälsoteamet" →
-    "elevhälsoteam"). The lookup is repeated until it settles, because one step can stop halfway
-    ("lärandet" → "lärande" → "lära", while "lärande" gives "lära" at once). Tokens of one or two
-    characters are kept as they are: here they are abbreviations (IT, AI, NO, SO) that the
-    dictionary reads as something else ("it" → "se").
-    """
-    if len(token) < 3:
-        return token
-    seen = [token]
-    while len(seen) <= _MAX_LEMMA_STEPS:
-        # low_memory: the full Swedish dictionary costs ~100 MB per process, the compact one
-        # ~15 MB and tens of µs per word the first time (hence the cache).
-        greedy = len(seen[-1]) <= _GREEDY_MAX_LENGTH
-        lemma = simplemma.lemmatize(seen[-1], lang=LANGUAGE, greedy=greedy, low_memory=True)
-        lemma = lemma.casefold()  # a dictionary lemma may be capitalised ("no" → "No")
-        if lemma in seen:
-            # Settled (or going round in a circle: pick one member of it, always the same one).
-            return min(seen[seen.index(lemma) :])
-        seen.append(lemma)
-    return seen[-1]
 
 
 def _is_word_character(character: str) -> bool:

@@ -191,6 +191,8 @@ class PhaseKind(models.TextChoices):
     AGREE = "agree", _("Enas om fem")
     BREAK = "break", _("Fika")
     EXPERT = "expert", _("Expertgrupper")
+    # The themes the agreed lists share, on the room screen and the phones (summary's).
+    THEMES = "themes", _("Teman")
     REFLECTION = "reflection", _("Reflektion")
     CLOSED = "closed", _("Avslutning")
 

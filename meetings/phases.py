@@ -59,6 +59,8 @@ PHASE_RULES: dict[str, PhaseRules] = {
     # The expert tables write their own list (the phone's "Öppna expertgruppens lista").
     PhaseKind.EXPERT: PhaseRules(allows=_LIST),
     PhaseKind.REFLECTION: PhaseRules(allows=frozenset({Action.WRITE_WORD})),
+    # The room shows the themes; everyone reads, nobody writes.
+    PhaseKind.THEMES: PhaseRules(allows=frozenset()),
     PhaseKind.CLOSED: PhaseRules(allows=frozenset()),
 }
 # No phase running (before the first, between two, or a meeting without an agenda): groups
@@ -181,6 +183,8 @@ REGISTRY: dict[str, PhaseScreens] = {
     ),
     # groups/apps.py registers the reflection's word cloud over this plain entry.
     PhaseKind.REFLECTION: PhaseScreens(phone="phone_reflection", room="room_timer"),
+    # summary/apps.py registers the themes' screens over this plain entry.
+    PhaseKind.THEMES: PhaseScreens(phone="phone_waiting", room="room_timer"),
     PhaseKind.CLOSED: PhaseScreens(phone="phone_closed", room="room_closed", room_gallery=True),
 }
 

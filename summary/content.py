@@ -17,6 +17,7 @@ from django.db.models import Count
 from groups.models import SuccessFactor
 from meetings.models import Group, Meeting
 
+from .document import agenda_entries, in_editors_order, reflection_entries
 from .models import FactorEdit, SummaryDraft
 
 if TYPE_CHECKING:
@@ -97,20 +98,13 @@ class Participation:
     by_group: list[tuple[str, int]] = field(default_factory=list)
 
 
-def ordered_groups(groups: list[Group], order: list[Any]) -> list[Group]:
-    """Groups in the editor's order (a list of pks); the rest after, in seating order."""
-    rank = {pk: index for index, pk in enumerate(order) if isinstance(pk, int)}
-    seating = sorted(groups, key=lambda g: (g.position, g.pk))
-    return sorted(seating, key=lambda g: rank.get(g.pk, len(rank)))
-
-
 def order_of(meeting: Meeting, draft: SummaryDraft | None) -> list[int]:
     """Every group's pk (home groups, then expert groups), each kind in the editor's order."""
     groups = list(meeting.groups.all())
     order = draft.group_order if draft is not None else []
     result: list[int] = []
     for kind in (Group.Kind.HOME, Group.Kind.EXPERT):
-        result += [g.pk for g in ordered_groups([g for g in groups if g.kind == kind], order)]
+        result += [g.pk for g in in_editors_order([g for g in groups if g.kind == kind], order)]
     return result
 
 
@@ -136,7 +130,7 @@ def workspace_groups(meeting: Meeting, draft: SummaryDraft | None) -> dict[str, 
                 limit=meeting.factor_count,
                 members=(members if kind == Group.Kind.HOME else expert_members).get(group.pk, 0),
             )
-            for group in ordered_groups([g for g in groups if g.kind == kind], order)
+            for group in in_editors_order([g for g in groups if g.kind == kind], order)
         ]
         if rows:
             rows[0].is_first = True
@@ -202,5 +196,9 @@ def public_content(
         "participants": sum(row.members for row in home),
         "home_groups": [_group_content(row) for row in home],
         "expert_groups": [_group_content(row) for row in groups[Group.Kind.EXPERT]],
+        "agenda": [entry.to_content() for entry in agenda_entries(meeting)],
         "themes": [_theme_content(theme, texts, len(home)) for theme in themes],
+        "reflection": [
+            {"text": word.text, "count": word.count} for word in reflection_entries(meeting)
+        ],
     }

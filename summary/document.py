@@ -11,18 +11,20 @@ alone gives the record as the groups left it.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups import words
 from groups.reflection import visible_texts
-from meetings.models import Group, Meeting
+from meetings.models import Group, Meeting, PhaseKind
 
-from .content import ordered_groups as in_editors_order
 from .models import SummaryDraft
 
 
@@ -108,11 +110,59 @@ class AgendaEntry:
     """One phase of the meeting's agenda, and when it ran (local time), if it did."""
 
     title: str
-    kind_label: str
+    kind: str  # PhaseKind value
     planned_minutes: int
     speaker: str
     started_at: datetime.datetime | None
     ended_at: datetime.datetime | None
+
+    def to_content(self) -> dict[str, object]:
+        """JSON-ready, for the published snapshot (labels are translated when shown)."""
+        return {
+            "title": self.title,
+            "kind": self.kind,
+            "planned_minutes": self.planned_minutes,
+            "speaker": self.speaker,
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+        }
+
+    @classmethod
+    def from_content(cls, data: dict[str, Any]) -> AgendaEntry:
+        def moment(value: str | None) -> datetime.datetime | None:
+            return timezone.localtime(datetime.datetime.fromisoformat(value)) if value else None
+
+        kind = str(data.get("kind", ""))
+        return cls(
+            title=str(data.get("title", "")),
+            kind=kind,
+            planned_minutes=int(data.get("planned_minutes", 0)),
+            speaker=str(data.get("speaker", "")),
+            started_at=moment(data.get("started_at")),
+            ended_at=moment(data.get("ended_at")),
+        )
+
+    @property
+    def kind_label(self) -> str:
+        return str(PhaseKind(self.kind).label) if self.kind in PhaseKind.values else self.kind
+
+    @property
+    def line(self) -> str:
+        """ "Bikupor (Bikupa, 10 minuter, Anna) — kl. 13:05–13:15": one agenda item as every
+        article format writes it."""
+        minutes = ngettext("%(minutes)d minut", "%(minutes)d minuter", self.planned_minutes) % {
+            "minutes": self.planned_minutes
+        }
+        details = ", ".join(part for part in (self.kind_label, minutes, self.speaker) if part)
+        line = f"{self.title} ({details})"
+        if self.started_at is not None and self.ended_at is not None:
+            line += " — " + _("kl. %(start)s–%(end)s") % {
+                "start": f"{self.started_at:%H:%M}",
+                "end": f"{self.ended_at:%H:%M}",
+            }
+        elif self.started_at is not None:
+            line += " — " + _("från kl. %(start)s") % {"start": f"{self.started_at:%H:%M}"}
+        return line
 
 
 @dataclass(frozen=True)
@@ -138,6 +188,18 @@ class SummaryDocument:
     agenda: tuple[AgendaEntry, ...] = field(default=())
     # The reflection's words, ranked (most frequent first), without the ones the facilitator hid.
     reflection: tuple[ReflectionEntry, ...] = field(default=())
+    # The editor's paragraphs (the workspace's draft): the lead opens the article, the closing
+    # paragraph ends it. Empty without a draft.
+    lead: str = ""
+    closing: str = ""
+
+    @property
+    def lead_paragraphs(self) -> list[str]:
+        return paragraphs(self.lead)
+
+    @property
+    def closing_paragraphs(self) -> list[str]:
+        return paragraphs(self.closing)
 
     @property
     def groups(self) -> tuple[GroupSummary, ...]:
@@ -180,6 +242,13 @@ class SummaryDocument:
                 )
             )
         return views
+
+
+def in_editors_order(groups: list[Group], order: list[Any]) -> list[Group]:
+    """Groups in the editor's order (a list of pks); the rest after, in seating order."""
+    rank = {pk: index for index, pk in enumerate(order) if isinstance(pk, int)}
+    seating = sorted(groups, key=lambda g: (g.position, g.pk))
+    return sorted(seating, key=lambda g: rank.get(g.pk, len(rank)))
 
 
 def ordered_groups(meeting: Meeting) -> list[Group]:
@@ -259,22 +328,37 @@ def build_summary(
         home_groups=tuple(g for g in summaries if g.kind == Group.Kind.HOME),
         expert_groups=tuple(g for g in summaries if g.kind == Group.Kind.EXPERT),
         themes=tuple(themes),
-        agenda=tuple(
-            AgendaEntry(
-                title=phase.title,
-                kind_label=str(phase.get_kind_display()),
-                planned_minutes=phase.planned_minutes,
-                speaker=phase.speaker,
-                started_at=timezone.localtime(phase.started_at) if phase.started_at else None,
-                ended_at=timezone.localtime(phase.ended_at) if phase.ended_at else None,
-            )
-            for phase in meeting.agenda()
-        ),
-        reflection=_reflection(meeting),
+        agenda=agenda_entries(meeting),
+        reflection=reflection_entries(meeting),
+        lead=draft.lead if draft is not None else "",
+        closing=draft.closing if draft is not None else "",
     )
 
 
-def _reflection(meeting: Meeting) -> tuple[ReflectionEntry, ...]:
+def paragraphs(text: str) -> list[str]:
+    """The editor's text as paragraphs: a blank line separates them, a single line break
+    stays inside one (as on the public page, which uses Django's `linebreaks`)."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return [
+        " ".join(line.strip() for line in block.splitlines()) for block in blocks if block.strip()
+    ]
+
+
+def agenda_entries(meeting: Meeting) -> tuple[AgendaEntry, ...]:
+    return tuple(
+        AgendaEntry(
+            title=phase.title,
+            kind=phase.kind,
+            planned_minutes=phase.planned_minutes,
+            speaker=phase.speaker,
+            started_at=timezone.localtime(phase.started_at) if phase.started_at else None,
+            ended_at=timezone.localtime(phase.ended_at) if phase.ended_at else None,
+        )
+        for phase in meeting.agenda()
+    )
+
+
+def reflection_entries(meeting: Meeting) -> tuple[ReflectionEntry, ...]:
     # The same ranking as the room screen's list (folded case and inflection, hidden words
     # left out); the dictionary loads only when there are words.
     texts = visible_texts(meeting)

@@ -40,20 +40,24 @@ from meetings.services import series_for
 from meetings.text import clean_text
 
 from .document import Theme, ThemeFactor, group_keys, ordered_groups
+from .models import FactorEdit, SummaryDraft
+from .services import clean_paragraph, export_themes
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 SCHEMA_NAME = "topp25.meeting"
-SCHEMA_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+SCHEMA_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 VERSION_2_FIELDS = ("agenda", "themes")
 VERSION_3_FIELDS = ("pool_settings", "reflection", "experts_published_at")
+VERSION_4_FIELDS = ("editor",)
 # Fields (at any level) a file of an earlier version may not have, and the version that added them.
 _LATER_FIELDS = {
     **dict.fromkeys(VERSION_2_FIELDS, 2),
     **dict.fromkeys(VERSION_3_FIELDS, 3),
     **dict.fromkeys(("ideas", "pool", "source_ideas", "left_at"), 3),
+    **dict.fromkeys(VERSION_4_FIELDS, 4),
 }
 SCHEMA_PATH = Path(__file__).with_name("schema") / "meeting-export.schema.json"
 
@@ -163,8 +167,6 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> 
     groups = ordered_groups(meeting)
     keys = group_keys(groups)
     if themes is None:
-        from .services import export_themes
-
         themes = export_themes(meeting, keys)
     participants = list(meeting.participants.order_by("pk"))
     participant_keys = {p.pk: f"p{index}" for index, p in enumerate(participants, start=1)}
@@ -237,12 +239,41 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> 
             "private_until_revealed": settings.private_until_revealed,
         },
         "reflection": _reflection_data(meeting, participant_keys),
+        "editor": _editor_data(meeting, groups, keys),
         "themes": [
             {
                 "label": theme.label,
                 "factors": [{"group": f.group, "position": f.position} for f in theme.factors],
             }
             for theme in themes
+        ],
+    }
+
+
+def _editor_data(
+    meeting: Meeting, groups: list[Group], keys: dict[int, str]
+) -> dict[str, Any] | None:
+    """The editor's version (version 4): the lead, the closing paragraph, the groups' order and
+    every reworded factor, by group key and position; null when no editor has opened the
+    summary. Publishing is not archived: a restored meeting is published again by hand."""
+    draft = SummaryDraft.objects.filter(meeting=meeting).first()
+    if draft is None:
+        return None
+    edits = {edit.factor_id: edit for edit in draft.factor_edits.all()}
+    return {
+        "lead": draft.lead,
+        "closing": draft.closing,
+        "group_order": [keys[pk] for pk in draft.group_order if pk in keys],
+        "factor_edits": [
+            {
+                "group": keys[group.pk],
+                "position": factor.position,
+                "text": edits[factor.pk].text,
+                "based_on": edits[factor.pk].based_on,
+            }
+            for group in groups
+            for factor in group.ordered_factors()
+            if factor.pk in edits
         ],
     }
 
@@ -537,7 +568,7 @@ def _check_header(data: Any) -> None:
     ):
         raise _fail(
             _(
-                "Filen har schemaversion %(found)s; den här versionen av topp25 läser version 1, 2 och 3."
+                "Filen har schemaversion %(found)s; den här versionen av topp25 läser version 1, 2, 3 och 4."
             )
             % {"found": json.dumps(version, ensure_ascii=False)}
         )
@@ -555,6 +586,13 @@ def _check_header(data: Any) -> None:
             if key in data:
                 raise _fail(
                     _("Okänt fält ”%(key)s” i %(where)s (det finns först i version 3).")
+                    % {"key": key, "where": _("filen")}
+                )
+    if version < 4:
+        for key in VERSION_4_FIELDS:
+            if key in data:
+                raise _fail(
+                    _("Okänt fält ”%(key)s” i %(where)s (det finns först i version 4).")
                     % {"key": key, "where": _("filen")}
                 )
 
@@ -641,6 +679,14 @@ class _ParticipantPlan:
 
 
 @dataclass(frozen=True)
+class _EditorPlan:
+    lead: str
+    closing: str
+    group_order: list[str]  # group keys
+    factor_edits: list[dict[str, Any]]  # {"group", "position", "text", "based_on"}
+
+
+@dataclass(frozen=True)
 class _Plan:
     meeting: dict[str, Any]
     series: str | None
@@ -653,6 +699,7 @@ class _Plan:
     pool_settings: dict[str, Any] | None
     words: list[_WordPlan]
     hidden: list[_HiddenPlan]
+    editor: _EditorPlan | None = None
 
 
 def _parse_meeting(info: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -977,6 +1024,46 @@ def _parse_themes(raw_themes: list[dict[str, Any]], groups: list[_GroupPlan]) ->
     return themes
 
 
+def _parse_editor(raw: dict[str, Any] | None, groups: list[_GroupPlan]) -> _EditorPlan | None:
+    if raw is None:
+        return None
+    sizes = {group.key: len(group.factors) for group in groups}
+    seen_groups: set[str] = set()
+    for index, key in enumerate(raw["group_order"], start=1):
+        if key not in sizes or key in seen_groups:
+            raise _fail(
+                _(
+                    "editor.group_order[%(index)d]: gruppen ”%(key)s” finns inte i filen, eller står där två gånger."
+                )
+                % {"index": index, "key": key}
+            )
+        seen_groups.add(key)
+    seen_factors: set[tuple[str, int]] = set()
+    edits = []
+    for index, edit in enumerate(raw["factor_edits"], start=1):
+        where = f"editor.factor_edits[{index}]"
+        key, position = edit["group"], edit["position"]
+        if key not in sizes or position > sizes[key] or (key, position) in seen_factors:
+            raise _fail(
+                _(
+                    "%(where)s: gruppen ”%(key)s” har ingen framgångsfaktor %(position)d, eller den står där två gånger."
+                )
+                % {"where": where, "key": key, "position": position}
+            )
+        seen_factors.add((key, position))
+        try:
+            text = clean_factor_text(edit["text"])
+            based_on = clean_factor_text(edit["based_on"])
+        except DomainError as error:
+            raise _fail(f"{where}: {error}") from error
+        edits.append({"group": key, "position": position, "text": text, "based_on": based_on})
+    try:
+        lead, closing = clean_paragraph(raw["lead"]), clean_paragraph(raw["closing"])
+    except DomainError as error:
+        raise _fail(f"editor: {error}") from error
+    return _EditorPlan(lead, closing, list(raw["group_order"]), edits)
+
+
 # Fields that hold a date and time with a UTC offset, or null.
 _TIMESTAMP_FIELDS = frozenset(
     {
@@ -994,7 +1081,7 @@ _TIMESTAMP_FIELDS = frozenset(
 
 
 # Text fields that may hold line breaks; every other text is one line.
-_MULTILINE_FIELDS = frozenset({"core_question", "note"})
+_MULTILINE_FIELDS = frozenset({"core_question", "note", "lead", "closing"})
 
 
 def _cleaned(value: Any, field: str = "") -> Any:
@@ -1031,6 +1118,7 @@ def _parse(data: Any) -> _Plan:
     agenda = _parse_agenda(data.get("agenda", []))
     themes = _parse_themes(data.get("themes", []), groups)
     words, hidden = _parse_reflection(data.get("reflection"), members)
+    editor = _parse_editor(data.get("editor"), groups)
     return _Plan(
         meeting,
         series,
@@ -1044,6 +1132,7 @@ def _parse(data: Any) -> _Plan:
         pool_settings=data.get("pool_settings"),
         words=words,
         hidden=hidden,
+        editor=editor,
     )
 
 
@@ -1092,6 +1181,8 @@ def _create(plan: _Plan, facilitator: AbstractBaseUser | None) -> Meeting:
             if factor.source_ideas:
                 created.source_ideas.add(*(ideas[key] for key in factor.source_ideas))
     _create_reflection(plan, meeting, participants)
+    if plan.editor is not None:
+        _create_editor(plan.editor, meeting, groups)
     for position, item in enumerate(plan.agenda, start=1):
         started, ended = _parse_moment(item["started_at"]), _parse_moment(item["ended_at"])
         Phase.objects.create(
@@ -1165,6 +1256,25 @@ def _create_reflection(plan: _Plan, meeting: Meeting, participants: dict[str, Pa
             meeting=meeting, key=hidden.key, text=hidden.text, hidden_by_name=hidden.hidden_by_name
         )
         HiddenWord.objects.filter(pk=entry.pk).update(hidden_at=hidden.hidden_at)
+
+
+def _create_editor(plan: _EditorPlan, meeting: Meeting, groups: dict[str, Group]) -> None:
+    draft = SummaryDraft.objects.create(
+        meeting=meeting,
+        lead=plan.lead,
+        closing=plan.closing,
+        group_order=[groups[key].pk for key in plan.group_order],
+    )
+    for edit in plan.factor_edits:
+        group = groups[edit["group"]]
+        factor = group.factors.get(position=edit["position"])
+        FactorEdit.objects.create(
+            draft=draft,
+            group=group,
+            factor_id=factor.pk,
+            text=edit["text"],
+            based_on=edit["based_on"],
+        )
 
 
 def _parse_moment(raw: str | None) -> datetime.datetime | None:

@@ -194,8 +194,13 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
     with translation.override(language):
         document.add_heading(_xml_text(doc.title), level=1)
         document.add_paragraph(_xml_text(_byline(doc)))
+        for paragraph in doc.lead_paragraphs:
+            document.add_paragraph(_xml_text(paragraph))
         labelled(_("Grundfråga"), doc.core_question)
         labelled(_("Deltagare"), _participation(doc))
+        if doc.agenda:
+            document.add_heading(_("Dagordning"), level=2)
+            numbered([phase.line for phase in doc.agenda])
         for group in doc.home_groups:
             group_section(group, 2)
         if doc.expert_groups_with_factors:
@@ -220,6 +225,8 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
                 document.add_paragraph(
                     _xml_text(f"{word.text} ({word.count})"), style="List Bullet"
                 )
+        for paragraph in doc.closing_paragraphs:
+            document.add_paragraph(_xml_text(paragraph))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from groups.models import SuccessFactor
 from groups.services import clean_factor_text
+from meetings import services as meeting_services
 from meetings.errors import Conflict, DomainError, NotFound
 from meetings.locks import lock
-from meetings.models import Group, Meeting, Series
+from meetings.models import Group, Meeting, PhaseKind, Series
 from meetings.text import clean_text
 
 from . import document
@@ -650,6 +651,13 @@ def _clean_label(label: str) -> str:
     return label
 
 
+def _themes_changed(meeting: Meeting) -> None:
+    """A meeting with a themes phase shows its themes live: a new revision and the screens
+    sent again (after commit). Other meetings' themes are the editor's alone."""
+    if meeting.phases.filter(kind=PhaseKind.THEMES).exists():
+        meeting_services.meeting_changed(meeting)
+
+
 def _theme_gone() -> DomainError:
     return NotFound(
         "theme_gone",
@@ -680,6 +688,7 @@ def rename_theme(*, meeting: Meeting, theme_key: str, label: str) -> CuratedThem
     row = _row_for(meeting, _shown(meeting, theme_key))
     row.label = label
     row.save(update_fields=["label", "updated_at"])
+    _themes_changed(meeting)
     return row
 
 
@@ -689,6 +698,7 @@ def dismiss_theme(*, meeting: Meeting, theme_key: str) -> CuratedTheme:
     row = _row_for(meeting, _shown(meeting, theme_key))
     row.dismissed = True
     row.save(update_fields=["dismissed", "updated_at"])
+    _themes_changed(meeting)
     return row
 
 
@@ -703,6 +713,7 @@ def restore_theme(*, meeting: Meeting, theme_key: str) -> CuratedTheme:
         raise _theme_gone()
     row.dismissed = False
     row.save(update_fields=["dismissed", "updated_at"])
+    _themes_changed(meeting)
     return row
 
 
@@ -728,6 +739,7 @@ def merge_themes(*, meeting: Meeting, theme_key: str, into_key: str) -> CuratedT
         [ThemeFactor(theme=target, factor_id=factor_id) for factor_id in factor_ids]
     )
     _clear_stale_pins(meeting)
+    _themes_changed(meeting)
     return target
 
 
@@ -747,6 +759,7 @@ def split_factor(*, meeting: Meeting, factor_id: int | None, label: str) -> Cura
     theme = CuratedTheme.objects.create(meeting=meeting, label=label)
     ThemeFactor.objects.update_or_create(factor_id=factor.pk, defaults={"theme": theme})
     _clear_stale_pins(meeting)
+    _themes_changed(meeting)
     return theme
 
 
@@ -761,3 +774,4 @@ def reset_themes(*, meeting: Meeting) -> None:
     """Forget every curation: themes are found afresh again."""
     meeting = _lock(meeting)
     CuratedTheme.objects.filter(meeting=meeting).delete()
+    _themes_changed(meeting)

@@ -22,19 +22,16 @@ word analyses) are loaded once per process and cached.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import logging
 import re
-import sys
-import threading
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import simplemma
-import stopwordsiso
+from swedish import text as sv
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +98,11 @@ def lexicon() -> Lexicon:
 def _read_lexicon(path: Path) -> Lexicon:
     with path.open("rb") as file:
         data: dict[str, Any] = tomllib.load(file)
-    stop_words = {str(word).lower() for word in stopwordsiso.stopwords(LANGUAGE)}
-    stop_words.update(str(word).lower() for word in data.get("stop", {}).get("words", []))
+    stop_words = set(sv.stop_words())
+    stop = data.get("stop", {})
+    stop_words.update(
+        str(word).lower() for word in [*stop.get("words", []), *stop.get("general", [])]
+    )
     concepts: dict[str, str] = {}
     for concept in data.get("concept", []):
         label = str(concept["label"])
@@ -117,57 +117,29 @@ def _read_lexicon(path: Path) -> Lexicon:
     return Lexicon(stop_words=frozenset(stop_words - concepts.keys()), concepts=concepts)
 
 
-def _dictionary_base() -> Path | None:
-    """Where pip put hunspell-sv's sv_SE.dic/.aff (it installs them as data files under the
-    environment's share/hunspell, not as an importable package)."""
-    try:
-        files = importlib.metadata.files("hunspell-sv") or []
-    except importlib.metadata.PackageNotFoundError:
-        files = []
-    for file in files:
-        if file.name == f"{DICTIONARY_NAME}.dic":
-            located = Path(str(file.locate())).resolve()
-            if located.with_suffix(".aff").exists():
-                return located.with_suffix("")
-    for folder in (Path(sys.prefix) / "share" / "hunspell", Path("/usr/share/hunspell")):
-        if (folder / f"{DICTIONARY_NAME}.dic").exists():
-            return folder / DICTIONARY_NAME
-    return None
-
-
-_dictionary_lock = threading.Lock()
-_dictionary_cache: list[Any] = []
-
-
-def dictionary() -> Any:
-    """The Swedish Hunspell dictionary, read once per process (≈5 s and ≈200 MB: spylls
-    parses ~280,000 entries in Python). None when hunspell-sv is missing: compounds then stay
-    whole, and the log says why."""
-    if _dictionary_cache:
-        return _dictionary_cache[0]
-    with _dictionary_lock:
-        if not _dictionary_cache:
-            from spylls.hunspell import Dictionary
-
-            base = _dictionary_base()
-            if base is None:
-                logger.warning("hunspell-sv is not installed: Swedish compounds are not split.")
-                _dictionary_cache.append(None)
-            else:
-                _dictionary_cache.append(Dictionary.from_files(str(base)))
-    return _dictionary_cache[0]
-
-
 # --- Words → ideas -----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=50_000)
 def lemma(word: str) -> str:
-    return str(simplemma.lemmatize(word, lang=LANGUAGE)).lower()
+    return sv.lemma(word)
 
 
-def _stems(forms: Iterable[Any]) -> list[str]:
-    return [str(form.stem).lower() for form in forms if getattr(form, "stem", None)]
+def dictionary() -> Any:
+    """The Swedish Hunspell dictionary (swedish/text.py), loaded once per process."""
+    return sv.dictionary()
+
+
+@functools.lru_cache(maxsize=50_000)
+def whole_word(word: str) -> str:
+    """The base form of a whole lower-case word as people wrote it: simplemma's lemma, or
+    Hunspell's shortest stem when simplemma does not know the word ("styrkedjan" →
+    "styrkedja"). What a label made from a plain word shows (never one part of it)."""
+    base = lemma(word)
+    if base == word:
+        forms = sv.known_forms(word)
+        if forms:
+            base = min(forms, key=len)
+    return base
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -184,37 +156,22 @@ def word_terms(word: str) -> tuple[str, ...]:
     base = lemma(word)
     if base in stop:
         return ()
-    hunspell = dictionary()
-    if hunspell is None or base in lexicon().concepts:
+    if dictionary() is None or base in lexicon().concepts:
         return (base,)
-    from spylls.hunspell.algo.capitalization import Type
-
-    lookup = hunspell.lookuper
-    whole = _stems(lookup.affix_forms(word, captype=Type.NO))
+    whole = sv.known_forms(word)
     if whole:
         if base == word:
             # simplemma did not know it: Hunspell's shortest stem ("lärmiljön" → "lärmiljö").
             base = min(whole, key=len)
         return () if base in stop else (base,)
-    return _split(word, lookup) or (base,)
+    return _split(word) or (base,)
 
 
-def _split(word: str, lookup: Any) -> tuple[str, ...]:
-    from spylls.hunspell.algo.capitalization import Type
-
-    fewest: Sequence[Any] | None = None
-    for count, compound in enumerate(lookup.compound_forms(word, captype=Type.NO)):
-        if fewest is None or len(compound.parts) < len(fewest):
-            fewest = compound.parts
-        if count >= MAX_COMPOUND_READINGS or len(fewest) == 2:
-            break
-    if not fewest:
-        return ()
+def _split(word: str) -> tuple[str, ...]:
     stop = lexicon().stop_words
     terms: list[str] = []
-    for part in fewest:
-        stems = _stems([part]) or [str(part.text).lower()]
-        term = lemma(stems[0])
+    for part in sv.split_compound(word):
+        term = lemma(part)
         if term not in stop and len(term) >= MIN_WORD_LENGTH and term not in terms:
             terms.append(term)
     return tuple(terms)
@@ -228,9 +185,30 @@ def text_concepts(text: str) -> tuple[str, ...]:
     for word in _WORD.findall(text.lower()):
         for term in word_terms(word):
             concept = lex.concept_of(term)
+            if concept.startswith("w:") and sv.is_verb_form(word):
+                continue  # a bare verb ("tycker", "vet") is no theme and no theme's name
             if concept not in concepts:
                 concepts.append(concept)
     return tuple(concepts)
+
+
+def theme_label(concept: str, factors: Sequence[Factor]) -> str:
+    """What an editor would title the theme: a lexicon concept's curated label, else the
+    whole word people wrote most often that holds the idea, in its base form ("Styrkedja"
+    for the idea "kedja" found in "styrkedjan": never a compound's part alone)."""
+    kind, _, term = concept.partition(":")
+    if kind == "c":
+        return term
+    written: Counter[str] = Counter()
+    for factor in factors:
+        for word in _WORD.findall(factor.text.lower()):
+            if term in word_terms(word):
+                written[whole_word(word)] += 1
+    if not written:
+        return concept_label(concept)
+    # Most often written; between equals the shortest (the plainest form), then alphabetical.
+    best = min(written, key=lambda word: (-written[word], len(word), word))
+    return best[:1].upper() + best[1:]
 
 
 def concept_label(concept: str) -> str:
@@ -284,7 +262,7 @@ def find_themes(factors: Iterable[Factor], *, min_groups: int = MIN_GROUPS) -> l
         themes.append(
             FoundTheme(
                 concept=concept,
-                label=concept_label(concept),
+                label=theme_label(concept, theme_factors),
                 factors=theme_factors,
                 groups=tuple(groups),
                 group_names=tuple(group_names[group] for group in groups),
@@ -329,5 +307,5 @@ def _reverse(text: str) -> str:
 def warm_up() -> None:
     """Load the dictionary, lemmas and lexicon now (for a benchmark or a worker's start)."""
     lexicon()
-    dictionary()
+    sv.warm_up()
     text_concepts("Trygg lärmiljö")

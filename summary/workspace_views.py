@@ -24,6 +24,7 @@ from meetings.views import public_url
 
 from . import services
 from .content import FactorRow, participation, workspace_groups
+from .document import AgendaEntry
 from .models import SummaryDraft
 from .theme_views import themes_context
 
@@ -323,6 +324,8 @@ def _public_response(request: HttpRequest, content: dict[str, Any], **extra: Any
     context = {
         "content": content,
         "date": datetime.date.fromisoformat(content["date"]),
+        # Snapshots published before the agenda was in them have none.
+        "agenda": [AgendaEntry.from_content(phase) for phase in content.get("agenda", [])],
         **extra,
     }
     return render(request, "summary/public.html", context)

@@ -51,7 +51,7 @@ def test_markdown_summary(full_meeting: Meeting) -> None:
 
 def test_json_has_no_personal_data(full_meeting: Meeting) -> None:
     data = meeting_data(full_meeting)
-    assert data["schema"] == "topp25.meeting" and data["version"] == 3
+    assert data["schema"] == "topp25.meeting" and data["version"] == 4
     assert "Anna" not in json.dumps(data) and "Rolf" not in json.dumps(data)
     teachers = next(g for g in data["groups"] if g["name"] == "Lärare")
     assert [f["text"] for f in teachers["factors"]] == [
@@ -84,7 +84,7 @@ def test_json_round_trip(full_meeting: Meeting, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d.update(version=4), "schemaversion 4"),
+        (lambda d: d.update(version=5), "schemaversion 5"),
         (lambda d: d.pop("meeting"), "meeting"),
         (
             lambda d: d["groups"][0]["factors"].append(
@@ -541,7 +541,7 @@ def test_export_is_valid_against_the_schema_document(full_meeting: Meeting) -> N
     jsonschema.Draft202012Validator.check_schema(schema)
     data = meeting_data(full_meeting)
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert data["version"] == 3 and data["agenda"] == []
+    assert data["version"] == 4 and data["agenda"] == []
     # Themes are the finder's (none recur in these factors); tests/test_summary_wiring.py
     # exports a meeting whose groups share themes.
     assert data["themes"] == []
@@ -564,7 +564,7 @@ def _version_2(data: dict) -> dict:
     old = {
         key: value
         for key, value in data.items()
-        if key not in ("pool_settings", "reflection", "experts_published_at")
+        if key not in ("pool_settings", "reflection", "experts_published_at", "editor")
     }
     old["groups"] = [
         {

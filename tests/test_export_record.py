@@ -106,7 +106,7 @@ def test_version_3_holds_the_group_work(ran_afternoon: Meeting) -> None:
     data = meeting_data(ran_afternoon)
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert data["version"] == 3
+    assert data["version"] == 4
     teachers = data["groups"][0]
     assert teachers["name"] == "Lärare"
     ideas = {idea["text"]: idea for idea in teachers["ideas"]}
@@ -190,7 +190,7 @@ def test_export_import_export_is_byte_identical(ran_afternoon: Meeting, tmp_path
 
 def _version_2(data: dict[str, Any]) -> dict[str, Any]:
     old = copy.deepcopy(data)
-    for key in ("pool_settings", "reflection", "experts_published_at"):
+    for key in ("pool_settings", "reflection", "experts_published_at", "editor"):
         old.pop(key)
     for group in old["groups"]:
         group.pop("ideas"), group.pop("pool")
@@ -207,7 +207,7 @@ def test_version_2_and_1_files_of_the_afternoon_still_import(
     old = _version_2(meeting_data(ran_afternoon))
     imported = _imported(_write(tmp_path, old))
     again = meeting_data(imported)
-    assert again["version"] == 3
+    assert again["version"] == 4
     assert [len(group["ideas"]) for group in again["groups"]] == [0] * len(again["groups"])
     assert again["reflection"] == {"words": [], "hidden": []}
     assert _version_2(again) == old

@@ -52,7 +52,7 @@
   // swapped in by a live update keeps its size until the refit. Measuring uses inline styles
   // for a moment (CSSOM, which the CSP allows) and removes them before anything is painted.
   var fitSheet = null;
-  var fitCss = { question: "", gallery: "" };
+  var fitCss = { question: "", gallery: "", themes: "" };
   function writeFit(part, css) {
     fitCss[part] = css;
     if (!fitSheet && "adoptedStyleSheets" in document) {
@@ -61,7 +61,7 @@
         document.adoptedStyleSheets = document.adoptedStyleSheets.concat([fitSheet]);
       } catch (e) { fitSheet = null; }
     }
-    if (fitSheet) { fitSheet.replaceSync(fitCss.question + fitCss.gallery); }
+    if (fitSheet) { fitSheet.replaceSync(fitCss.question + fitCss.gallery + fitCss.themes); }
     return !!fitSheet;
   }
 
@@ -279,12 +279,35 @@
     }
   }
 
+  // The themes phase: one type size for every theme, stepped down until all of them fit
+  // (nothing cut off); a theme never breaks across columns (CSS).
+  function fitThemes() {
+    var box = document.getElementById("room-themes");
+    if (!box) { writeFit("themes", ""); return; }
+    writeFit("themes", "");
+    var size = px(getComputedStyle(box).fontSize);
+    function overflows() {
+      return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+    }
+    while (overflows() && size > FIT_MIN) {
+      size = Math.max(FIT_MIN, size - FIT_STEP);
+      box.style.setProperty("--themes-size", size + "px");
+    }
+    // Kept in the fit stylesheet, not in a style attribute (the CSP; a live swap).
+    if (writeFit("themes", "#room-themes { --themes-size: " + size + "px; }\n")) {
+      box.style.removeProperty("--themes-size");
+      if (!box.getAttribute("style")) { box.removeAttribute("style"); }
+    }
+    box.setAttribute("data-themes-size", String(size));
+  }
+
   function fitRoom() {
     var screen = document.querySelector(".room-screen");
     if (!screen) { return; }
     var started = window.performance.now();
     fitQuestion();
     fitGallery();
+    fitThemes();
     // For whoever checks the projector: what the fit was for and how long it took.
     screen.setAttribute("data-fitted-for", window.innerWidth + "x" + window.innerHeight);
     screen.setAttribute("data-fit-ms", String(Math.round(window.performance.now() - started)));

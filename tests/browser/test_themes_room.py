@@ -1,0 +1,130 @@
+"""The themes phase on the projector: at 1280×720 and 1920×1080 every theme is whole on screen
+(every card and word inside the viewport, nothing overflowing, no scrolling), live; the
+facilitator hides a theme from the console and the room follows; a phone shows the same list.
+
+Data fixtures come before `browser` in every signature (see conftest.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from groups import services as group_services
+from meetings import services as meeting_services
+from meetings.models import Meeting, PhaseKind
+from summary import room_themes, services, themes
+
+from ..factor_texts import meeting_factors
+from .conftest import Browser, LiveASGIServer
+from .test_afternoon import join
+
+pytestmark = pytest.mark.browser
+
+LIVE_TIMEOUT = 30_000
+
+MEASURE = r"""
+() => {
+  const vw = window.innerWidth, vh = window.innerHeight;
+  const screen = document.querySelector(".room-screen");
+  const shown = [screen, ...screen.querySelectorAll("*")].filter(
+    (el) => !el.closest(".visually-hidden") && el.getClientRects().length > 0);
+  const outside = [], overflowing = [];
+  for (const el of shown) {
+    const r = el.getBoundingClientRect();
+    if (r.left < -0.5 || r.top < -0.5 || r.right > vw + 0.5 || r.bottom > vh + 0.5) {
+      outside.push(`${el.tagName}.${el.className} [${r.left}, ${r.top}, ${r.right}, ${r.bottom}]`);
+    }
+    if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) {
+      overflowing.push(`${el.tagName}.${el.className} ${el.scrollWidth}×${el.scrollHeight}`
+        + ` in ${el.clientWidth}×${el.clientHeight}`);
+    }
+  }
+  const box = document.getElementById("room-themes");
+  return {
+    outside, overflowing,
+    headings: [...document.querySelectorAll("#room-themes .theme-heading")].map((h) => h.textContent.trim()),
+    words: document.querySelectorAll("#room-themes .theme-words li").length,
+    size: parseFloat(getComputedStyle(box).fontSize),
+    scroll: [document.documentElement.scrollWidth - vw, document.documentElement.scrollHeight - vh],
+  };
+}
+"""
+
+
+@pytest.fixture
+def themes_phase(meeting: Meeting) -> Meeting:
+    """Seven home groups of five factors as real groups write them; the themes phase runs."""
+    themes.warm_up()  # loaded ahead, as the agenda's themes phase does in a server
+    for group, factors in zip(
+        meeting.home_groups(), meeting_factors(1, groups=meeting.home_groups().count()), strict=True
+    ):
+        for text in factors.texts:
+            group_services.add_factor(group=group, text=text)
+    phase = meeting_services.add_phase(
+        meeting=meeting, kind=PhaseKind.THEMES, title="Teman", planned_minutes=10
+    )
+    meeting_services.start_phase(meeting=meeting, phase_id=phase.pk)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def _expected(meeting: Meeting) -> list[str]:
+    return [theme.heading for theme in room_themes.room_themes(meeting).themes]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_every_theme_whole_on_the_projector(
+    themes_phase: Meeting,
+    asgi_server: LiveASGIServer,
+    browser: Browser,
+    width: int,
+    height: int,
+) -> None:
+    meeting = themes_phase
+    expected = asgi_server.call(lambda: _expected(Meeting.objects.get(pk=meeting.pk)))
+    assert len(expected) >= 3  # a real afternoon's lists share several themes
+    room = browser.new_page(f"themes {width}×{height}", viewport={"width": width, "height": height})
+    room.goto(f"/room/{meeting.room_token}/")
+    room.wait_for_function("() => window.__ws.messages >= 1", timeout=LIVE_TIMEOUT)
+    room.wait_for_function(
+        "size => document.querySelector('.room-screen').dataset.fittedFor === size",
+        arg=f"{width}x{height}",
+    )
+    found: dict[str, Any] = room.evaluate(MEASURE)
+    room.screenshot(path=f"test-artifacts/themes-{width}x{height}.png")
+    assert found["headings"] == expected
+    assert found["outside"] == [] and found["overflowing"] == [], found
+    assert found["scroll"] == [0, 0]
+    assert found["size"] >= 10, f"the themes' type is {found['size']} px at {width}×{height}"
+    print(
+        f"\n{width}×{height}: {len(expected)} themes, {found['words']} factors, {found['size']} px"
+    )
+
+    # The facilitator hides the first theme from the console: the room follows, still fitted.
+    first = asgi_server.call(
+        lambda: room_themes.room_themes(Meeting.objects.get(pk=meeting.pk)).themes[0].key
+    )
+    asgi_server.call(
+        lambda: services.dismiss_theme(meeting=Meeting.objects.get(pk=meeting.pk), theme_key=first)
+    )
+    room.wait_for_function(
+        "n => document.querySelectorAll('#room-themes .theme-heading').length === n",
+        arg=len(expected) - 1,
+        timeout=LIVE_TIMEOUT,
+    )
+    found = room.evaluate(MEASURE)
+    assert found["headings"] == expected[1:]
+    assert found["outside"] == [] and found["overflowing"] == []
+    browser.assert_no_errors()
+
+
+def test_a_phone_shows_the_same_list(
+    themes_phase: Meeting, asgi_server: LiveASGIServer, browser: Browser
+) -> None:
+    expected = asgi_server.call(lambda: _expected(Meeting.objects.get(pk=themes_phase.pk)))
+    phone = join(browser, themes_phase, "Lärare", "Anna")
+    phone.locator("#phone-themes").wait_for(timeout=LIVE_TIMEOUT)
+    assert phone.locator("#phone-themes .theme-heading").all_inner_texts() == expected
+    browser.assert_no_errors()
