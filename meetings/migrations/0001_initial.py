@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,94 +17,238 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='namn')),
-                ('description', models.TextField(blank=True, verbose_name='beskrivning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="namn")),
+                ("description", models.TextField(blank=True, verbose_name="beskrivning")),
             ],
             options={
-                'verbose_name': 'serie',
-                'verbose_name_plural': 'serier',
-                'ordering': ['name'],
+                "verbose_name": "serie",
+                "verbose_name_plural": "serier",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='titel')),
-                ('date', models.DateField(verbose_name='datum')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='plats')),
-                ('core_question', models.TextField(max_length=500, verbose_name='grundfråga')),
-                ('factor_count', models.PositiveSmallIntegerField(default=5, help_text='Vanligtvis fem.', verbose_name='antal framgångsfaktorer per grupp')),
-                ('join_code', models.CharField(default=meetings.codes.new_join_code, editable=False, max_length=12, unique=True, verbose_name='mötets kod')),
-                ('joining_open', models.BooleanField(default=True, verbose_name='öppet för nya deltagare')),
-                ('room_token', models.CharField(default=meetings.codes.new_room_token, editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('facilitators', models.ManyToManyField(blank=True, related_name='meetings', to=settings.AUTH_USER_MODEL, verbose_name='samtalsledare')),
-                ('series', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meetings', to='meetings.series', verbose_name='serie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titel")),
+                ("date", models.DateField(verbose_name="datum")),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="plats")),
+                ("core_question", models.TextField(max_length=500, verbose_name="grundfråga")),
+                (
+                    "factor_count",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="Vanligtvis fem.",
+                        verbose_name="antal framgångsfaktorer per grupp",
+                    ),
+                ),
+                (
+                    "join_code",
+                    models.CharField(
+                        default=meetings.codes.new_join_code,
+                        editable=False,
+                        max_length=12,
+                        unique=True,
+                        verbose_name="mötets kod",
+                    ),
+                ),
+                (
+                    "joining_open",
+                    models.BooleanField(default=True, verbose_name="öppet för nya deltagare"),
+                ),
+                (
+                    "room_token",
+                    models.CharField(
+                        default=meetings.codes.new_room_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "facilitators",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="meetings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="samtalsledare",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meetings",
+                        to="meetings.series",
+                        verbose_name="serie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dialogmöte',
-                'verbose_name_plural': 'dialogmöten',
-                'ordering': ['-date', 'title'],
-                'permissions': [('export_meeting', 'Kan exportera sammanfattningar')],
+                "verbose_name": "dialogmöte",
+                "verbose_name_plural": "dialogmöten",
+                "ordering": ["-date", "title"],
+                "permissions": [("export_meeting", "Kan exportera sammanfattningar")],
             },
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('home', 'Hemgrupp'), ('expert', 'Expertgrupp')], default='home', max_length=10, verbose_name='sort')),
-                ('name', models.CharField(max_length=100, verbose_name='namn')),
-                ('profession', models.CharField(blank=True, choices=[('larare', 'Lärare'), ('forskollarare', 'Förskollärare'), ('rektor', 'Rektorer'), ('forskolechef', 'Förskolechefer'), ('skolchef', 'Skolchefer'), ('elevhalsa', 'Elevhälsa'), ('politiker', 'Politiker'), ('blandad', 'Blandad')], max_length=20, verbose_name='yrkesgrupp')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordning')),
-                ('agreed_at', models.DateTimeField(blank=True, null=True, verbose_name='klar sedan')),
-                ('revision', models.PositiveIntegerField(default=0, editable=False)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("home", "Hemgrupp"), ("expert", "Expertgrupp")],
+                        default="home",
+                        max_length=10,
+                        verbose_name="sort",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="namn")),
+                (
+                    "profession",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("larare", "Lärare"),
+                            ("forskollarare", "Förskollärare"),
+                            ("rektor", "Rektorer"),
+                            ("forskolechef", "Förskolechefer"),
+                            ("skolchef", "Skolchefer"),
+                            ("elevhalsa", "Elevhälsa"),
+                            ("politiker", "Politiker"),
+                            ("blandad", "Blandad"),
+                        ],
+                        max_length=20,
+                        verbose_name="yrkesgrupp",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordning")),
+                (
+                    "agreed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="klar sedan"),
+                ),
+                ("revision", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="groups",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grupp',
-                'verbose_name_plural': 'grupper',
-                'ordering': ['meeting_id', 'kind', 'position', 'pk'],
+                "verbose_name": "grupp",
+                "verbose_name_plural": "grupper",
+                "ordering": ["meeting_id", "kind", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(blank=True, max_length=60, verbose_name='namn (valfritt)')),
-                ('join_token', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expert_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='expert_members', to='meetings.group', verbose_name='expertgrupp')),
-                ('home_group', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='members', to='meetings.group', verbose_name='hemgrupp')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "display_name",
+                    models.CharField(blank=True, max_length=60, verbose_name="namn (valfritt)"),
+                ),
+                ("join_token", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "expert_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="expert_members",
+                        to="meetings.group",
+                        verbose_name="expertgrupp",
+                    ),
+                ),
+                (
+                    "home_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="members",
+                        to="meetings.group",
+                        verbose_name="hemgrupp",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deltagare',
-                'verbose_name_plural': 'deltagare',
-                'ordering': ['meeting_id', 'pk'],
+                "verbose_name": "deltagare",
+                "verbose_name_plural": "deltagare",
+                "ordering": ["meeting_id", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='group',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('meeting'), models.F('kind'), name='group_unique_name_ci'),
+            model_name="group",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                models.F("meeting"),
+                models.F("kind"),
+                name="group_unique_name_ci",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='group',
-            constraint=models.CheckConstraint(condition=models.Q(('name__regex', '^\\s*$'), _negated=True), name='group_name_not_blank'),
+            model_name="group",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name__regex", "^\\s*$"), _negated=True),
+                name="group_name_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('meeting', 'join_token'), name='participant_unique_join_token'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "join_token"), name="participant_unique_join_token"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('factor_count__gte', 1), ('factor_count__lte', 10)), name='meeting_factor_count_range'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("factor_count__gte", 1), ("factor_count__lte", 10)),
+                name="meeting_factor_count_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('core_question__regex', '^\\s*$'), _negated=True), name='meeting_core_question_not_blank'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("core_question__regex", "^\\s*$"), _negated=True),
+                name="meeting_core_question_not_blank",
+            ),
         ),
     ]

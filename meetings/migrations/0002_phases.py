@@ -5,56 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0001_initial'),
+        ("meetings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='is_archive',
-            field=models.BooleanField(default=False, editable=False, verbose_name='arkiv'),
+            model_name="meeting",
+            name="is_archive",
+            field=models.BooleanField(default=False, editable=False, verbose_name="arkiv"),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='revision',
+            model_name="meeting",
+            name="revision",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='ordning')),
-                ('kind', models.CharField(choices=[('introduction', 'Inledning'), ('buzz', 'Bikupor'), ('dialogue', 'Helgrupp'), ('agree', 'Enas om fem'), ('break', 'Fika'), ('expert', 'Expertgrupper'), ('reflection', 'Reflektion'), ('closed', 'Avslutning')], max_length=20, verbose_name='sort')),
-                ('title', models.CharField(max_length=120, verbose_name='rubrik')),
-                ('planned_minutes', models.PositiveSmallIntegerField(default=10, verbose_name='planerade minuter')),
-                ('speaker', models.CharField(blank=True, max_length=120, verbose_name='talare')),
-                ('note', models.TextField(blank=True, max_length=1000, verbose_name='anteckning')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='startade')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='avslutades')),
-                ('duration_seconds', models.PositiveIntegerField(default=0)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('paused_seconds', models.PositiveIntegerField(default=0)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="ordning")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("introduction", "Inledning"),
+                            ("buzz", "Bikupor"),
+                            ("dialogue", "Helgrupp"),
+                            ("agree", "Enas om fem"),
+                            ("break", "Fika"),
+                            ("expert", "Expertgrupper"),
+                            ("reflection", "Reflektion"),
+                            ("closed", "Avslutning"),
+                        ],
+                        max_length=20,
+                        verbose_name="sort",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="rubrik")),
+                (
+                    "planned_minutes",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="planerade minuter"),
+                ),
+                ("speaker", models.CharField(blank=True, max_length=120, verbose_name="talare")),
+                ("note", models.TextField(blank=True, max_length=1000, verbose_name="anteckning")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="startade"),
+                ),
+                (
+                    "ended_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="avslutades"),
+                ),
+                ("duration_seconds", models.PositiveIntegerField(default=0)),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("paused_seconds", models.PositiveIntegerField(default=0)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fas',
-                'verbose_name_plural': 'faser',
-                'ordering': ['meeting_id', 'position', 'pk'],
+                "verbose_name": "fas",
+                "verbose_name_plural": "faser",
+                "ordering": ["meeting_id", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='current_phase',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='meetings.phase', verbose_name='pågående fas'),
+            model_name="meeting",
+            name="current_phase",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="meetings.phase",
+                verbose_name="pågående fas",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_minutes__lte', 600)), name='phase_minutes_range'),
+            model_name="phase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_minutes__lte", 600)), name="phase_minutes_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.CheckConstraint(condition=models.Q(('title__regex', '^\\s*$'), _negated=True), name='phase_title_not_blank'),
+            model_name="phase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title__regex", "^\\s*$"), _negated=True),
+                name="phase_title_not_blank",
+            ),
         ),
     ]

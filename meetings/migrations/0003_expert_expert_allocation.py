@@ -5,25 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_phases'),
+        ("meetings", "0002_phases"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='experts_published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='expertgrupper publicerade'),
+            model_name="meeting",
+            name="experts_published_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="expertgrupper publicerade"
+            ),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='expert_draft',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='expert_draft_members', to='meetings.group', verbose_name='expertgrupp (utkast)'),
+            model_name="participant",
+            name="expert_draft",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="expert_draft_members",
+                to="meetings.group",
+                verbose_name="expertgrupp (utkast)",
+            ),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='left_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='gick'),
+            model_name="participant",
+            name="left_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="gick"),
         ),
     ]

@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_expert_expert_allocation'),
+        ("meetings", "0003_expert_expert_allocation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='phase',
-            name='kind',
-            field=models.CharField(choices=[('introduction', 'Inledning'), ('buzz', 'Bikupor'), ('dialogue', 'Helgrupp'), ('agree', 'Enas om fem'), ('break', 'Fika'), ('expert', 'Expertgrupper'), ('themes', 'Teman'), ('reflection', 'Reflektion'), ('closed', 'Avslutning')], max_length=20, verbose_name='sort'),
+            model_name="phase",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("introduction", "Inledning"),
+                    ("buzz", "Bikupor"),
+                    ("dialogue", "Helgrupp"),
+                    ("agree", "Enas om fem"),
+                    ("break", "Fika"),
+                    ("expert", "Expertgrupper"),
+                    ("themes", "Teman"),
+                    ("reflection", "Reflektion"),
+                    ("closed", "Avslutning"),
+                ],
+                max_length=20,
+                verbose_name="sort",
+            ),
         ),
     ]

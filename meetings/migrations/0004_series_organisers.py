@@ -16,22 +16,26 @@ def organisers_from_first_meeting(apps, schema_editor):  # noqa: ANN001, ANN201
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_expert_expert_allocation'),
+        ("meetings", "0003_expert_expert_allocation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='series',
-            name='organisers',
-            field=models.ManyToManyField(blank=True, related_name='organised_series', to=settings.AUTH_USER_MODEL, verbose_name='arrangörer'),
+            model_name="series",
+            name="organisers",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="organised_series",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="arrangörer",
+            ),
         ),
         migrations.AlterField(
-            model_name='series',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='namn'),
+            model_name="series",
+            name="name",
+            field=models.CharField(max_length=200, verbose_name="namn"),
         ),
         migrations.RunPython(organisers_from_first_meeting, migrations.RunPython.noop),
-]
+    ]
