@@ -12,7 +12,7 @@ class GroupsConfig(AppConfig):
 
         from .reflection import words_context
 
-        # The reflection's screens: phones write words (groups/group.html#reflection_words),
+        # The reflection's screens: phones write words (screens/group.html#reflection_words),
         # the room shows the cloud, the console the ranked list with "Dölj".
         register(
             PhaseKind.REFLECTION,
@@ -28,7 +28,7 @@ class GroupsConfig(AppConfig):
         from meetings.models import PhaseKind
         from meetings.phases import PhaseScreens, register, register_console_panel
 
-        screens = "groups/pool_screens.html"
+        screens = "screens/pool_screens.html"
         room_column = f"{screens}#room_pool_column"
         console_row = f"{screens}#console_pool_row"
         console = f"{screens}#console_pool_phase"

@@ -29,7 +29,7 @@ from . import reflection, services
 from .models import Idea, SuccessFactor
 from .pool_state import my_pool, pool_view
 
-TEMPLATE = "groups/group.html"
+TEMPLATE = "screens/group.html"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -228,7 +228,7 @@ def _flash_error(
         if request.htmx:
             return HttpResponseClientRedirect(reverse("meetings:join", args=[code]))
         not_joined = _not_joined()
-        return render(request, "meetings/message.html", {"message": not_joined.message}, status=403)
+        return render(request, "message.html", {"message": not_joined.message}, status=403)
     try:
         group = _group_of(participant, group_id) if group_id is not None else None
     except DomainError:
@@ -641,7 +641,7 @@ def expert_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
         meeting, participant = _membership(request, code)
     except DomainError as error:
         return render(
-            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+            request, "message.html", {"message": error.message}, status=status_of(error)
         )
     if participant is None:
         return redirect("meetings:join", code=meeting.join_code)
@@ -666,11 +666,11 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
         meeting, participant = _membership(request, code)
     except DomainError as error:
         return render(
-            request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+            request, "message.html", {"message": error.message}, status=status_of(error)
         )
     if participant is None:
         message = _("Gå med i mötet och välj din grupp först.")
-        return render(request, "meetings/message.html", {"message": message}, status=403)
+        return render(request, "message.html", {"message": message}, status=403)
     try:
         created = reflection.submit_words(
             meeting=meeting, participant=participant, entries=entries, client_token=token
@@ -690,7 +690,7 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
         if not request.htmx:
             return render(
                 request,
-                "meetings/message.html",
+                "message.html",
                 {"message": error.message},
                 status=status_of(error),
             )
@@ -742,7 +742,7 @@ def console_reveal(request: HttpRequest, pk: int, group_id: int) -> HttpResponse
     return console_answer(request, meeting)
 
 
-POOL_SETTINGS = "groups/pool_screens.html#console_pool_settings"
+POOL_SETTINGS = "screens/pool_screens.html#console_pool_settings"
 
 
 @login_required
@@ -764,7 +764,7 @@ def console_pool_settings(request: HttpRequest, pk: int) -> HttpResponse:
         if not getattr(request, "htmx", False):
             return render(
                 request,
-                "meetings/message.html",
+                "message.html",
                 {"message": error.message},
                 status=status_of(error),
             )

@@ -71,9 +71,9 @@ def rules_for(meeting: Meeting) -> PhaseRules:
     return NO_PHASE_RULES
 
 
-PHONE_TEMPLATE = "groups/group.html"
-ROOM_TEMPLATE = "meetings/room.html"
-CONSOLE_TEMPLATE = "meetings/console_meeting.html"
+PHONE_TEMPLATE = "screens/group.html"
+ROOM_TEMPLATE = "screens/room.html"
+CONSOLE_TEMPLATE = "screens/console_meeting.html"
 
 
 @dataclass(frozen=True)

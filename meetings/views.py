@@ -44,7 +44,7 @@ def join_url(request: HttpRequest, meeting: Meeting) -> str:
 
 def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
     response = render(
-        request, "meetings/message.html", {"message": error.message}, status=status_of(error)
+        request, "message.html", {"message": error.message}, status=status_of(error)
     )
     return _with_retry_after(response, error)
 
@@ -83,13 +83,13 @@ def _joinable(request: HttpRequest, raw: str) -> tuple[Meeting, Participant | No
 def start(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("code")
     if raw is None:
-        return render(request, "meetings/start.html", {})
+        return render(request, "screens/start.html", {})
     try:
         meeting, _participant = _joinable(request, raw)
     except DomainError as error:
         response = render(
             request,
-            "meetings/start.html",
+            "screens/start.html",
             {"error": error.message, "code": clean_text(raw)[:20]},
             status=status_of(error),
         )
@@ -117,7 +117,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "join_token": uuid.uuid4(),
     }
     if request.method == "GET":
-        return render(request, "meetings/join.html", context)
+        return render(request, "screens/join.html", context)
     try:
         participant = services.join_meeting(
             meeting=meeting,
@@ -129,7 +129,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         context["error"] = error.message
         context["display_name"] = clean_text(request.POST.get("display_name", ""))[:60]
-        return render(request, "meetings/join.html", context, status=status_of(error))
+        return render(request, "screens/join.html", context, status=status_of(error))
     remember_participant(request.session, participant)
     return redirect("groups:page", code=meeting.join_code)
 
@@ -170,7 +170,7 @@ def room(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(_("Det finns ingen rumsskärm på den adressen."))
     context = broadcast.room_context(meeting)
     context["join_url"] = join_url(request, meeting)
-    return render(request, "meetings/room.html", context)
+    return render(request, "screens/room.html", context)
 
 
 # --- Facilitator console -----------------------------------------------------------------
@@ -196,7 +196,7 @@ def console(request: HttpRequest) -> HttpResponse:
         # An editor exports the meetings they are named on (an organiser adds them), not
         # every meeting: unpublished group work belongs to the meeting's organisers.
         context["all_meetings"] = Meeting.objects.facilitated_by(user).select_related("series")
-    return render(request, "meetings/console.html", context)
+    return render(request, "screens/console.html", context)
 
 
 @login_required
@@ -223,10 +223,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("meetings:detail", pk=meeting.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "meetings/meeting_form.html", {"form": form}, status=status)
+    return render(request, "screens/meeting_form.html", {"form": form}, status=status)
 
 
-CONSOLE = "meetings/console_meeting.html"
+CONSOLE = "screens/console_meeting.html"
 
 
 def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
@@ -387,7 +387,7 @@ def group_delete(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     return console_answer(request, meeting, part="editors")
 
 
-PEOPLE_PAGE = "meetings/console_people.html"
+PEOPLE_PAGE = "screens/console_people.html"
 # A search shorter than a name is meant to be; a page of people a facilitator can scan.
 PEOPLE_QUERY_MAX = 60
 PEOPLE_PER_PAGE = 200
@@ -510,7 +510,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "group_count": meeting.home_groups().count(),
     }
     status = 400 if request.method == "POST" else 200
-    return render(request, "meetings/meeting_delete.html", context, status=status)
+    return render(request, "screens/meeting_delete.html", context, status=status)
 
 
 @login_required

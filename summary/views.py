@@ -38,7 +38,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except ExportUnavailable as error:
         return render(
             request,
-            "meetings/message.html",
+            "message.html",
             {"message": error.message},
             status=status_of(error),
         )
