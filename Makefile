@@ -88,7 +88,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 typecheck: setup
-	$(VENV)/bin/mypy topp25 meetings groups summary
+	$(VENV)/bin/mypy topp25 meetings groups summary screens
 
 check: lint typecheck test
 

@@ -1,7 +1,7 @@
 """The closing reflection: participants' words, the facilitator hiding one, and the cloud.
 
 Words go to the room screen and the consoles only (one rendering per change, in
-meetings.broadcast via the phase registry's context hook); phones show just their own words.
+the screens via the phase registry's context hook); phones show just their own words.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from meetings import broadcast, services
+from meetings import services
+from meetings.changes import Aspect
 from meetings.errors import STATUS_BY_CODE, DomainError
 from meetings.models import Meeting, Participant, PhaseKind
 
@@ -28,7 +29,7 @@ STATUS_BY_CODE.update({"too_many_words": 409, "not_reflection": 409, "word_gone"
 
 # The room screen and the consoles' word list; the phones' phase panel does not change when
 # a word arrives.
-WORD_SCREENS = broadcast.WORDS_ONLY
+WORD_SCREENS = Aspect.WORDS
 # Whitespace a phone may send inside a field (pasted text); any other control is refused.
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 

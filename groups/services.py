@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from meetings import broadcast
 from meetings import services as meeting_services
+from meetings.changes import LIST_AND_POOL, LIST_ONLY, POOL_ONLY, GroupChanged, Part, announce
 from meetings.errors import STATUS_BY_CODE, DomainError
 from meetings.models import Group, Meeting, Participant
 from meetings.text import clean_text
@@ -83,11 +83,12 @@ def _lock_open_group(group: Group) -> Group:
     return locked
 
 
-def _changed(group: Group) -> None:
-    """Every change to a group's list: a new revision (under the row lock), then the news."""
+def _changed(group: Group, parts: frozenset[Part] = LIST_AND_POOL) -> GroupChanged:
+    """Every change to a group's list or pool: a new revision (under the row lock), then the
+    news, saying which of the two changed (after commit)."""
     group.revision += 1
     Group.objects.filter(pk=group.pk).update(revision=group.revision)
-    broadcast.group_changed(group.pk)
+    return announce(GroupChanged(meeting_id=group.meeting_id, group_id=group.pk, parts=parts))
 
 
 def get_factor(group: Group, factor_id: int) -> SuccessFactor:
@@ -124,13 +125,23 @@ def add_factor(
     author: Participant | None = None,
     client_token: uuid.UUID | None = None,
 ) -> SuccessFactor:
-    text = clean_factor_text(text)
     group = _lock_open_group(group)
+    factor, created = _append_factor(group, text, author, client_token)
+    if created:
+        _changed(group, LIST_ONLY)
+    return factor
+
+
+def _append_factor(
+    group: Group, text: str, author: Participant | None, client_token: uuid.UUID | None
+) -> tuple[SuccessFactor, bool]:
+    """The factor at the end of the (locked) list, and whether it is new."""
+    text = clean_factor_text(text)
     if client_token is not None:
         # A double tap or a resent form: the first one already made the factor.
         existing = group.factors.filter(client_token=client_token).first()
         if existing is not None:
-            return existing
+            return existing, False
     count = group.factors.count()
     limit = group.meeting.factor_count
     if count >= limit:
@@ -150,8 +161,7 @@ def add_factor(
         author=author,
         client_token=client_token or uuid.uuid4(),
     )
-    _changed(group)
-    return factor
+    return factor, True
 
 
 @transaction.atomic
@@ -167,7 +177,7 @@ def edit_factor(
     factor.text = text
     factor.version += 1
     factor.save(update_fields=["text", "version", "updated_at"])
-    _changed(group)
+    _changed(group, LIST_ONLY)
     return factor
 
 
@@ -350,7 +360,7 @@ def add_idea(
     idea = Idea.objects.create(
         group=group, author=author, text=text, client_token=client_token or uuid.uuid4()
     )
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return idea
 
 
@@ -370,7 +380,7 @@ def edit_idea(
     idea.text = text
     idea.version += 1
     idea.save(update_fields=["text", "version", "updated_at"])
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return idea
 
 
@@ -386,7 +396,7 @@ def withdraw_idea(*, group: Group, author: Participant, idea_id: int) -> Idea:
     idea.version += 1
     idea.save(update_fields=["withdrawn_at", "version", "updated_at"])
     idea.dots.all().delete()
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return idea
 
 
@@ -402,7 +412,7 @@ def reveal_pool(
         pool.revealed_by = by
         pool.revealed_by_facilitator = by_facilitator
         pool.save()
-        _changed(group)
+        _changed(group, POOL_ONLY)
     return pool
 
 
@@ -470,7 +480,7 @@ def set_dots(*, group: Group, participant: Participant, idea_id: int, count: int
     else:
         current.count = count
         current.save(update_fields=["count", "updated_at"])
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return settings.dots_per_member - elsewhere - count
 
 
@@ -522,7 +532,7 @@ def merge_ideas(
         into.text = new_text
         into.version += 1
         into.save(update_fields=["text", "version", "updated_at"])
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return into
 
 
@@ -539,8 +549,9 @@ def pick_idea(*, group: Group, idea_id: int, author: Participant | None = None) 
         return existing
     # The factor service takes the same (re-entrant within this transaction) lock and checks
     # the list's length; the pick and its link commit together.
-    factor = add_factor(group=group, text=idea.text[:FACTOR_MAX_LENGTH], author=author)
+    factor, _created = _append_factor(group, idea.text[:FACTOR_MAX_LENGTH], author, None)
     factor.source_ideas.add(idea, *group.ideas.filter(merged_into=idea))
+    _changed(group)
     return factor
 
 

@@ -19,7 +19,7 @@ from django_htmx.middleware import HtmxDetails
 
 from meetings.errors import DomainError, status_of
 from meetings.models import Group, Meeting
-from meetings.views import public_url
+from topp25.links import public_url
 
 from . import services
 from .content import FactorRow, participation, workspace_groups

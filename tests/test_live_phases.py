@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from meetings import services
-from meetings.consumers import CLOSE_FORBIDDEN
 from meetings.models import Group, Meeting
 from meetings.phases import AgendaTemplate
+from screens.consumers import CLOSE_FORBIDDEN
 from topp25.asgi import application
 
 from .test_consumers import HOST, connected, phone_session, phone_socket, room_socket

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from groups import services
 from groups.models import Idea, PoolSettings
-from meetings import broadcast
 from meetings import services as meeting_services
 from meetings.models import Group, Meeting, Participant, PhaseKind
+from screens import broadcast
 
 from .test_consumers import connected, phone_session, phone_socket, room_socket
 

@@ -14,11 +14,12 @@ from django.urls import reverse
 
 from groups import reflection
 from groups.models import HiddenWord, ReflectionWord
-from meetings import broadcast, services
+from meetings import services
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant, PhaseKind
 from meetings.participation import remember_participant
 from meetings.phases import AgendaTemplate
+from screens import broadcast
 from topp25 import live
 
 pytestmark = pytest.mark.django_db

@@ -24,10 +24,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from groups import services as group_services
 from groups.models import SuccessFactor
 from meetings import services
-from meetings.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from meetings.models import Group, Meeting, Participant, Series
 from meetings.participation import remember_participant
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
+from screens.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from topp25.asgi import application
 
 # ---------------------------------------------------------------------------------------------

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "meetings",
     "groups",
     "summary",
+    "screens",
 ]
 
 MIDDLEWARE = [

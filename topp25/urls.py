@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from topp25.views import ThrottledLoginView, privacy
+from screens.accounts import ThrottledLoginView
+from topp25.views import privacy
 
 urlpatterns = [
-    path("", include("meetings.urls")),
-    path("", include("groups.urls")),
+    path("", include("screens.meeting_urls")),
+    path("", include("screens.group_urls")),
     path("", include("summary.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

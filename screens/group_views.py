@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,16 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from meetings import broadcast
+from groups import reflection, services
+from groups.models import Idea, SuccessFactor
+from groups.pool_state import my_pool, pool_view
 from meetings.errors import DomainError, status_of
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import parse_uuid, participant_by_code
 from meetings.services import find_meeting
-from meetings.views import console_answer, meeting_for_facilitator
 
-from . import reflection, services
-from .models import Idea, SuccessFactor
-from .pool_state import my_pool, pool_view
+from . import broadcast
+from .meeting_views import console_answer, meeting_for_facilitator
 
 TEMPLATE = "screens/group.html"
 
@@ -81,32 +80,23 @@ def _int_or_none(raw: str | None) -> int | None:
         return None
 
 
-def _answers_from_broadcast(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A view that writes to a group's list: its answer reuses what the write's broadcast
-    read and rendered after commit (the group, its factors and pool, the phone's fragment)
-    instead of reading and rendering them again."""
-
-    @functools.wraps(view)
-    def wrapped(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with broadcast.keeping_group_renders():
-            return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _loaded(group: Group) -> Group:
-    """The group with its factors and meeting's phase, as committed: from this request's own
-    broadcast when it made one, else read."""
-    rendered = broadcast.kept_render(group.pk)
+def _loaded(group: Group, rendered: broadcast.RenderedGroup | None = None) -> Group:
+    """The group with its factors and meeting's phase, as committed: as this write's
+    broadcast read it when given, else read."""
     if rendered is not None:
         return rendered.group
     return Group.objects.with_factors().select_related("meeting__current_phase").get(pk=group.pk)
 
 
 def _context(
-    meeting: Meeting, participant: Participant, group: Group, **extra: Any
+    meeting: Meeting,
+    participant: Participant,
+    group: Group,
+    rendered: broadcast.RenderedGroup | None = None,
+    /,
+    **extra: Any,
 ) -> dict[str, Any]:
-    group = _loaded(group)
+    group = _loaded(group, rendered)
     context: dict[str, Any] = {
         "meeting": meeting,
         "participant": participant,
@@ -164,8 +154,10 @@ def _updated(
     the requesting element's own tree."""
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
-    context = _context(meeting, participant, group)
-    rendered = broadcast.kept_render(group.pk)
+    # The list as this write's broadcast just rendered it, found by its revision: rendered
+    # once for every phone of the group, this answer included.
+    rendered = broadcast.rendered_group(group.pk)
+    context = _context(meeting, participant, group, rendered)
     shared = rendered.phone.get(get_language()) if rendered is not None else None
     if shared is not None:
         # The list as the group's phones were just sent it (the same partial; its forms carry
@@ -289,7 +281,6 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 
 @require_POST
-@_answers_from_broadcast
 def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
     token = parse_uuid(request.POST.get("client_token"))
@@ -323,7 +314,6 @@ def _edit_form_context(meeting: Meeting, factor: SuccessFactor) -> dict[str, Any
 
 
 @require_http_methods(["GET", "POST"])
-@_answers_from_broadcast
 def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     """GET: the form filled in for editing. POST: save the new text."""
     try:
@@ -359,7 +349,6 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
 
 
 @require_POST
-@_answers_from_broadcast
 def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
     from_position = _int_or_none(request.POST.get("position"))
@@ -375,7 +364,6 @@ def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
 
 
 @require_POST
-@_answers_from_broadcast
 def remove_factor(
     request: HtmxHttpRequest, code: str, group_id: int, factor_id: int
 ) -> HttpResponse:
@@ -390,7 +378,6 @@ def remove_factor(
 
 
 @require_POST
-@_answers_from_broadcast
 def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     confirmed = request.POST.get("confirm") == "1"
     try:
@@ -440,7 +427,6 @@ def _idea_form_error(
 
 
 @require_POST
-@_answers_from_broadcast
 def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
     token = parse_uuid(request.POST.get("client_token"))
@@ -485,7 +471,6 @@ def _idea_edit_context(meeting: Meeting, idea: Idea) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@_answers_from_broadcast
 def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     """GET: the idea form filled in for editing (own ideas only). POST: save the new text."""
     try:
@@ -543,7 +528,6 @@ def _pool_action(
 
 
 @require_POST
-@_answers_from_broadcast
 def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     return _pool_action(
         request,
@@ -555,7 +539,6 @@ def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: i
 
 
 @require_POST
-@_answers_from_broadcast
 def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     return _pool_action(
         request,
@@ -567,7 +550,6 @@ def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 
 @require_POST
-@_answers_from_broadcast
 def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     """One dot more (delta=1) or fewer (delta=-1) on an idea. The page's script sends `seen`,
     how many of this member's dots it showed on the idea: the new count is computed from
@@ -593,7 +575,6 @@ def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> Htt
 
 
 @require_POST
-@_answers_from_broadcast
 def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     idea_id = _int_or_none(request.POST.get("idea"))
     into_id = _int_or_none(request.POST.get("into"))
@@ -607,7 +588,6 @@ def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 
 @require_POST
-@_answers_from_broadcast
 def pick_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     return _pool_action(
         request,
@@ -640,9 +620,7 @@ def expert_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
     except DomainError as error:
-        return render(
-            request, "message.html", {"message": error.message}, status=status_of(error)
-        )
+        return render(request, "message.html", {"message": error.message}, status=status_of(error))
     if participant is None:
         return redirect("meetings:join", code=meeting.join_code)
     if participant.expert_group_id is None:
@@ -665,9 +643,7 @@ def reflect(request: HtmxHttpRequest, code: str) -> HttpResponse:
     try:
         meeting, participant = _membership(request, code)
     except DomainError as error:
-        return render(
-            request, "message.html", {"message": error.message}, status=status_of(error)
-        )
+        return render(request, "message.html", {"message": error.message}, status=status_of(error))
     if participant is None:
         message = _("Gå med i mötet och välj din grupp först.")
         return render(request, "message.html", {"message": message}, status=403)

@@ -9,33 +9,28 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import broadcast, services, throttle
-from .codes import normalize_join_code
-from .errors import DomainError, status_of
-from .forms import HomeGroupForm, MeetingForm, PhaseForm
-from .models import Meeting, Participant
-from .participation import parse_uuid, participant_for_session, remember_participant
-from .phases import CONSOLE_PANELS
-from .text import clean_text
+from meetings import services, throttle
+from meetings.codes import normalize_join_code
+from meetings.errors import DomainError, status_of
+from meetings.forms import HomeGroupForm, MeetingForm, PhaseForm
+from meetings.models import Meeting, Participant
+from meetings.participation import parse_uuid, participant_for_session, remember_participant
+from meetings.text import clean_text
+from topp25.links import public_url
 
-
-def public_url(request: HttpRequest, path: str) -> str:
-    """An absolute link to print or encode in a QR code: PUBLIC_BASE_URL when set, since
-    behind a proxy the request may not know its public scheme and host."""
-    if settings.PUBLIC_BASE_URL:
-        return settings.PUBLIC_BASE_URL + path
-    return request.build_absolute_uri(path)
+from . import broadcast
+from .registry import CONSOLE_PANELS
 
 
 def join_url(request: HttpRequest, meeting: Meeting) -> str:
@@ -43,9 +38,7 @@ def join_url(request: HttpRequest, meeting: Meeting) -> str:
 
 
 def _message(request: HttpRequest, error: DomainError) -> HttpResponse:
-    response = render(
-        request, "message.html", {"message": error.message}, status=status_of(error)
-    )
+    response = render(request, "message.html", {"message": error.message}, status=status_of(error))
     return _with_retry_after(response, error)
 
 
@@ -271,6 +264,19 @@ def console_answer(
 ) -> HttpResponse:
     """After a console action. With htmx: the part its form targets, with the error if any;
     without: back to the page (PRG), or the page with the error."""
+    if part == "live" and getattr(request, "htmx", False):
+        # The live part as the action's broadcast just rendered it for every console: the
+        # console is rendered once per change, this answer included.
+        shared = broadcast.rendered_console(meeting.pk)
+        html = shared.get(get_language()) if shared is not None else None
+        if html is not None:
+            message = {"meeting": meeting, **extra}
+            if error is not None:
+                message["console_error"] = error.message
+            response = render(request, f"{CONSOLE}#console_message", message)
+            response.content += html.encode()
+            response.status_code = status_of(error) if error is not None else 200
+            return response
     context = _detail_context(request, _fresh(meeting), **extra)
     status = 200
     if error is not None:

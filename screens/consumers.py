@@ -8,12 +8,12 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
+from meetings.models import Meeting
+from meetings.participation import participant_by_code
 from topp25 import live
 from topp25.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 
 from . import broadcast
-from .models import Meeting
-from .participation import participant_by_code
 
 __all__ = ["CLOSE_FORBIDDEN", "CLOSE_NOT_FOUND"]
 
@@ -48,9 +48,9 @@ class GroupConsumer(live.ScreenConsumer):
         if found is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        meeting_id, self.participant_id = found
+        meeting_id, self.viewer_id = found
         self.group_id = group_id
-        participant_id = self.participant_id
+        participant_id = self.viewer_id
         await self.subscribe(
             [live.group_stream(group_id), live.phase_stream(meeting_id)],
             lambda: database_sync_to_async(broadcast.phone_snapshot)(
