@@ -93,7 +93,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 typecheck: setup
-	$(VENV)/bin/mypy topp25 meetings groups summary swedish
+	$(VENV)/bin/mypy topp25 meetings groups summary swedish screens
 
 check: lint typecheck test
 

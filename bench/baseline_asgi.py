@@ -75,17 +75,19 @@ if os.environ.get("BENCH_COUNT"):
 # The storm opens no console, so this is what "build nothing for a stream nobody listens to"
 # would save; the revision bump stays. Measures the join path without it, changes nothing else.
 if os.environ.get("BENCH_SKIP_IDLE_CONSOLE"):
-    from meetings import broadcast as _broadcast
+    from meetings import changes as _changes
+    from screens import broadcast as _broadcast
 
-    _meeting_changed = _broadcast.meeting_changed
+    _deliver = _broadcast.deliver
 
-    def _without_console_only(
-        meeting_id: int, screens: frozenset[str] = _broadcast.ALL_SCREENS, moved: Any = None
-    ) -> None:
-        if screens != _broadcast.CONSOLE_ONLY:
-            _meeting_changed(meeting_id, screens, moved)
+    def _without_console_only(change: _changes.Change) -> None:
+        if isinstance(change, _changes.ParticipantsChanged):
+            return
+        if isinstance(change, _changes.MeetingChanged) and change.aspect == _changes.Aspect.SETUP:
+            return
+        _deliver(change)
 
-    _broadcast.meeting_changed = _without_console_only
+    _changes._handlers[:] = [_without_console_only]
 
 # About the size of a room screen's column (0.8 KB) plus the marker the client looks for.
 FIXED = "x" * 1000

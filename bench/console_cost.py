@@ -32,8 +32,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from groups import services as group_services  # noqa: E402
-from meetings import broadcast, services  # noqa: E402
+from meetings import services  # noqa: E402
 from meetings.models import Meeting, Participant, PhaseKind  # noqa: E402
+from screens import broadcast  # noqa: E402
 from topp25 import live  # noqa: E402
 
 REPEATS = 5

@@ -1,7 +1,7 @@
 """The closing reflection: participants' words, the facilitator hiding one, and the cloud.
 
 Words go to the room screen and the consoles only (one rendering per change, in
-meetings.broadcast via the phase registry's context hook); phones show just their own words.
+the screens via the phase registry's context hook); phones show just their own words.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from meetings import broadcast, services
+from meetings import services
+from meetings.changes import Aspect
 from meetings.errors import Conflict, DomainError, NotFound
 from meetings.locks import lock
 from meetings.models import Meeting, Participant
@@ -29,7 +30,7 @@ __all__ = ["MAX_REFLECTION_WORDS", "hide_word", "show_word", "submit_words", "wo
 
 # The room screen and the consoles' word list; the phones' phase panel does not change when
 # a word arrives.
-WORD_SCREENS = broadcast.WORDS_ONLY
+WORD_SCREENS = Aspect.WORDS
 # Whitespace a phone may send inside a field (pasted text); any other control is refused.
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 

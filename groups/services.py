@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from meetings import broadcast
 from meetings import services as meeting_services
+from meetings.changes import LIST_AND_POOL, LIST_ONLY, POOL_ONLY, GroupChanged, Part, announce
 from meetings.errors import (
     Conflict,
     DomainError,
@@ -75,11 +75,12 @@ def _lock_open_group(group: Group, action: Action) -> Group:
     return locked
 
 
-def _changed(group: Group) -> None:
-    """Every change to a group's list: a new revision (under the row lock), then the news."""
+def _changed(group: Group, parts: frozenset[Part] = LIST_AND_POOL) -> GroupChanged:
+    """Every change to a group's list or pool: a new revision (under the row lock), then the
+    news, saying which of the two changed (after commit)."""
     group.revision += 1
     Group.objects.filter(pk=group.pk).update(revision=group.revision)
-    broadcast.group_changed(group.pk)
+    return announce(GroupChanged(meeting_id=group.meeting_id, group_id=group.pk, parts=parts))
 
 
 def get_factor(group: Group, factor_id: int) -> SuccessFactor:
@@ -118,22 +119,23 @@ def add_factor(
 ) -> SuccessFactor:
     text = clean_factor_text(text)
     group = _lock_open_group(group, Action.EDIT_LIST)
-    return _append_factor(group, text, author=author, client_token=client_token)
+    factor, created = _append_factor(group, text, author, client_token)
+    if created:
+        _changed(group, LIST_ONLY)
+    return factor
 
 
 def _append_factor(
-    group: Group,
-    text: str,
-    *,
-    author: Participant | None,
-    client_token: uuid.UUID | None = None,
-) -> SuccessFactor:
-    """A factor at the end of the list of `group`, which the caller has locked and checked."""
+    group: Group, text: str, author: Participant | None, client_token: uuid.UUID | None
+) -> tuple[SuccessFactor, bool]:
+    """The factor at the end of the list of `group`, which the caller has locked and checked
+    (for the action at hand), and whether it is new."""
+    text = clean_factor_text(text)
     if client_token is not None:
         # A double tap or a resent form: the first one already made the factor.
         existing = group.factors.filter(client_token=client_token).first()
         if existing is not None:
-            return existing
+            return existing, False
     count = group.factors.count()
     limit = group.meeting.factor_count
     if count >= limit:
@@ -153,8 +155,7 @@ def _append_factor(
         author=author,
         client_token=client_token or uuid.uuid4(),
     )
-    _changed(group)
-    return factor
+    return factor, True
 
 
 @transaction.atomic
@@ -170,7 +171,7 @@ def edit_factor(
     factor.text = text
     factor.version += 1
     factor.save(update_fields=["text", "version", "updated_at"])
-    _changed(group)
+    _changed(group, LIST_ONLY)
     return factor
 
 
@@ -343,7 +344,7 @@ def add_idea(
     idea = Idea.objects.create(
         group=group, author=author, text=text, client_token=client_token or uuid.uuid4()
     )
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return idea
 
 
@@ -391,7 +392,7 @@ def edit_idea(
     idea.text = text
     idea.version += 1
     idea.save(update_fields=["text", "version", "updated_at"])
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return idea
 
 
@@ -407,7 +408,7 @@ def withdraw_idea(*, group: Group, author: Participant, idea_id: int) -> Idea:
     idea.version += 1
     idea.save(update_fields=["withdrawn_at", "version", "updated_at"])
     idea.dots.all().delete()
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return idea
 
 
@@ -423,7 +424,7 @@ def reveal_pool(
         pool.revealed_by = by
         pool.revealed_by_facilitator = by_facilitator
         pool.save()
-        _changed(group)
+        _changed(group, POOL_ONLY)
     return pool
 
 
@@ -491,7 +492,7 @@ def set_dots(*, group: Group, participant: Participant, idea_id: int, count: int
     else:
         current.count = count
         current.save(update_fields=["count", "updated_at"])
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return settings.dots_per_member - elsewhere - count
 
 
@@ -543,7 +544,7 @@ def merge_ideas(
         into.text = new_text
         into.version += 1
         into.save(update_fields=["text", "version", "updated_at"])
-    _changed(group)
+    _changed(group, POOL_ONLY)
     return into
 
 
@@ -560,8 +561,9 @@ def pick_idea(*, group: Group, idea_id: int, author: Participant | None = None) 
         return existing
     # Under the lock taken above (picking is its own action, not an edit of the list); the
     # list's length is checked there, and the pick and its link commit together.
-    factor = _append_factor(group, clean_factor_text(idea.text[:FACTOR_MAX_LENGTH]), author=author)
+    factor, _created = _append_factor(group, idea.text[:FACTOR_MAX_LENGTH], author, None)
     factor.source_ideas.add(idea, *group.ideas.filter(merged_into=idea))
+    _changed(group)
     return factor
 
 

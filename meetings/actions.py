@@ -19,7 +19,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from .errors import DomainError
 
-MESSAGE = "meetings/message.html"
+MESSAGE = "message.html"
 
 
 def is_htmx(request: HttpRequest) -> bool:

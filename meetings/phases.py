@@ -1,13 +1,11 @@
-"""What every screen shows in each kind of phase, and the agendas a meeting can start from.
+"""What participants may do in each kind of phase, and the agendas a meeting can start from.
 
-The registry is the one place that maps a phase kind to the partial of the phone, the room
-screen and the console. A new activity is added as a kind plus its partials (and a
-`register()` call from the app that owns it), not by editing views.
+What each screen shows per kind is the screens app's registry (screens/registry.py), above
+this app: the services below the screens read only the rules here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -17,7 +15,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .errors import Conflict
-from .models import Meeting, Phase, PhaseKind
+from .models import Meeting, PhaseKind
 
 
 class Action(StrEnum):
@@ -122,103 +120,6 @@ def ensure_allowed(meeting: Meeting, action: Action) -> None:
     services call this under their lock, with `meeting.current_phase` read there)."""
     if not rules_for(meeting).allowed(action):
         raise NotAllowedNow(action, meeting)
-
-
-PHONE_TEMPLATE = "groups/group.html"
-ROOM_TEMPLATE = "meetings/room.html"
-CONSOLE_TEMPLATE = "meetings/console_meeting.html"
-
-
-@dataclass(frozen=True)
-class PhaseScreens:
-    """Partial names, each inside its screen's one template."""
-
-    phone: str
-    room: str
-    console: str = "console_phase_timer"
-    # The room shows the gallery of all groups' lists below the phase header.
-    room_gallery: bool = False
-    # The phone puts the group's list first (the list is always on the phone; in other
-    # phases it follows the phase panel).
-    phone_list_first: bool = False
-    # What the room screen and the console need besides the meeting (e.g. the reflection's
-    # word cloud): called once per rendering of those screens, never per phone. The app that
-    # owns the data registers it, so this app needs no import of it.
-    context: Callable[[Meeting], dict[str, Any]] | None = None
-    # An activity's own part of each group's room column and console row ("template#partial",
-    # rendered with the group), e.g. the idea pool's vote counts; "" for none.
-    room_column: str = ""
-    console_row: str = ""
-
-    @property
-    def phone_partial(self) -> str:
-        return _partial(PHONE_TEMPLATE, self.phone)
-
-    @property
-    def room_partial(self) -> str:
-        return _partial(ROOM_TEMPLATE, self.room)
-
-    @property
-    def console_partial(self) -> str:
-        return _partial(CONSOLE_TEMPLATE, self.console)
-
-
-def _partial(template: str, name: str) -> str:
-    """A partial of the screen's own template, or another app's ("app/x.html#name")."""
-    return name if "#" in name else f"{template}#{name}"
-
-
-REGISTRY: dict[str, PhaseScreens] = {
-    PhaseKind.INTRODUCTION: PhaseScreens(phone="phone_introduction", room="room_join"),
-    PhaseKind.BUZZ: PhaseScreens(phone="phone_buzz", room="room_timer"),
-    PhaseKind.DIALOGUE: PhaseScreens(
-        phone="phone_dialogue", room="room_timer", room_gallery=True, phone_list_first=True
-    ),
-    PhaseKind.AGREE: PhaseScreens(
-        phone="phone_agree", room="room_timer", room_gallery=True, phone_list_first=True
-    ),
-    PhaseKind.BREAK: PhaseScreens(phone="phone_break", room="room_break"),
-    PhaseKind.EXPERT: PhaseScreens(
-        phone="phone_expert", room="room_expert", console="console_expert", room_gallery=True
-    ),
-    # groups/apps.py registers the reflection's word cloud over this plain entry.
-    PhaseKind.REFLECTION: PhaseScreens(phone="phone_reflection", room="room_timer"),
-    # summary/apps.py registers the themes' screens over this plain entry.
-    PhaseKind.THEMES: PhaseScreens(phone="phone_waiting", room="room_timer"),
-    PhaseKind.CLOSED: PhaseScreens(phone="phone_closed", room="room_closed", room_gallery=True),
-}
-
-# Before the first phase: the room invites people in. Between phases, and for a meeting
-# that has run or is an archive: the gallery of the groups' lists.
-LOBBY = PhaseScreens(phone="phone_waiting", room="room_join")
-BETWEEN = PhaseScreens(phone="phone_waiting", room="room_between", room_gallery=True)
-# A meeting run without an agenda: the room is the board of lists, the phone just the list.
-BOARD = PhaseScreens(phone="phone_board", room="room_board", room_gallery=True)
-
-
-def register(kind: str, screens: PhaseScreens) -> None:
-    """For an app that adds an activity (its kind must be one of PhaseKind's)."""
-    REGISTRY[kind] = screens
-
-
-# Cards an app adds to the console whatever the phase ("template#partial", rendered with the
-# console's context), e.g. the idea pool's settings, which are set before the afternoon.
-CONSOLE_PANELS: list[str] = []
-
-
-def register_console_panel(partial: str) -> None:
-    if partial not in CONSOLE_PANELS:
-        CONSOLE_PANELS.append(partial)
-
-
-def screens_for(meeting: Meeting, phase: Phase | None) -> PhaseScreens:
-    if phase is not None and phase.is_running:
-        return REGISTRY[phase.kind]
-    if meeting.is_archive or meeting.has_run:
-        return BETWEEN
-    if not meeting.has_agenda:
-        return BOARD
-    return LOBBY
 
 
 # --- Agenda templates ------------------------------------------------------------------------

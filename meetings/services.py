@@ -14,7 +14,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import broadcast
+from .changes import (
+    Aspect,
+    GroupChanged,
+    MeetingChanged,
+    ParticipantsChanged,
+    RoomRevoked,
+    announce,
+)
 from .codes import is_plausible_join_code, new_join_code, new_room_token, normalize_join_code
 from .errors import Conflict, DomainError, NeedsConfirmation, NotFound
 from .jigsaw import allocate, place_latecomer
@@ -295,24 +302,24 @@ def join_meeting(
 def set_joining_open(*, meeting: Meeting, is_open: bool) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(joining_open=is_open)
     meeting.joining_open = is_open
-    meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+    meeting_changed(meeting, Aspect.SETUP)
 
 
-def participants_changed(meeting: Meeting) -> None:
-    """A join (or a phone's own change of group): a new revision; the consoles hear of it once
-    per short window (`broadcast.participants_changed`)."""
+def participants_changed(meeting: Meeting) -> ParticipantsChanged:
+    """A join (or a phone's own change of group): a new revision; the consoles hear of it
+    (the screens coalesce joins per short window)."""
     _new_revision(meeting)
-    broadcast.participants_changed(meeting.pk)
+    return announce(ParticipantsChanged(meeting_id=meeting.pk))
 
 
 def meeting_changed(
     meeting: Meeting,
-    screens: frozenset[str] = broadcast.ALL_SCREENS,
+    aspect: Aspect = Aspect.STRUCTURE,
     moved: dict[int, int] | None = None,
-) -> None:
+) -> MeetingChanged:
     """Every change to the meeting as a whole: a new revision, then the news (after commit)."""
     _new_revision(meeting)
-    broadcast.meeting_changed(meeting.pk, screens, moved)
+    return announce(MeetingChanged(meeting_id=meeting.pk, aspect=aspect, moved=moved or {}))
 
 
 def _new_revision(meeting: Meeting) -> None:
@@ -599,7 +606,7 @@ def rename_group(*, meeting: Meeting, group_id: int, name: str) -> Group:
         group.name = name
         group.revision += 1
         group.save(update_fields=["name", "revision"])
-        broadcast.group_changed(group.pk)
+        announce(GroupChanged(meeting_id=meeting.pk, group_id=group.pk))
         meeting_changed(meeting)
     return group
 
@@ -672,7 +679,7 @@ def move_participant(*, meeting: Meeting, participant_id: int, group_id: int) ->
         participant.home_group = group
         participant.save(update_fields=["home_group"])
         # Their phone is told (and linked to the new group); the other phones learn nothing new.
-        meeting_changed(meeting, broadcast.PHONES_AND_CONSOLE, moved={participant.pk: group.pk})
+        meeting_changed(meeting, Aspect.PEOPLE, moved={participant.pk: group.pk})
     return participant
 
 
@@ -682,7 +689,7 @@ def rotate_room_token(*, meeting: Meeting) -> str:
     token = new_room_token()
     Meeting.objects.filter(pk=meeting.pk).update(room_token=token)
     meeting.room_token = token
-    broadcast.room_token_rotated(meeting.pk)
+    announce(RoomRevoked(meeting_id=meeting.pk))
     return token
 
 
@@ -692,7 +699,7 @@ def delete_meeting(*, meeting: Meeting) -> None:
     meeting_id = meeting.pk
     meeting.delete()
     forget_meetings_in_sessions({meeting_id})
-    broadcast.room_token_rotated(meeting_id)
+    announce(RoomRevoked(meeting_id=meeting_id))
 
 
 def forget_meetings_in_sessions(meeting_ids: set[int]) -> int:
@@ -791,7 +798,7 @@ def allocate_experts(*, meeting: Meeting, expert_count: int) -> list[Group]:
     meeting.participants.update(expert_draft=None)
     for group, participant_ids in zip(groups, tables, strict=True):
         Participant.objects.filter(pk__in=participant_ids).update(expert_draft=group)
-    meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+    meeting_changed(meeting, Aspect.SETUP)
     return groups
 
 
@@ -813,7 +820,7 @@ def move_expert_draft(*, meeting: Meeting, participant_id: int, group_id: int) -
     if participant.expert_draft_id != group.pk:
         participant.expert_draft = group
         participant.save(update_fields=["expert_draft"])
-        meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+        meeting_changed(meeting, Aspect.SETUP)
     return participant
 
 
@@ -837,7 +844,7 @@ def publish_experts(*, meeting: Meeting, confirmed: bool = False) -> NeedsConfir
     meeting.participants.update(expert_group=F("expert_draft"))
     meeting.experts_published_at = timezone.now()
     meeting.save(update_fields=["experts_published_at"])
-    # Every phone gets its own table in the phase panel (broadcast._phone_variants).
+    # Every phone gets its own table in the phase panel (the screens render one phase panel per table).
     meeting_changed(meeting)
     return None
 
@@ -871,5 +878,5 @@ def set_participant_left(*, meeting: Meeting, participant_id: int, left: bool) -
     if participant.has_left != left:
         participant.left_at = timezone.now() if left else None
         participant.save(update_fields=["left_at"])
-        meeting_changed(meeting, broadcast.CONSOLE_ONLY)
+        meeting_changed(meeting, Aspect.SETUP)
     return participant

@@ -193,7 +193,7 @@ def series_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return render(
             request,
-            "meetings/message.html",
+            "message.html",
             {"message": _("Välj en av tabellerna möten, framgångsfaktorer eller indikator.")},
             status=400,
         )

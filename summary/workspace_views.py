@@ -20,7 +20,7 @@ from meetings.access import Role, meeting_for_facilitator, role
 from meetings.actions import answer
 from meetings.errors import DomainError, NotFound
 from meetings.models import Group, Meeting
-from meetings.views import public_url
+from topp25.links import public_url
 
 from . import services
 from .content import FactorRow, participation, workspace_groups

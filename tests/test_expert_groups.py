@@ -225,7 +225,7 @@ def test_publishing_sends_every_phone_its_own_table(
         services.publish_experts(meeting=afternoon)
     phone = next(message for stream, message in sent if stream == f"phase-{afternoon.pk}")
     one, two = experts(afternoon)
-    assert phone["experts"] == {
+    assert phone["viewers"] == {
         str(p.pk): str(p.expert_group_id) for p in refreshed(people).values()
     }
     assert "Expertgrupp 2 — bord 2" in phone["variants"][str(two.pk)]["sv"]
@@ -421,8 +421,8 @@ async def test_phone_socket_may_follow_its_expert_group_only() -> None:
     from channels.testing import WebsocketCommunicator
     from django.contrib.sessions.backends.db import SessionStore
 
-    from meetings.consumers import CLOSE_FORBIDDEN
     from meetings.participation import remember_participant
+    from screens.consumers import CLOSE_FORBIDDEN
     from topp25.asgi import application
 
     def arrange() -> tuple[Meeting, str, Group, Group]:

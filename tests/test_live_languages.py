@@ -8,8 +8,8 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core.cache import cache
 
-from meetings import broadcast
 from meetings.models import Group, Meeting
+from screens import broadcast
 from tests.support.live import HOST, add_factor, connected, room_socket
 from topp25 import live
 from topp25.asgi import application

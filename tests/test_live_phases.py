@@ -8,9 +8,9 @@ from channels.db import database_sync_to_async
 from django.contrib.auth.models import User
 
 from meetings import services
-from meetings.consumers import CLOSE_FORBIDDEN
 from meetings.models import Group, Meeting
 from meetings.phases import AgendaTemplate
+from screens.consumers import CLOSE_FORBIDDEN
 from tests.support.live import (
     connected,
     console_cookie,

@@ -13,8 +13,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from meetings import broadcast, services
+from meetings import services
 from meetings.models import Group, Meeting, Participant
+from screens import broadcast
 from tests.support.live import connected, console_cookie, console_socket
 
 
@@ -125,7 +126,7 @@ def test_the_search_folds_swedish_letters_on_every_database(
 def test_the_people_page_pages_through_everyone_and_a_move_keeps_the_page(
     client: Client, facilitator: User, meeting: Meeting, teachers: Group, principals: Group
 ) -> None:
-    from meetings.views import PEOPLE_PER_PAGE
+    from screens.meeting_views import PEOPLE_PER_PAGE
 
     people = add_people(teachers, PEOPLE_PER_PAGE + 5)
     client.force_login(facilitator)

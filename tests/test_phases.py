@@ -13,10 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import broadcast, services
+from meetings import services
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Phase, PhaseKind
-from meetings.phases import REGISTRY, AgendaTemplate, screens_for
+from meetings.phases import AgendaTemplate
+from screens import broadcast
+from screens.registry import REGISTRY, screens_for
 from tests.support.fixtures import HX
 
 pytestmark = [pytest.mark.django_db, pytest.mark.afternoon(home_groups=[])]

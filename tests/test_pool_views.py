@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from groups import services
 from groups.models import Idea, PoolSettings
-from meetings import broadcast
 from meetings import services as meeting_services
 from meetings.models import Group, Meeting, Participant, PhaseKind
+from screens import broadcast
 from tests.support.fixtures import HX
 from tests.support.live import connected, phone_session, phone_socket, room_socket
 from tests.support.phases import run_phase

@@ -15,11 +15,12 @@ from django.urls import reverse
 
 from groups import reflection
 from groups.models import HiddenWord, ReflectionWord
-from meetings import broadcast, services
+from meetings import services
 from meetings.errors import DomainError
 from meetings.models import Group, Meeting, Participant, PhaseKind
 from meetings.participation import remember_participant
 from meetings.phases import NotAllowedNow
+from screens import broadcast
 from tests.support.fixtures import HX
 from topp25 import live
 

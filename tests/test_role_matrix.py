@@ -26,10 +26,10 @@ from groups import services as group_services
 from groups.models import SuccessFactor
 from meetings import services
 from meetings.access import Role, meeting_for_facilitator
-from meetings.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from meetings.models import Group, Meeting, Participant, PhaseKind, Series
 from meetings.participation import remember_participant
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
+from screens.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from tests.support.phases import run_phase
 from topp25.asgi import application
 

@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings import services
-from meetings.consumers import CLOSE_NOT_FOUND
 from meetings.models import Meeting
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
+from screens.consumers import CLOSE_NOT_FOUND
 from topp25.asgi import application
 
 

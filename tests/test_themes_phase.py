@@ -16,7 +16,8 @@ from django.urls import reverse
 from groups import services as group_services
 from meetings import services as meeting_services
 from meetings.models import Meeting, PhaseKind
-from meetings.phases import PHASE_RULES, Action, screens_for
+from meetings.phases import PHASE_RULES, Action
+from screens.registry import screens_for
 from summary import room_themes, themes
 
 FACTORS = {
@@ -60,8 +61,8 @@ def test_the_themes_phase_allows_nothing_and_has_its_own_screens(themes_running:
     assert PHASE_RULES[PhaseKind.THEMES].allows == frozenset()
     assert not PHASE_RULES[PhaseKind.THEMES].allowed(Action.EDIT_LIST)
     screens = screens_for(themes_running, themes_running.current_phase)
-    assert screens.room_partial == "summary/themes_screens.html#room_themes"
-    assert screens.phone_partial == "summary/themes_screens.html#phone_themes"
+    assert screens.room_partial == "screens/themes_screens.html#room_themes"
+    assert screens.phone_partial == "screens/themes_screens.html#phone_themes"
 
 
 def test_room_phone_and_console_show_the_same_themes(

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 # What `make messages` reads (it ignores .venv, node_modules, bench and tests).
-SOURCES = ["topp25", "meetings", "groups", "summary", "templates", "static", "manage.py"]
+SOURCES = ["topp25", "meetings", "groups", "summary", "screens", "templates", "static", "manage.py"]
 
 needs_gettext = pytest.mark.skipif(
     not (shutil.which("msgfmt") and shutil.which("xgettext")), reason="GNU gettext not installed"

@@ -252,7 +252,7 @@ def test_finding_4_one_participant_cannot_flood_the_pool(
 def test_finding_4_every_phones_frame_stays_bounded(
     settings: Any, meeting: Meeting, teachers: Group
 ) -> None:
-    from meetings import broadcast
+    from screens import broadcast
 
     settings.POOL_SHOWN = 10
     _buzz(meeting)

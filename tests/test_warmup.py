@@ -49,14 +49,14 @@ def test_a_server_process_is_warm_and_frozen_before_its_first_request() -> None:
     state = json.loads(probe.stdout.strip().splitlines()[-1])
     assert state["frozen"] > 10_000
     pages = project_pages()
-    assert {"groups/group.html", "meetings/room.html", "meetings/console_meeting.html"} <= pages
+    assert {"screens/group.html", "screens/room.html", "screens/console_meeting.html"} <= pages
     assert pages <= set(state["compiled"])
 
 
 def test_warm_up_compiles_every_template_again_after_a_reset() -> None:
     loader = cached_loader()
     loader.reset()  # as a settings change in a test does
-    assert "groups/group.html" not in {
+    assert "screens/group.html" not in {
         getattr(template, "origin", None) and template.origin.template_name
         for template in loader.get_template_cache.values()
     }

@@ -29,12 +29,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Queries per write (request, service, after-commit broadcast and the answer together);
 # the session, then the participant with its meeting and home group in one query; the factor
 # tests run before any phase (one more: whether the meeting has an agenda and has begun; a
-# running phase answers that without a query).
-FACTOR_EDIT_QUERIES = 15
-FACTOR_ADD_QUERIES = 16
-# An idea: one more, the member's and the group's idea counts (IDEAS_PER_... limits).
+# running phase answers that without a query). The answer takes the list as the write's
+# broadcast rendered it, found by the group's revision: one narrow query, no second render.
+FACTOR_EDIT_QUERIES = 16
+FACTOR_ADD_QUERIES = 17
 IDEA_ADD_QUERIES = 15
-DOT_QUERIES = 17
+DOT_QUERIES = 18
 # The edit form an htmx GET fetches: session, participant with meeting, the factor; not the list
 # nor the pool, which the page already shows.
 EDIT_FORM_QUERIES = 3
@@ -221,8 +221,8 @@ def test_a_phone_socket_connect_reads_little(
     django_assert_max_num_queries: Any,
 ) -> None:
     """Who the socket is, in one query; the list's snapshot from the shared rendering."""
-    from meetings import broadcast, consumers
     from meetings.participation import SESSION_KEY
+    from screens import broadcast, consumers
 
     me = join_as(teachers)
     add_factors(teachers, 3)

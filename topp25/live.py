@@ -1,7 +1,7 @@
 """The live transport: typed events, the one function that sends them, and the base consumer.
 
-It imports no feature app: meetings and groups render their fragments and publish events here;
-the consumers in meetings subscribe screens to streams and check who may listen.
+It imports no app: the screens app renders the fragments and publishes events here; its
+consumers subscribe screens to streams and check who may listen.
 
 Streams (channel-layer groups), so that fan-out stays small:
 - `group-<id>`: the phones of one group (its list);
@@ -145,10 +145,9 @@ class MeetingChanged:
     """The meeting as a whole changed (phase, timer, agenda, the set of groups, who is in):
     every screen of the meeting re-renders its meeting-wide parts.
 
-    `phone` holds one rendering per variant of the phone's phase panel (e.g. per expert
-    group), each in every language; a phone consumer picks its own variant, or "*".
-    `group_revisions` are the revisions of the groups inside the room and console fragments;
-    `expert_groups` says which participant sits in which expert group (their variant).
+    `phone` holds one rendering per variant of the phone's phase panel, each in every
+    language; a phone takes the variant `viewer_variants` names for its viewer, or "*".
+    `group_revisions` are the revisions of the groups inside the room and console fragments.
     """
 
     meeting_id: int
@@ -157,10 +156,14 @@ class MeetingChanged:
     room: Fragments
     console: Fragments
     group_revisions: dict[int, int] = field(default_factory=dict)
-    expert_groups: dict[int, int] = field(default_factory=dict)
-    # Participants the facilitator just moved to another home group: their phones get the
-    # "moved" variant, which tells them and links to their new group.
-    moved: dict[int, int] = field(default_factory=dict)
+    # Viewer id -> the key of their own variant of `phone`.
+    viewer_variants: dict[int, str] = field(default_factory=dict)
+    # Viewer id -> a group whose own screen shows "*" instead (the variant is about being
+    # somewhere else).
+    unless_on_group: dict[int, int] = field(default_factory=dict)
+    # Group id -> a fragment the phones following that group get with their `phone` variant
+    # (what of the group the change alters, e.g. controls that depend on the phase).
+    by_group: dict[int, Fragments] = field(default_factory=dict)
     type: ClassVar[str] = "meeting.state"
 
     def messages(self) -> list[tuple[str, dict[str, Any]]]:
@@ -171,9 +174,16 @@ class MeetingChanged:
         # A screen left out (e.g. who joined concerns only the consoles) just never sees
         # this revision; the next one it gets is newer still.
         if self.phone:
-            experts = {str(pid): str(gid) for pid, gid in self.expert_groups.items()}
-            moved = {str(pid): gid for pid, gid in self.moved.items()}
-            phone = {**about, "variants": self.phone, "experts": experts, "moved": moved}
+            viewers = {str(vid): key for vid, key in self.viewer_variants.items()}
+            unless = {str(vid): gid for vid, gid in self.unless_on_group.items()}
+            by_group = {str(gid): html for gid, html in self.by_group.items()}
+            phone = {
+                **about,
+                "variants": self.phone,
+                "viewers": viewers,
+                "unless": unless,
+                "by_group": by_group,
+            }
             messages.append((phase_stream(self.meeting_id), phone))
         if self.room:
             room = {**about, "html": self.room, "groups": groups}
@@ -376,8 +386,9 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         self._snapshot: Callable[[], Awaitable[Snapshot | None]] | None = None
         # The newest revision of each key this screen has been sent.
         self.revisions: dict[str, int] = {}
-        # A phone's participant and home group: which variant of the phase panel is theirs.
-        self.participant_id: int | None = None
+        # Who views this screen and which group's stream it follows: which variant of a
+        # meeting-wide fragment is theirs.
+        self.viewer_id: int | None = None
         self.group_id: int | None = None
         # Accepted and sent its state: only then may live messages follow.
         self.live = False
@@ -472,8 +483,8 @@ class ScreenConsumer(AsyncWebsocketConsumer):
                 return
         await self.send(text_data=LIVE_OK)
 
-    async def follow_move(self, group_id: int) -> None:
-        """This screen's participant was moved to home group `group_id` (a phone overrides)."""
+    async def follow_group(self, group_id: int) -> None:
+        """This screen's viewer now belongs to group `group_id` (a phone overrides)."""
 
     async def move_stream(self, old: str, new: str) -> None:
         """Hear `new` instead of `old`: a moved phone stops getting its old group's list."""
@@ -536,12 +547,19 @@ class ScreenConsumer(AsyncWebsocketConsumer):
             return
         if "variants" in event:
             variants = event["variants"]
-            variant = event["experts"].get(str(self.participant_id), "*")
-            moved_to = event.get("moved", {}).get(str(self.participant_id))
-            if moved_to is not None and moved_to != self.group_id:
-                variant = "moved"
-                await self.follow_move(int(moved_to))
+            variant = event["viewers"].get(str(self.viewer_id), "*")
+            # A viewer given another group (a moved phone): this socket follows it, unless it
+            # already shows that group.
+            regrouped = event["unless"].get(str(self.viewer_id))
+            if regrouped is not None:
+                if regrouped == self.group_id:
+                    variant = "*"
+                else:
+                    await self.follow_group(int(regrouped))
             html = variants.get(variant) or variants["*"]
+            extra = event.get("by_group", {}).get(str(self.group_id))
+            if extra:
+                html = {code: text + extra.get(code, "") for code, text in html.items()}
             await self._send_fragment(html)
             return
         for group_id, revision in event.get("groups", {}).items():

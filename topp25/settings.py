@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "meetings",
     "groups",
     "summary",
+    "screens",
 ]
 
 MIDDLEWARE = [

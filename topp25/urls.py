@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from meetings import oidc
+from screens.accounts import ThrottledLoginView
 from topp25 import health, metrics
-from topp25.views import ThrottledLoginView, privacy
+from topp25.views import privacy
 
 urlpatterns = [
-    path("", include("meetings.urls")),
-    path("", include("groups.urls")),
+    path("", include("screens.meeting_urls")),
+    path("", include("screens.group_urls")),
     path("", include("summary.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", oidc.logout, name="logout"),

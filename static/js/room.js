@@ -1,4 +1,4 @@
-// The room screen (projector) only: loaded by templates/meetings/room.html after topp25.js,
+// The room screen (projector) only: loaded by templates/screens/room.html after topp25.js,
 // so phones and consoles do not download the gallery's fitting code.
 (function () {
   "use strict";

@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from groups import services as group_services
 from meetings import services
 from meetings.models import Group, Meeting, PhaseKind
-from meetings.phases import REGISTRY
+from screens.registry import REGISTRY
 
 from .conftest import PHONE, REQUIRE_BROWSER, ROOM_VIEWPORT, Browser, LiveASGIServer
 

@@ -11,8 +11,8 @@ import uuid
 import pytest
 from django.contrib.auth.models import User
 
-from meetings import broadcast
 from meetings.models import Group, Meeting, Participant
+from screens import broadcast
 
 from .conftest import Browser, LiveASGIServer
 from .test_afternoon import login_console

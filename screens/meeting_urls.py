@@ -1,9 +1,8 @@
 from django.urls import path
 
-from . import (
-    converters,  # noqa: F401  (registers <joincode:…>, <roomtoken:…>)
-    views,
-)
+import meetings.converters  # noqa: F401  (registers <joincode:…>, <roomtoken:…>)
+
+from . import meeting_views as views
 
 app_name = "meetings"
 

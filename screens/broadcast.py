@@ -1,8 +1,9 @@
 """What the meeting's screens show, rendered for the live transport (topp25.live).
 
-Each function here reads committed data once, renders each fragment once per language from the
-same partials the pages use, and hands a typed event to `live.publish`, which sends it after
-commit. The snapshot functions give a screen its whole current state when its socket connects.
+The services below announce typed changes (meetings.changes); `deliver` gets each after its
+write committed, reads committed data once, renders each affected fragment once per language
+in use from the same partials the pages use, and sends it. The snapshot functions give a
+screen its whole current state when its socket connects.
 """
 
 from __future__ import annotations
@@ -10,22 +11,20 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
+from meetings import changes, experts
+from meetings.models import Group, Meeting, Participant, Phase, PhaseKind
 from topp25 import live
 
-from . import experts
-from .models import Group, Meeting, Participant, Phase, PhaseKind
-from .phases import CONSOLE_TEMPLATE, PHONE_TEMPLATE, ROOM_TEMPLATE, PhaseScreens, screens_for
+from .registry import CONSOLE_TEMPLATE, PHONE_TEMPLATE, ROOM_TEMPLATE, PhaseScreens, screens_for
 
 PHONE_GROUP_STATE = f"{PHONE_TEMPLATE}#group_state"
 PHONE_PHASE = f"{PHONE_TEMPLATE}#phone_phase"
+PHONE_POOL = f"{PHONE_TEMPLATE}#pool_only"
 ROOM_LIVE = f"{ROOM_TEMPLATE}#room_live"
 ROOM_GROUP_COLUMN = f"{ROOM_TEMPLATE}#group_column"
 CONSOLE_LIVE = f"{CONSOLE_TEMPLATE}#console_live"
@@ -251,33 +250,80 @@ def console_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
 class RenderedGroup:
     """What a group's broadcast read and rendered after a write committed: the group with its
     factors (and whatever the templates cached on it, e.g. the pool), and the phone's
-    fragment per language. The request that made the write answers from these instead of
-    reading and rendering the same list again."""
+    fragment per language."""
 
     group: Group
     phone: live.Fragments
 
 
-_kept: ContextVar[dict[int, RenderedGroup] | None] = ContextVar("kept_group_renders", default=None)
+# The request that made a write answers from what that write's broadcast rendered (in this
+# process, right after the commit): found by the state it shows (GROUP_STATE_KEY, the
+# revision first), so a request never takes an older rendering, and one that finds none
+# (another write came between) reads and renders the newer state itself.
+RECENT_SIZE = 128
+_recent_groups: OrderedDict[tuple[object, ...], RenderedGroup] = OrderedDict()
 
 
-@contextmanager
-def keeping_group_renders() -> Iterator[dict[int, RenderedGroup]]:
-    """Within this block, each group event built (after commit, in this same context) leaves
-    its group and phone fragments in the dict yielded, keyed by group id."""
-    kept: dict[int, RenderedGroup] = {}
-    token = _kept.set(kept)
-    try:
-        yield kept
-    finally:
-        _kept.reset(token)
+def _remember(group: Group, phone: live.Fragments) -> None:
+    state = _group_state_key(group)
+    now = time.monotonic()
+    with _group_states_lock:
+        _recent_groups[(group.pk, *state)] = RenderedGroup(group=group, phone=phone)
+        while len(_recent_groups) > RECENT_SIZE:
+            _recent_groups.popitem(last=False)
+        # A phone that connects now gets the same rendering (phone_snapshot).
+        for language, html in phone.items():
+            _group_states[(group.pk, *state, language)] = (now, html)
+        while len(_group_states) > SNAPSHOT_CACHE_SIZE:
+            _group_states.popitem(last=False)
 
 
-def kept_render(group_id: int) -> RenderedGroup | None:
-    """The group as this request's own write left it, if it was broadcast in a
-    `keeping_group_renders` block."""
-    kept = _kept.get()
-    return kept.get(group_id) if kept else None
+def rendered_group(group_id: int) -> RenderedGroup | None:
+    """The group as its last broadcast in this process rendered it, if that is still its
+    committed state (one narrow query)."""
+    found = Group.objects.filter(pk=group_id).values_list(*GROUP_STATE_KEY).first()
+    if found is None:
+        return None
+    with _group_states_lock:
+        return _recent_groups.get((group_id, *found))
+
+
+# The consoles' live part as the last meeting-wide broadcast in this process rendered it, by
+# meeting: the revisions it shows (the meeting's and each group's) and the fragments. The
+# console action that caused it answers with it (`rendered_console`).
+_recent_consoles: OrderedDict[int, tuple[str, dict[str, int], live.Fragments]] = OrderedDict()
+
+
+def _remember_console(meeting: Meeting, revisions: dict[str, int], html: live.Fragments) -> None:
+    with _group_states_lock:
+        # The join code keeps a recreated database's ids apart (as in GROUP_STATE_KEY).
+        _recent_consoles[meeting.pk] = (meeting.join_code, revisions, html)
+        _recent_consoles.move_to_end(meeting.pk)
+        while len(_recent_consoles) > RECENT_SIZE:
+            _recent_consoles.popitem(last=False)
+
+
+def rendered_console(meeting_id: int) -> live.Fragments | None:
+    """The console's live part as last broadcast, if every revision it shows is still the
+    committed one (two narrow queries), else None."""
+    with _group_states_lock:
+        recent = _recent_consoles.get(meeting_id)
+    if recent is None:
+        return None
+    join_code, revisions, html = recent
+    found = Meeting.objects.filter(pk=meeting_id).values_list("revision", "join_code").first()
+    if found is None or found[1] != join_code:
+        return None
+    current = {
+        live.group_key(pk): revision
+        for pk, revision in Group.objects.filter(meeting_id=meeting_id).values_list(
+            "pk", "revision"
+        )
+    }
+    current[live.MEETING_KEY] = found[0]
+    if any(current.get(key) != revision for key, revision in revisions.items()):
+        return None
+    return html
 
 
 def _group_event(group_id: int) -> live.GroupListChanged | None:
@@ -289,9 +335,7 @@ def _group_event(group_id: int) -> live.GroupListChanged | None:
     console = {**context, "members": list(members.all())}
     languages = live.languages_in_use(group.meeting_id)
     phone = live.render_languages(languages, PHONE_GROUP_STATE, context)
-    kept = _kept.get()
-    if kept is not None:
-        kept[group.pk] = RenderedGroup(group=group, phone=phone)
+    _remember(group, phone)
     return live.GroupListChanged(
         meeting_id=group.meeting_id,
         group_id=group.pk,
@@ -300,6 +344,9 @@ def _group_event(group_id: int) -> live.GroupListChanged | None:
         room=live.render_languages(languages, ROOM_GROUP_COLUMN, context),
         console=live.render_languages(languages, CONSOLE_GROUP_ROW, console),
     )
+
+
+MOVED_VARIANT = "moved"
 
 
 def _phone_variants(
@@ -311,7 +358,7 @@ def _phone_variants(
     variants = {ANY_VARIANT: live.render_languages(languages, PHONE_PHASE, context)}
     if moved:
         moved_context = {**context, "moved": True}
-        variants["moved"] = live.render_languages(languages, PHONE_PHASE, moved_context)
+        variants[MOVED_VARIANT] = live.render_languages(languages, PHONE_PHASE, moved_context)
     if context["screens"].phone == "phone_expert":
         for expert_group in meeting.groups.filter(kind=Group.Kind.EXPERT):
             participant = Participant(expert_group=expert_group)
@@ -343,8 +390,11 @@ def _meeting_event(
         groups += console.get("expert_groups", [])
     participants = console.get("participants", []) if console else []
     languages = live.languages_in_use(meeting.pk)
+    pools = _pools_for_new_phase(meeting, languages) if "phone" in screens else {}
     if console is not None:
         console_html = live.render_languages(languages, CONSOLE_LIVE, console)
+        console_groups = console["groups"] + console.get("expert_groups", [])
+        _remember_console(meeting, _revisions(meeting, console_groups), console_html)
     elif "console_words" in screens:
         words = phase_context(meeting)
         words.update(_screen_extras(words))
@@ -362,42 +412,92 @@ def _meeting_event(
         room=live.render_languages(languages, ROOM_LIVE, room) if room else {},
         console=console_html,
         group_revisions={group.pk: group.revision for group in groups},
-        # Only the phones pick a variant by it.
-        expert_groups=_expert_groups(meeting, participants) if "phone" in screens else {},
-        moved=moved,
+        # Only the phones pick a variant: their expert table's, or "moved" for people just
+        # moved to another group (unless their phone already shows that group).
+        viewer_variants=(
+            {
+                **_expert_groups(meeting, participants),
+                **dict.fromkeys(moved, MOVED_VARIANT),
+            }
+            if "phone" in screens
+            else {}
+        ),
+        unless_on_group=moved,
+        by_group=pools,
     )
 
 
-def _expert_groups(meeting: Meeting, participants: list[Participant]) -> dict[int, int]:
+# Each meeting's phase state (the meeting's part of GROUP_STATE_KEY) when its phones were last
+# sent their pools, in this process.
+_pool_phase_sent: dict[tuple[int, str], tuple[object, ...]] = {}
+
+
+def _phase_state(meeting: Meeting) -> tuple[object, ...]:
+    phase = meeting.current_phase
+    return (
+        meeting.factor_count,
+        meeting.current_phase_id,
+        phase.kind if phase is not None else None,
+        phase.started_at if phase is not None else None,
+        phase.ended_at if phase is not None else None,
+    )
+
+
+def _pools_for_new_phase(meeting: Meeting, languages: list[str]) -> dict[int, live.Fragments]:
+    """When the phase changed: each group's idea pool with the new phase's controls, for its
+    phones, which would otherwise each ask for it (one render per group, not one request per
+    phone). Nothing when this process already sent the pools for this phase state."""
+    state = _phase_state(meeting)
+    with _group_states_lock:
+        key = (meeting.pk, meeting.join_code)
+        if _pool_phase_sent.get(key) == state:
+            return {}
+        _pool_phase_sent[key] = state
+    groups = meeting.groups.all().with_factors().select_related("meeting__current_phase")
+    return {
+        group.pk: live.render_languages(languages, PHONE_POOL, group_context(group))
+        for group in groups
+    }
+
+
+def _expert_groups(meeting: Meeting, participants: list[Participant]) -> dict[int, str]:
     if not participants:
         participants = list(meeting.participants.filter(expert_group__isnull=False))
     return {
-        participant.pk: participant.expert_group_id
+        participant.pk: str(participant.expert_group_id)
         for participant in participants
         if participant.expert_group_id is not None
     }
 
 
-def group_changed(group_id: int) -> None:
-    """A group's list or lock changed: phones of that group and the meeting's screens."""
-    live.publish(lambda: _group_event(group_id))
+# What of the meeting each aspect of a change concerns (meetings.changes.Aspect).
+SCREENS_BY_ASPECT = {
+    changes.Aspect.STRUCTURE: ALL_SCREENS,
+    changes.Aspect.SETUP: CONSOLE_ONLY,
+    changes.Aspect.PEOPLE: PHONES_AND_CONSOLE,
+    changes.Aspect.WORDS: WORDS_ONLY,
+}
 
 
-def meeting_changed(
-    meeting_id: int, screens: frozenset[str] = ALL_SCREENS, moved: dict[int, int] | None = None
-) -> None:
-    """The meeting as a whole changed: the screens concerned re-render their meeting parts."""
-    live.publish(lambda: _meeting_event(meeting_id, screens, moved or {}))
-
-
-def participants_changed(meeting_id: int) -> None:
-    """Someone joined or changed their own home group: only the consoles show it, and joins
-    come in storms, so the console is rebuilt once per short window, not once per join."""
-    live.publish_coalesced(
-        f"console-{meeting_id}", lambda: _meeting_event(meeting_id, CONSOLE_ONLY, {})
-    )
-
-
-def room_token_rotated(meeting_id: int) -> None:
-    """The room screen's address changed (or the meeting is gone): open room screens close."""
-    live.publish(lambda: live.RoomRevoked(meeting_id=meeting_id))
+def deliver(change: changes.Change) -> None:
+    """The one path from a committed change to every screen (subscribed in ScreensConfig)."""
+    event: live.LiveEvent | None
+    if isinstance(change, changes.GroupChanged):
+        event = _group_event(change.group_id)
+    elif isinstance(change, changes.MeetingChanged):
+        screens = SCREENS_BY_ASPECT[change.aspect]
+        event = _meeting_event(change.meeting_id, screens, change.moved)
+    elif isinstance(change, changes.ParticipantsChanged):
+        # Only the consoles show who joined, and joins come in storms: the console is rebuilt
+        # once per short window, not once per join.
+        meeting_id = change.meeting_id
+        live.publish_coalesced(
+            f"console-{meeting_id}", lambda: _meeting_event(meeting_id, CONSOLE_ONLY, {})
+        )
+        return
+    elif isinstance(change, changes.RoomRevoked):
+        event = live.RoomRevoked(meeting_id=change.meeting_id)
+    else:
+        raise TypeError(f"no screen knows {change!r}")
+    if event is not None:
+        live.send_now(event.messages())

@@ -8,12 +8,12 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
+from meetings.models import Meeting, Participant
+from meetings.participation import participant_by_code
 from topp25 import live
 from topp25.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 
 from . import broadcast
-from .models import Meeting, Participant
-from .participation import participant_by_code
 
 __all__ = ["CLOSE_FORBIDDEN", "CLOSE_NOT_FOUND"]
 
@@ -48,9 +48,9 @@ class GroupConsumer(live.ScreenConsumer):
         if found is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        meeting_id, self.participant_id = found
+        meeting_id, self.viewer_id = found
         self.group_id = group_id
-        participant_id = self.participant_id
+        participant_id = self.viewer_id
         await self.subscribe(
             [live.group_stream(group_id), live.phase_stream(meeting_id)],
             lambda: database_sync_to_async(broadcast.phone_snapshot)(
@@ -59,10 +59,10 @@ class GroupConsumer(live.ScreenConsumer):
             meeting_id=meeting_id,
         )
 
-    async def follow_move(self, group_id: int) -> None:
+    async def follow_group(self, group_id: int) -> None:
         # Moved to another home group: this socket stops hearing the old group's list unless
         # the participant still belongs to it (it is their published expert group).
-        groups = await _groups_of(self.participant_id)
+        groups = await _groups_of(self.viewer_id)
         if self.group_id is None or groups is None or self.group_id in groups:
             return
         await self.move_stream(live.group_stream(self.group_id), live.group_stream(group_id))

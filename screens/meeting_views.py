@@ -9,33 +9,28 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import actions, broadcast, services, throttle
-from .access import Role, meeting_for_facilitator, role
-from .codes import normalize_join_code
-from .errors import DomainError, NeedsConfirmation
-from .forms import HomeGroupForm, MeetingForm, PhaseForm
-from .models import Meeting, Participant
-from .participation import parse_uuid, participant_for_session, remember_participant
-from .phases import CONSOLE_PANELS
-from .text import clean_text
+from meetings import actions, services, throttle
+from meetings.access import Role, meeting_for_facilitator, role
+from meetings.codes import normalize_join_code
+from meetings.errors import DomainError, NeedsConfirmation
+from meetings.forms import HomeGroupForm, MeetingForm, PhaseForm
+from meetings.models import Meeting, Participant
+from meetings.participation import parse_uuid, participant_for_session, remember_participant
+from meetings.text import clean_text
+from topp25.links import public_url
 
-
-def public_url(request: HttpRequest, path: str) -> str:
-    """An absolute link to print or encode in a QR code: PUBLIC_BASE_URL when set, since
-    behind a proxy the request may not know its public scheme and host."""
-    if settings.PUBLIC_BASE_URL:
-        return settings.PUBLIC_BASE_URL + path
-    return request.build_absolute_uri(path)
+from . import broadcast
+from .registry import CONSOLE_PANELS
 
 
 def join_url(request: HttpRequest, meeting: Meeting) -> str:
@@ -83,12 +78,12 @@ def joinable(request: HttpRequest, raw: str) -> tuple[Meeting, Participant | Non
 def start(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("code")
     if raw is None:
-        return render(request, "meetings/start.html", {})
+        return render(request, "screens/start.html", {})
     try:
         meeting, _participant = joinable(request, raw)
     except DomainError as error:
         context = {"error": error.message, "code": clean_text(raw)[:20]}
-        response = actions.answer(request, "meetings/start.html", context, error=error)
+        response = actions.answer(request, "screens/start.html", context, error=error)
         return _with_retry_after(response, error)
     return redirect("meetings:join", code=meeting.join_code)
 
@@ -114,7 +109,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "join_token": uuid.uuid4(),
     }
     if request.method == "GET":
-        return render(request, "meetings/join.html", context)
+        return render(request, "screens/join.html", context)
     try:
         throttle.ensure_may_join(request)
         participant = services.join_meeting(
@@ -127,7 +122,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as error:
         context["error"] = error.message
         context["display_name"] = clean_text(request.POST.get("display_name", ""))[:60]
-        response = actions.answer(request, "meetings/join.html", context, error=error)
+        response = actions.answer(request, "screens/join.html", context, error=error)
         return _with_retry_after(response, error)
     throttle.record_join(request)
     # A new key for the session that now stands for a participant: a key planted before
@@ -175,7 +170,7 @@ def room(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(_("Det finns ingen rumsskärm på den adressen."))
     context = broadcast.room_context(meeting)
     context["join_url"] = join_url(request, meeting)
-    return render(request, "meetings/room.html", context)
+    return render(request, "screens/room.html", context)
 
 
 # --- Facilitator console -----------------------------------------------------------------
@@ -194,7 +189,7 @@ def console(request: HttpRequest) -> HttpResponse:
         # An editor exports the meetings they are named on (an organiser adds them), not
         # every meeting: unpublished group work belongs to the meeting's organisers.
         context["all_meetings"] = Meeting.objects.facilitated_by(user).select_related("series")
-    return render(request, "meetings/console.html", context)
+    return render(request, "screens/console.html", context)
 
 
 @role(Role.STAFF)
@@ -221,10 +216,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("meetings:detail", pk=meeting.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "meetings/meeting_form.html", {"form": form}, status=status)
+    return render(request, "screens/meeting_form.html", {"form": form}, status=status)
 
 
-CONSOLE = "meetings/console_meeting.html"
+CONSOLE = "screens/console_meeting.html"
 
 
 def _detail_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
@@ -269,6 +264,19 @@ def console_answer(
 ) -> HttpResponse:
     """After a console action. With htmx: the part its form targets, with the error if any;
     without: back to the page (PRG), or the page with the error."""
+    if part == "live" and getattr(request, "htmx", False):
+        # The live part as the action's broadcast just rendered it for every console: the
+        # console is rendered once per change, this answer included.
+        shared = broadcast.rendered_console(meeting.pk)
+        html = shared.get(get_language()) if shared is not None else None
+        if html is not None:
+            message = {"meeting": meeting, **extra}
+            if error is not None:
+                message["console_error"] = error.message
+            response = render(request, f"{CONSOLE}#console_message", message)
+            response.content += html.encode()
+            response.status_code = error.status if error is not None else 200
+            return response
     context = _detail_context(request, _fresh(meeting), **extra)
     if error is not None:
         context["console_error"] = error.message
@@ -384,7 +392,7 @@ def group_delete(request: HttpRequest, pk: int, group_id: int) -> HttpResponse:
     return console_answer(request, meeting, part="editors")
 
 
-PEOPLE_PAGE = "meetings/console_people.html"
+PEOPLE_PAGE = "screens/console_people.html"
 # A search shorter than a name is meant to be; a page of people a facilitator can scan.
 PEOPLE_QUERY_MAX = 60
 PEOPLE_PER_PAGE = 200
@@ -507,7 +515,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "group_count": meeting.home_groups().count(),
     }
     status = 400 if request.method == "POST" else 200
-    return render(request, "meetings/meeting_delete.html", context, status=status)
+    return render(request, "screens/meeting_delete.html", context, status=status)
 
 
 @role(Role.MEETING)

@@ -2,7 +2,7 @@ from django.urls import path
 
 import meetings.converters  # noqa: F401  (registers <joincode:…>, <roomtoken:…>)
 
-from . import views
+from . import group_views as views
 
 app_name = "groups"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from meetings import actions, broadcast
+from groups import reflection, services
+from groups.models import Idea, SuccessFactor
+from groups.pool_state import my_pool, pool_view
+from meetings import actions
 from meetings.access import Role, meeting_for_facilitator, role
 from meetings.errors import (
     DomainError,
@@ -29,13 +31,11 @@ from meetings.errors import (
 )
 from meetings.models import Group, Meeting, Participant
 from meetings.participation import parse_uuid, participant_by_code
-from meetings.views import console_answer, joinable, message_answer
 
-from . import reflection, services
-from .models import Idea, SuccessFactor
-from .pool_state import my_pool, pool_view
+from . import broadcast
+from .meeting_views import console_answer, joinable, message_answer
 
-TEMPLATE = "groups/group.html"
+TEMPLATE = "screens/group.html"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -94,32 +94,23 @@ def _int_or_none(raw: str | None) -> int | None:
         return None
 
 
-def _answers_from_broadcast(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A view that writes to a group's list: its answer reuses what the write's broadcast
-    read and rendered after commit (the group, its factors and pool, the phone's fragment)
-    instead of reading and rendering them again."""
-
-    @functools.wraps(view)
-    def wrapped(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with broadcast.keeping_group_renders():
-            return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _loaded(group: Group) -> Group:
-    """The group with its factors and meeting's phase, as committed: from this request's own
-    broadcast when it made one, else read."""
-    rendered = broadcast.kept_render(group.pk)
+def _loaded(group: Group, rendered: broadcast.RenderedGroup | None = None) -> Group:
+    """The group with its factors and meeting's phase, as committed: as this write's
+    broadcast read it when given, else read."""
     if rendered is not None:
         return rendered.group
     return Group.objects.with_factors().select_related("meeting__current_phase").get(pk=group.pk)
 
 
 def _context(
-    meeting: Meeting, participant: Participant, group: Group, **extra: Any
+    meeting: Meeting,
+    participant: Participant,
+    group: Group,
+    rendered: broadcast.RenderedGroup | None = None,
+    /,
+    **extra: Any,
 ) -> dict[str, Any]:
-    group = _loaded(group)
+    group = _loaded(group, rendered)
     context: dict[str, Any] = {
         "meeting": meeting,
         "participant": participant,
@@ -171,8 +162,10 @@ def _updated(
     the requesting element's own tree."""
     if not request.htmx:
         return redirect("groups:page", code=meeting.join_code)
-    context = _context(meeting, participant, group)
-    rendered = broadcast.kept_render(group.pk)
+    # The list as this write's broadcast just rendered it, found by its revision: rendered
+    # once for every phone of the group, this answer included.
+    rendered = broadcast.rendered_group(group.pk)
+    context = _context(meeting, participant, group, rendered)
     shared = rendered.phone.get(get_language()) if rendered is not None else None
     if shared is not None:
         # The list as the group's phones were just sent it (the same partial; its forms carry
@@ -306,7 +299,6 @@ def group_state(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def add_factor(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
     token = parse_uuid(request.POST.get("client_token"))
@@ -342,7 +334,6 @@ def _edit_form_context(meeting: Meeting, factor: SuccessFactor) -> dict[str, Any
 
 @role(Role.GROUP)
 @require_http_methods(["GET", "POST"])
-@_answers_from_broadcast
 def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     """GET: the form filled in for editing. POST: save the new text."""
     try:
@@ -379,7 +370,6 @@ def edit_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
     from_position = _int_or_none(request.POST.get("position"))
@@ -396,7 +386,6 @@ def move_factor(request: HtmxHttpRequest, code: str, group_id: int, factor_id: i
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def remove_factor(
     request: HtmxHttpRequest, code: str, group_id: int, factor_id: int
 ) -> HttpResponse:
@@ -412,7 +401,6 @@ def remove_factor(
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def mark_agreed(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     confirmed = request.POST.get("confirm") == "1"
     try:
@@ -455,7 +443,6 @@ def _full_page(request: HtmxHttpRequest, meeting: Meeting, context: dict[str, An
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def add_idea(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     text = request.POST.get("text", "")
     token = parse_uuid(request.POST.get("client_token"))
@@ -502,7 +489,6 @@ def _idea_edit_context(meeting: Meeting, idea: Idea) -> dict[str, Any]:
 
 @role(Role.GROUP)
 @require_http_methods(["GET", "POST"])
-@_answers_from_broadcast
 def edit_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     """GET: the idea form filled in for editing (own ideas only). POST: save the new text."""
     try:
@@ -561,7 +547,6 @@ def _pool_action(
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     return _pool_action(
         request,
@@ -574,7 +559,6 @@ def withdraw_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: i
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     return _pool_action(
         request,
@@ -587,7 +571,6 @@ def reveal_pool(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     """One dot more (delta=1) or fewer (delta=-1) on an idea. The page's script sends `seen`,
     how many of this member's dots it showed on the idea: the new count is computed from
@@ -614,7 +597,6 @@ def dot(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> Htt
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpResponse:
     idea_id = _int_or_none(request.POST.get("idea"))
     into_id = _int_or_none(request.POST.get("into"))
@@ -629,7 +611,6 @@ def merge_ideas(request: HtmxHttpRequest, code: str, group_id: int) -> HttpRespo
 
 @role(Role.GROUP)
 @require_POST
-@_answers_from_broadcast
 def pick_idea(request: HtmxHttpRequest, code: str, group_id: int, idea_id: int) -> HttpResponse:
     return _pool_action(
         request,
@@ -756,7 +737,7 @@ def console_reveal(request: HttpRequest, pk: int, group_id: int) -> HttpResponse
     return console_answer(request, meeting)
 
 
-POOL_SETTINGS = "groups/pool_screens.html#console_pool_settings"
+POOL_SETTINGS = "screens/pool_screens.html#console_pool_settings"
 
 
 @role(Role.MEETING)
