@@ -16,9 +16,14 @@ from meetings import services
 from meetings.models import Group, Meeting
 
 from .conftest import Browser, LiveASGIServer
-from .test_afternoon import LIVE, afternoon, groups, join  # noqa: F401  (fixtures)
+from .test_afternoon import LIVE, groups, join  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.afternoon(
+        title="Eftermiddag i Stadshuset", core_question="Vad höjer elevernas resultat?"
+    ),
+]
 
 
 def announced(phone: Any, text: str) -> None:
@@ -43,13 +48,7 @@ def test_new_phase_and_others_items_are_announced_without_moving_focus(
     # Anna reads the list's heading; nothing that happens elsewhere moves her.
     anna.locator("#factor-text").focus()
 
-    # The facilitator starts the introduction: every phone is told, focus stays.
-    first = asgi_server.call(lambda: services.start_phase(meeting=afternoon))
-    announced(anna, f"Ny fas: {first.title}.")
-    announced(bo, f"Ny fas: {first.title}.")
-    assert anna.evaluate("document.activeElement.id") == "factor-text"
-
-    # Bo adds a factor on his phone: Anna hears it; Bo hears his own answer instead.
+    # Before the first phase, Bo adds a factor on his phone: Anna hears it; Bo hears his own answer instead.
     bo.get_by_label("Ny framgångsfaktor").fill("Tydliga mål")
     bo.get_by_role("button", name="Lägg till").click()
     announced(anna, "Ny framgångsfaktor i gruppens lista: Tydliga mål.")
@@ -71,6 +70,13 @@ def test_new_phase_and_others_items_are_announced_without_moving_focus(
         ".includes(document.getElementById('announcer').textContent)",
         timeout=LIVE,
     )
+
+    # The facilitator starts the introduction (the lists wait until the dialogue: the phase
+    # allows no writing): every phone is told, focus stays.
+    first = asgi_server.call(lambda: services.start_phase(meeting=afternoon))
+    announced(anna, f"Ny fas: {first.title}.")
+    announced(bo, f"Ny fas: {first.title}.")
+    assert anna.evaluate("document.activeElement.id") == "factor-text"
 
     # The buzz groups: a phase change, then a new idea in the group's (open) pool.
     buzz = asgi_server.call(lambda: services.start_phase(meeting=afternoon))
