@@ -24,9 +24,13 @@ class GroupsConfig(AppConfig):
             ),
         )
         # The idea pool is this app's activity: its partials for the buzz, dialogue and agree
-        # phases, a part of each group's room column and console row, and a settings card.
-        from meetings.models import PhaseKind
+        # phases, a part of each group's room column and console row, and a settings card;
+        # only in meetings whose agenda has buzz groups (others keep the plain screens).
+        from meetings.models import Meeting, PhaseKind
         from meetings.phases import PhaseScreens, register, register_console_panel
+
+        def uses_pool(meeting: Meeting) -> bool:
+            return meeting.uses_idea_pool
 
         screens = "groups/pool_screens.html"
         room_column = f"{screens}#room_pool_column"
@@ -41,6 +45,7 @@ class GroupsConfig(AppConfig):
                 console_row=console_row,
                 console=console,
             ),
+            when=uses_pool,
         )
         register(
             PhaseKind.DIALOGUE,
@@ -53,6 +58,7 @@ class GroupsConfig(AppConfig):
                 console_row=console_row,
                 console=console,
             ),
+            when=uses_pool,
         )
         register(
             PhaseKind.AGREE,
@@ -65,5 +71,6 @@ class GroupsConfig(AppConfig):
                 console_row=console_row,
                 console=console,
             ),
+            when=uses_pool,
         )
         register_console_panel(f"{screens}#console_pool_settings")

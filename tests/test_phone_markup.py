@@ -59,6 +59,10 @@ def test_pool_controls_lead_to_their_views(
 ) -> None:
     me = join_as(teachers)
     idea = services.add_idea(group=teachers, author=me, text="Studiero")
+    # An agenda with buzz groups uses the pool.
+    meeting_services.add_phase(
+        meeting=meeting, kind=PhaseKind.BUZZ, title="Bikupor", planned_minutes=10
+    )
     phase = meeting_services.add_phase(
         meeting=meeting, kind=PhaseKind.AGREE, title="Enas", planned_minutes=10
     )

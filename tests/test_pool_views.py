@@ -24,6 +24,12 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 def run_phase(meeting: Meeting, kind: str) -> None:
+    """Starts a phase of `kind`; the agenda has buzz groups (where the pool starts), as every
+    agenda that uses the pool does: without them no screen shows a pool."""
+    if not meeting.phases.filter(kind=PhaseKind.BUZZ).exists():
+        meeting_services.add_phase(
+            meeting=meeting, kind=PhaseKind.BUZZ, title="Bikupor", planned_minutes=10
+        )
     phase = meeting_services.add_phase(
         meeting=meeting, kind=kind, title=f"Fas {kind}", planned_minutes=10
     )

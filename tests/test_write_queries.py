@@ -73,6 +73,10 @@ def busy_pool(meeting: Meeting, group: Group, me: Participant, ideas: int) -> li
         services.add_idea(group=group, author=me, text=f"Idé nummer {n} om studiero")
         for n in range(ideas)
     ]
+    # An agenda with buzz groups, where the pool starts (without them there is no pool).
+    meeting_services.add_phase(
+        meeting=meeting, kind=PhaseKind.BUZZ, title="Bikupor", planned_minutes=10
+    )
     phase = meeting_services.add_phase(
         meeting=meeting, kind=PhaseKind.DIALOGUE, title="Samtal", planned_minutes=10
     )
