@@ -88,6 +88,11 @@ class PoolView:
     def top(self) -> list[IdeaRow]:
         return [row for row in self.rows if row.votes][:ROOM_TOP]
 
+    @property
+    def top_slots(self) -> list[str]:
+        """Stand-ins for the room's top ideas still to come (reserved, invisible)."""
+        return ["Idé med några ord"] * (ROOM_TOP - len(self.top))
+
 
 def current_kind(meeting: Meeting) -> str:
     phase = meeting.current_phase
