@@ -171,7 +171,7 @@ def _updated(
         # The list as the group's phones were just sent it (the same partial; its forms carry
         # no CSRF field, htmx sends the token as a header); only this member's part and the
         # flash are rendered for them.
-        html = render(request, f"{TEMPLATE}#my_pool_oob", context).content
+        html = render(request, f"{TEMPLATE}#my_pool", context).content
         html += shared.encode()
         html += render(request, f"{TEMPLATE}#flash", context).content
     else:

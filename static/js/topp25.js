@@ -228,6 +228,20 @@
     }
   });
 
+  // --- Phone: the idea pool and this member's part sit below the list's form, outside
+  // #group-live. A broadcast swaps them by id; an answer swapped into #group-live brings them
+  // along, and they move to their place here, before anything is painted.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var live = document.getElementById("group-live");
+    if (!live || event.target !== live) { return; }
+    ["my-pool", "pool-state"].forEach(function (id) {
+      var fresh = live.querySelector(":scope > #" + id);
+      if (!fresh) { return; }
+      var shown = Array.prototype.filter.call(document.querySelectorAll("#" + id), function (el) { return el !== fresh; })[0];
+      if (shown) { shown.replaceWith(fresh); } else { fresh.remove(); }
+    });
+  });
+
   // --- Phone: "Pausa uppdateringar" (WCAG 2.2.2). While pressed, the group's list and idea
   // pool from broadcasts are held back here instead of swapped in: only the newest of each
   // part is kept, and a polite status counts the changes waiting. Resuming swaps in the held
