@@ -91,7 +91,7 @@ class PoolView:
     @property
     def top_slots(self) -> list[str]:
         """Stand-ins for the room's top ideas still to come (reserved, invisible)."""
-        return ["Idé med några ord"] * (ROOM_TOP - len(self.top))
+        return ["xxx xxx xxxxx xxx"] * (ROOM_TOP - len(self.top))
 
 
 def current_kind(meeting: Meeting) -> str:

@@ -70,7 +70,7 @@ def hyphenate(value: Any, autoescape: bool = True) -> SafeString | str:
 
 # A typical factor's length in words (about 40 characters): the room reserves this much for
 # each factor a list does not have yet, so its fitted type size holds as the list fills up.
-SLOT_TEXT = "Tydliga mål som följs upp på varje skola"
+SLOT_TEXT = "xxxxxxx xxx xxx xxxxx xxx xx xxxxxx xxxxx"
 
 
 @register.filter
