@@ -361,3 +361,45 @@ def test_the_unit_day_phase_by_phase(
     assert unit_day.group_word == "enheten"
     _walk(unit_day, asgi_server, browser, "unitday", units[:7], pool=False)
     browser.assert_no_errors()
+
+
+def _withdraw_all(group_id: int, participant_id: int) -> None:
+    group = Group.objects.get(pk=group_id)
+    author = Participant.objects.get(pk=participant_id)
+    for idea in group.ideas.filter(author=author, withdrawn_at__isnull=True):
+        group_services.withdraw_idea(group=group, author=author, idea_id=idea.pk)
+
+
+def test_a_refused_tap_in_the_pool_is_answered_beside_the_pool(
+    afternoon: Meeting, asgi_server: LiveASGIServer, browser: Browser
+) -> None:
+    """Anna has paused live updates; Bo withdraws his ideas meanwhile; Anna dots one of them:
+    the refusal shows right above the pool she tapped in, not under the list far above."""
+    seven = asgi_server.call(_groups, afternoon.pk)
+    anna = join(browser, afternoon, seven[0].name, "anna")
+    bo = join(browser, afternoon, seven[0].name, "bo")
+    assert bo is not None
+    anna_id = asgi_server.call(_participant, afternoon.pk, seven[0].pk)
+    bo_id = asgi_server.call(
+        lambda: Participant.objects.filter(meeting=afternoon).exclude(pk=anna_id).get().pk
+    )
+    for _step in range(2):  # the introduction, then the buzz groups
+        asgi_server.call(_next, afternoon.pk)
+    asgi_server.call(_ideas, seven[0].pk, bo_id)
+    assert asgi_server.call(_next, afternoon.pk) == PhaseKind.DIALOGUE
+    dot = anna.locator("#pool-state .dot-add").first
+    dot.wait_for(timeout=LIVE)
+    anna.locator("#live-pause").click()
+    asgi_server.call(_withdraw_all, seven[0].pk, bo_id)
+    with browser.errors.allowed("status of 404"):  # the idea is gone: a 404, said in Swedish
+        dot.tap()
+        flash = anna.locator("#flash .alert")
+        flash.wait_for(timeout=LIVE)
+    below_form = anna.evaluate(
+        "() => document.getElementById('flash').getBoundingClientRect().top >="
+        " document.getElementById('factor-form').getBoundingClientRect().bottom"
+    )
+    assert below_form, "the answer is not beside the pool"
+    assert anna.evaluate("document.getElementById('flash').nextElementSibling.id") == "my-pool"
+    assert anna.locator("#flash").count() == 1
+    browser.assert_no_errors()
