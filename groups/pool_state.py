@@ -13,13 +13,14 @@ from django.conf import settings as settings_module
 from django.db.models import Sum
 
 from meetings.models import Group, Meeting, PhaseKind
+from meetings.phases import Action, PhaseRules, rules_for
 
 from .models import Dot, Idea, IdeaPool, PoolSettings
 from .pool import DuplicatePair, likely_duplicates
 
-# The phases in which phones show the pool; dots and picking in the last two.
+# The phases in which phones show the pool (in a meeting that uses it, see rules_for); what
+# may be done with it (write, dot, merge, pick) follows the phase's rules.
 POOL_PHASES = frozenset({PhaseKind.BUZZ, PhaseKind.DIALOGUE, PhaseKind.AGREE})
-VOTING_PHASES = frozenset({PhaseKind.DIALOGUE, PhaseKind.AGREE})
 # How many of the top ideas a room column shows.
 ROOM_TOP = 3
 
@@ -51,6 +52,8 @@ class PoolView:
     count: int
     locked: bool
     list_full: bool
+    rules: PhaseRules
+    uses_pool: bool = True
     rows: list[IdeaRow] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     total_votes: int = 0
@@ -62,29 +65,39 @@ class PoolView:
 
     @property
     def shown(self) -> bool:
-        return self.phase_kind in POOL_PHASES
+        return self.uses_pool and self.phase_kind in POOL_PHASES
 
     @property
     def adding(self) -> bool:
-        # New ideas in the buzz phase; later the group works with what is in the pool (the
-        # service still takes an idea until the list is agreed, e.g. from a late phone).
-        return self.phase_kind == PhaseKind.BUZZ and not self.locked
+        # New ideas while the phase allows them (the buzz; with ideas until agreed, also the
+        # dialogue and agree phases), never into an agreed list's pool.
+        return self.rules.allowed(Action.WRITE_IDEA) and not self.locked
 
     @property
     def voting(self) -> bool:
-        return self.phase_kind in VOTING_PHASES and not self.hidden and not self.locked
+        return self.rules.allowed(Action.DOT) and not self.hidden and not self.locked
+
+    @property
+    def merging(self) -> bool:
+        return self.rules.allowed(Action.MERGE) and not self.hidden and not self.locked
 
     @property
     def picking(self) -> bool:
-        return self.voting and not self.list_full
-
-    @property
-    def list_first(self) -> bool:
-        return self.phase_kind == PhaseKind.AGREE
+        return (
+            self.rules.allowed(Action.PICK)
+            and not self.hidden
+            and not self.locked
+            and not self.list_full
+        )
 
     @property
     def top(self) -> list[IdeaRow]:
         return [row for row in self.rows if row.votes][:ROOM_TOP]
+
+    @property
+    def top_slots(self) -> list[str]:
+        """Stand-ins for the room's top ideas still to come (reserved, invisible)."""
+        return ["xxx xxx xxxxx xxx"] * (ROOM_TOP - len(self.top))
 
 
 def current_kind(meeting: Meeting) -> str:
@@ -127,7 +140,10 @@ def pool_view(group: Group) -> PoolView:
         count=0,
         locked=group.is_agreed,
         list_full=len(factors) >= meeting.factor_count,
+        rules=rules_for(meeting),
     )
+    # Only a pool phase asks whether the agenda has buzz groups (a memo, usually no query).
+    view.uses_pool = view.phase_kind in POOL_PHASES and meeting.uses_idea_pool
     if hidden:
         view.count = ideas.count()
         return view

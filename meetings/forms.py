@@ -76,7 +76,15 @@ class MeetingForm(CleanTextForm, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["title", "date", "venue", "core_question", "factor_count"]
+        fields = [
+            "title",
+            "date",
+            "venue",
+            "core_question",
+            "factor_count",
+            "group_word",
+            "ideas_until_agreed",
+        ]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "core_question": forms.Textarea(attrs={"rows": 3}),

@@ -83,6 +83,10 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.filter(facilitators=user)
 
 
+# Meeting.uses_idea_pool per (pk, join code, revision): a small process-local memo.
+_USES_POOL: dict[tuple[int, str, int], bool] = {}
+
+
 class Meeting(models.Model):
     series = models.ForeignKey(
         Series,
@@ -105,6 +109,27 @@ class Meeting(models.Model):
         _("mötets kod"), max_length=12, unique=True, default=new_join_code, editable=False
     )
     joining_open = models.BooleanField(_("öppet för nya deltagare"), default=True)
+    # With the idea pool (an agenda with buzz groups): ideas may still be written while the
+    # group talks and agrees, until its list is agreed, so a group can reach its five from
+    # the pool. Read by meetings.phases.rules_for, the one place that says what is allowed.
+    ideas_until_agreed = models.BooleanField(
+        _("idéer kan skrivas tills listan är klar"),
+        default=True,
+        help_text=_(
+            "Med bikupor: deltagarna kan skriva nya idéer även under samtalet och när gruppen "
+            "enas, tills gruppens lista är markerad som klar."
+        ),
+    )
+    # What the phones call a group in their instructions ("Samtala i hela enheten"), in the
+    # definite form; empty: "hemgruppen". The unit day sets "enheten".
+    group_word = models.CharField(
+        _("ordet för en grupp"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "I bestämd form, till exempel ”enheten” eller ”verksamheten”. Tomt: ”hemgruppen”."
+        ),
+    )
     room_token = models.CharField(
         max_length=64, unique=True, default=new_room_token, editable=False
     )
@@ -161,6 +186,29 @@ class Meeting(models.Model):
 
     def agenda(self) -> models.QuerySet[Phase]:
         return self.phases.all()
+
+    @property
+    def group_noun(self) -> str:
+        """The group word the phones use, e.g. "Samtala i hela hemgruppen"."""
+        return self.group_word or str(_("hemgruppen"))
+
+    @cached_property
+    def uses_idea_pool(self) -> bool:
+        """Whether the agenda has buzz groups, where the idea pool starts: without them no
+        screen shows a pool (nothing to dot, merge or pick). Every agenda change bumps the
+        revision, so the answer is kept per (meeting, revision) in this process: the phone's
+        and the broadcasts' reads do not grow by a query."""
+        running = self._state.fields_cache.get("current_phase")
+        if running is not None and running.kind == PhaseKind.BUZZ:
+            return True
+        key = (self.pk, self.join_code, self.revision)
+        known = _USES_POOL.get(key)
+        if known is None:
+            known = self.phases.filter(kind=PhaseKind.BUZZ).exists()
+            if len(_USES_POOL) >= 4096:
+                _USES_POOL.clear()
+            _USES_POOL[key] = known
+        return known
 
     @property
     def has_run(self) -> bool:

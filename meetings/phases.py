@@ -54,7 +54,7 @@ PHASE_RULES: dict[str, PhaseRules] = {
     PhaseKind.DIALOGUE: PhaseRules(allows=_LIST | _POOL),
     PhaseKind.AGREE: PhaseRules(allows=_LIST | _POOL),
     PhaseKind.BREAK: PhaseRules(allows=_LIST),
-    # The expert tables write their own list (the phone's "Öppna expertgruppens lista").
+    # Each expert table writes its own list (its page is a group page like the home group's).
     PhaseKind.EXPERT: PhaseRules(allows=_LIST),
     PhaseKind.REFLECTION: PhaseRules(allows=frozenset({Action.WRITE_WORD})),
     # The room shows the themes; everyone reads, nobody writes.
@@ -66,12 +66,52 @@ PHASE_RULES: dict[str, PhaseRules] = {
 NO_PHASE_RULES = PhaseRules(allows=_LIST)
 
 
+# The idea pool's actions: only in a meeting whose agenda has buzz groups (where the pool
+# starts); without them no phase offers anything to dot, merge or pick.
+POOL_ACTIONS = frozenset({Action.WRITE_IDEA}) | _POOL
+# With `Meeting.ideas_until_agreed`, ideas may also be written in these phases (the list's
+# lock still stops them once the group's list is agreed).
+IDEAS_UNTIL_AGREED_KINDS = frozenset({PhaseKind.DIALOGUE, PhaseKind.AGREE})
+
+
 def rules_for(meeting: Meeting) -> PhaseRules:
-    """What participants may do in `meeting` now (reads `meeting.current_phase`)."""
+    """What participants may do in `meeting` now (reads `meeting.current_phase`, the
+    meeting's settings and, once per meeting object, whether its agenda has buzz groups).
+    The one place that says it: services refuse, and screens show, by this answer."""
     phase = meeting.current_phase
-    if phase is not None and phase.is_running:
-        return PHASE_RULES[phase.kind]
-    return NO_PHASE_RULES
+    if phase is None or not phase.is_running:
+        return NO_PHASE_RULES
+    rules = PHASE_RULES[phase.kind]
+    if not rules.allows & POOL_ACTIONS and phase.kind not in IDEAS_UNTIL_AGREED_KINDS:
+        return rules
+    if not meeting.uses_idea_pool:
+        return PhaseRules(allows=rules.allows - POOL_ACTIONS)
+    if meeting.ideas_until_agreed and phase.kind in IDEAS_UNTIL_AGREED_KINDS:
+        return PhaseRules(allows=rules.allows | {Action.WRITE_IDEA})
+    return rules
+
+
+# What each action is called where a phase's instructions name it, and the id of the control
+# that does it on the phone (the phase panel links each to its control; a test checks that
+# every action named has its control on the page and every control shown is allowed).
+ACTION_TEXTS: dict[Action, tuple[Any, str]] = {
+    Action.WRITE_IDEA: (_("skriva idéer"), "idea-text"),
+    Action.DOT: (_("sätta prickar"), "idea-list"),
+    Action.MERGE: (_("slå ihop lika idéer"), "idea-list"),
+    Action.PICK: (_("välja idéer till listan"), "idea-list"),
+    Action.EDIT_LIST: (_("skriva och ordna listan"), "factors-heading"),
+    Action.AGREE: (_("markera listan som klar"), "factors-heading"),
+    Action.WRITE_WORD: (_("skriva ord till ordmolnet"), "reflection-word-1"),
+}
+
+
+def action_texts(rules: PhaseRules) -> list[tuple[str, str]]:
+    """(text, control id) of each allowed action, in the order a group works."""
+    return [
+        (str(text), target)
+        for action, (text, target) in ACTION_TEXTS.items()
+        if rules.allowed(action)
+    ]
 
 
 # What each action is called in a refusal ("... går det inte att <label>").

@@ -58,6 +58,8 @@ def create_meeting(
     usual_home_groups: bool = False,
     home_group_names: list[str] | None = None,
     agenda_template: str = AgendaTemplate.EMPTY,
+    group_word: str = "",
+    ideas_until_agreed: bool = True,
 ) -> Meeting:
     if not 1 <= factor_count <= MAX_FACTOR_COUNT:
         raise DomainError(
@@ -76,6 +78,8 @@ def create_meeting(
         core_question=clean_text(core_question, multiline=True),
         factor_count=factor_count,
         series=series,
+        group_word=_group_word(group_word, agenda_template),
+        ideas_until_agreed=ideas_until_agreed,
     )
     _save_with_unique_code(meeting)
     meeting.facilitators.add(facilitator)  # type: ignore[arg-type]
@@ -130,6 +134,18 @@ def share_series(*, series: Series, username: str) -> AbstractBaseUser:
         )
     series.organisers.add(user)
     return user
+
+
+def _group_word(typed: str, agenda_template: str) -> str:
+    """The word the phones use for a group: as typed, else "enheten" on the unit day (in the
+    server's language, as the agenda's titles), else empty ("hemgruppen")."""
+    word = clean_text(typed)
+    if len(word) > 40:
+        raise DomainError("group_word", _("Ordet för en grupp får vara högst 40 tecken."))
+    if not word and agenda_template == AgendaTemplate.UNIT_DAY:
+        with translation.override(settings.LANGUAGE_CODE):
+            word = str(_("enheten"))
+    return word
 
 
 def _save_with_unique_code(meeting: Meeting) -> None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from meetings import changes, experts
 from meetings.models import Group, Meeting, Participant, Phase, PhaseKind
+from meetings.phases import action_texts, rules_for
 from topp25 import live
 
 from .registry import CONSOLE_TEMPLATE, PHONE_TEMPLATE, ROOM_TEMPLATE, PhaseScreens, screens_for
@@ -61,10 +62,16 @@ def phase_context(meeting: Meeting) -> dict[str, Any]:
     phase: Phase | None = meeting.current_phase
     screens: PhaseScreens = screens_for(meeting, phase)
     now = timezone.now()
+    rules = rules_for(meeting)
     return {
         "meeting": meeting,
         "phase": phase,
         "screens": screens,
+        # What participants may do now: the phone's panel names these (each linked to its
+        # control) and says them in data-allows, which shows and hides the controls.
+        "rules": rules,
+        "allowed_actions": " ".join(sorted(rules.allows)),
+        "action_texts": action_texts(rules),
         "remaining": phase.remaining_seconds(now) if phase is not None else None,
         "server_now_ms": int(now.timestamp() * 1000),
     }

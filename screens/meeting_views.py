@@ -210,6 +210,8 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 usual_home_groups=form.cleaned_data["home_groups"] == "usual",
                 home_group_names=form.typed_group_names(),
                 agenda_template=form.cleaned_data["agenda_template"],
+                group_word=form.cleaned_data["group_word"],
+                ideas_until_agreed=form.cleaned_data["ideas_until_agreed"],
             )
         except DomainError as error:
             form.add_error(None, str(error.message))

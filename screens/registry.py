@@ -76,6 +76,18 @@ def _pool_phase(phone: str, *, gallery: bool = False) -> PhaseScreens:
     )
 
 
+# The plain screens of the pool's phases, for a meeting whose agenda has no buzz groups (a
+# unit day): no pool anywhere, nothing to dot, merge or pick.
+WITHOUT_POOL: dict[str, PhaseScreens] = {
+    PhaseKind.BUZZ: PhaseScreens(phone="phone_buzz", room="room_timer"),
+    PhaseKind.DIALOGUE: PhaseScreens(
+        phone="phone_dialogue", room="room_timer", room_gallery=True, phone_list_first=True
+    ),
+    PhaseKind.AGREE: PhaseScreens(
+        phone="phone_agree", room="room_timer", room_gallery=True, phone_list_first=True
+    ),
+}
+
 REGISTRY: dict[str, PhaseScreens] = {
     PhaseKind.INTRODUCTION: PhaseScreens(phone="phone_introduction", room="room_join"),
     PhaseKind.BUZZ: _pool_phase("phone_pool_buzz"),
@@ -122,6 +134,8 @@ CONSOLE_PANELS: list[str] = [
 
 def screens_for(meeting: Meeting, phase: Phase | None) -> PhaseScreens:
     if phase is not None and phase.is_running:
+        if phase.kind in WITHOUT_POOL and not meeting.uses_idea_pool:
+            return WITHOUT_POOL[phase.kind]
         return REGISTRY[phase.kind]
     if meeting.is_archive or meeting.has_run:
         return BETWEEN

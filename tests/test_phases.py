@@ -121,6 +121,7 @@ def test_every_kind_has_its_screens_and_they_render(afternoon: Meeting, clock: C
         services.start_phase(meeting=afternoon, phase_id=phase.pk)
         meeting = Meeting.objects.select_related("current_phase").get(pk=afternoon.pk)
         screens = screens_for(meeting, meeting.current_phase)
+        # The afternoon has buzz groups: the idea pool's screens in its phases.
         assert screens is REGISTRY[phase.kind]
         context = broadcast.console_context(meeting)
         phone = render_to_string(broadcast.PHONE_PHASE, context)

@@ -246,7 +246,13 @@ class TestConsole:
         self, client: Client, facilitator: User, meeting: Meeting
     ) -> None:
         client.force_login(facilitator)
-        page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+        detail = reverse("meetings:detail", args=[meeting.pk])
+        # No buzz groups in the agenda: no pool, nothing to set up.
+        assert "Idéer och prickar" not in client.get(detail).content.decode()
+        meeting_services.add_phase(
+            meeting=meeting, kind=PhaseKind.BUZZ, title="Bikupor", planned_minutes=10
+        )
+        page = client.get(detail).content.decode()
         assert "Idéer och prickar" in page and 'id="pool-dots"' in page
         address = reverse("groups:console_pool_settings", args=[meeting.pk])
         response = client.post(

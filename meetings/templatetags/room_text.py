@@ -66,3 +66,14 @@ def hyphenate(value: Any, autoescape: bool = True) -> SafeString | str:
         return value  # type: ignore[return-value]
     text = hyphenate_text(str(value))
     return mark_safe(conditional_escape(text)) if autoescape else text
+
+
+# A typical factor's length in words (about 40 characters): the room reserves this much for
+# each factor a list does not have yet, so its fitted type size holds as the list fills up.
+SLOT_TEXT = "xxxxxxx xxx xxx xxxxx xxx xx xxxxxx xxxxx"
+
+
+@register.filter
+def room_slots(factors: Any, limit: int) -> list[str]:
+    """Invisible stand-ins for the factors still to come (up to the meeting's count)."""
+    return [SLOT_TEXT] * max(0, int(limit) - len(factors))

@@ -199,12 +199,18 @@
   }
 
   var lastFit = null; // {count, key, step}: where the next search starts
+  var fittedGallery = null; // the #room-groups element the fit was made for
 
-  function fitGallery() {
+  function fitGallery(keep) {
     var el = document.getElementById("room-groups");
     if (!el || !el.clientHeight) { return; }
     var cols = Array.prototype.slice.call(el.querySelectorAll(":scope > .room-col"));
     if (!cols.length) { writeFit("gallery", ""); return; }
+    // A list changed live: while every column still shows all of its text at the size and
+    // width it has, nothing moves (a refit would shift every column for 100 people to
+    // follow; each column reserves room for a full list, see room.html).
+    if (keep && el === fittedGallery && lastFit && lastFit.count === cols.length && cols.every(columnFits)) { return; }
+    fittedGallery = el;
     cols.forEach(function (col) { col.style.flex = "none"; });
     // clientWidth/Height are rounded, possibly up; a row 1 px too wide would wrap.
     var box = el.getBoundingClientRect();
@@ -301,12 +307,14 @@
     box.setAttribute("data-themes-size", String(size));
   }
 
-  function fitRoom() {
+  function fitRoom(keep) {
     var screen = document.querySelector(".room-screen");
     if (!screen) { return; }
     var started = window.performance.now();
+    // The lobby's address (a broadcast renders it without the request that knows it).
+    screen.querySelectorAll("[data-join-url]:empty").forEach(function (el) { el.textContent = screen.dataset.joinUrl || ""; });
     fitQuestion();
-    fitGallery();
+    fitGallery(keep === true);
     fitThemes();
     // For whoever checks the projector: what the fit was for and how long it took.
     screen.setAttribute("data-fitted-for", window.innerWidth + "x" + window.innerHeight);
@@ -317,7 +325,7 @@
     if (!fitFrame) { fitFrame = window.requestAnimationFrame(function () { fitFrame = 0; fitRoom(); }); }
   }
   // Synchronous after a swap: the browser paints the new content already fitted.
-  document.addEventListener("htmx:wsAfterMessage", fitRoom);
+  document.addEventListener("htmx:wsAfterMessage", function () { fitRoom(true); });
   document.addEventListener("htmx:afterSettle", function () {
     if (document.querySelector(".room-screen")) { fitRoom(); }
   });

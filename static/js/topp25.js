@@ -228,6 +228,32 @@
     }
   });
 
+  // --- Phone: the idea pool and this member's part sit below the list's form, outside
+  // #group-live. A broadcast swaps them by id; an answer swapped into #group-live brings them
+  // along, and they move to their place here, before anything is painted.
+  // The answer's message (#flash) goes next to what was tapped: under the list, or above the
+  // pool when a pool control was.
+  var tappedPool = false;
+  document.addEventListener("click", function (event) {
+    tappedPool = !!(event.target.closest && event.target.closest("#pool-state, #my-pool, #idea-form"));
+  }, true);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var live = document.getElementById("group-live");
+    if (!live || event.target !== live) { return; }
+    ["my-pool", "pool-state"].forEach(function (id) {
+      var fresh = live.querySelector(":scope > #" + id);
+      if (!fresh) { return; }
+      var shown = Array.prototype.filter.call(document.querySelectorAll("#" + id), function (el) { return el !== fresh; })[0];
+      if (shown) { shown.replaceWith(fresh); } else { fresh.remove(); }
+    });
+    var flash = live.querySelector(":scope > #flash");
+    if (flash) {
+      Array.prototype.forEach.call(document.querySelectorAll("#flash"), function (el) { if (el !== flash) { el.remove(); } });
+    }
+    var pool = document.getElementById("my-pool");
+    if (flash && tappedPool && pool && flash.textContent.trim()) { pool.parentNode.insertBefore(flash, pool); }
+  });
+
   // --- Phone: "Pausa uppdateringar" (WCAG 2.2.2). While pressed, the group's list and idea
   // pool from broadcasts are held back here instead of swapped in: only the newest of each
   // part is kept, and a polite status counts the changes waiting. Resuming swaps in the held

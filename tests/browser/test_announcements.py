@@ -46,14 +46,15 @@ def test_new_phase_and_others_items_are_announced_without_moving_focus(
         assert live_region.get_attribute("role") == "status"
         assert live_region.get_attribute("aria-live") == "polite"
     # Anna reads the list's heading; nothing that happens elsewhere moves her.
-    anna.locator("#factor-text").focus()
+    anna.locator("#factors-heading").focus()
 
-    # Before the first phase, Bo adds a factor on his phone: Anna hears it; Bo hears his own answer instead.
+    # Before the first phase the groups may write their lists. Bo adds a factor on his
+    # phone: Anna hears it; Bo hears his own answer instead.
     bo.get_by_label("Ny framgångsfaktor").fill("Tydliga mål")
-    bo.get_by_role("button", name="Lägg till").click()
+    bo.get_by_role("button", name="Lägg till", exact=True).click()
     announced(anna, "Ny framgångsfaktor i gruppens lista: Tydliga mål.")
     announced(bo, "Framgångsfaktor 1 är tillagd.")
-    assert anna.evaluate("document.activeElement.id") == "factor-text"
+    assert anna.evaluate("document.activeElement.id") == "factors-heading"
 
     # Two more from elsewhere, committed one after the other: said as they arrive (each
     # alone, or counted when one broadcast brings both).
@@ -71,12 +72,11 @@ def test_new_phase_and_others_items_are_announced_without_moving_focus(
         timeout=LIVE,
     )
 
-    # The facilitator starts the introduction (the lists wait until the dialogue: the phase
-    # allows no writing): every phone is told, focus stays.
+    # The facilitator starts the introduction: every phone is told, focus stays.
     first = asgi_server.call(lambda: services.start_phase(meeting=afternoon))
     announced(anna, f"Ny fas: {first.title}.")
     announced(bo, f"Ny fas: {first.title}.")
-    assert anna.evaluate("document.activeElement.id") == "factor-text"
+    assert anna.evaluate("document.activeElement.id") == "factors-heading"
 
     # The buzz groups: a phase change, then a new idea in the group's (open) pool.
     buzz = asgi_server.call(lambda: services.start_phase(meeting=afternoon))
@@ -86,6 +86,6 @@ def test_new_phase_and_others_items_are_announced_without_moving_focus(
     bo.get_by_label("Ny idé").fill("Mer tid för samplanering")
     bo.get_by_role("button", name="Lägg till idé").click()
     announced(anna, "Ny idé: Mer tid för samplanering.")
-    assert anna.evaluate("document.activeElement.id") == "factor-text"
+    assert anna.evaluate("document.activeElement.id") == "factors-heading"
     assert anna.evaluate("window.__noReload") == 1
     browser.assert_no_errors()

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0003_expert_expert_allocation"),
+        ("meetings", "0004_series_organisers"),
     ]
 
     operations = [
