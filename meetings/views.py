@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import broadcast, services, throttle
+from . import cards as printed_cards
 from .codes import normalize_join_code
 from .errors import DomainError, status_of
 from .forms import HomeGroupForm, MeetingForm, PhaseForm
@@ -132,6 +133,35 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "meetings/join.html", context, status=status_of(error))
     remember_participant(request.session, participant)
     return redirect("groups:page", code=meeting.join_code)
+
+
+@never_cache
+@require_GET
+def join_group(request: HttpRequest, code: str, group_id: int) -> HttpResponse:
+    """A home group's printed card: its QR leads here, and one tap on the confirmation joins
+    that group (the form posts to `join` like the group picker). A group that is not one of
+    this meeting's home groups answers like a wrong code, and counts as a failed join."""
+    canonical = normalize_join_code(code)
+    if canonical != code:
+        return redirect("meetings:join_group", code=canonical, group_id=group_id)
+    try:
+        meeting, participant = _joinable(request, code)
+        group = meeting.home_groups().filter(pk=group_id).first()
+        if group is None:
+            throttle.ensure_not_blocked(request, code)
+            throttle.record_failure(request, code)
+            raise services.not_joinable(code)
+    except DomainError as error:
+        return _message(request, error)
+    if participant is not None and participant.home_group_id == group.pk:
+        return redirect("groups:page", code=meeting.join_code)
+    context = {
+        "meeting": meeting,
+        "group": group,
+        "participant": participant,
+        "join_token": uuid.uuid4(),
+    }
+    return render(request, "meetings/join_group.html", context)
 
 
 @never_cache
@@ -676,3 +706,19 @@ def participant_left(request: HttpRequest, pk: int, participant_id: int) -> Http
             meeting=m, participant_id=participant_id, left=left
         ),
     )
+
+
+@login_required
+@require_GET
+def cards(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable cards (a PDF): one per home group, one per published expert table, and
+    the agenda handout."""
+    meeting = meeting_for_facilitator(request, pk)
+    try:
+        pdf = printed_cards.cards_pdf(meeting, absolute=lambda path: public_url(request, path))
+    except DomainError as error:
+        return _message(request, error)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"kort-{meeting.join_code}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -46,6 +46,7 @@ ROLE_OF: dict[str, str] = {
     "meetings:start": PUBLIC,
     "meetings:join": PUBLIC,
     "meetings:qr": PUBLIC,
+    "meetings:join_group": PUBLIC,  # a home group's printed card: one tap joins that group
     "login": PUBLIC,
     "logout": PUBLIC,
     "set_language": PUBLIC,
@@ -104,6 +105,7 @@ for _name in [
     "meetings:phase_end",
     "meetings:room_rotate",
     "meetings:delete",
+    "meetings:cards",
     "meetings:experts_allocate",
     "meetings:experts_publish",
     "meetings:experts_move",
