@@ -40,11 +40,13 @@ lock:
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	rm -rf $(LOCK_VENV)
 
-# Test-only browser packages (axe-core) from the npm registry; without npm the
-# accessibility checks say so and skip (CI has npm and requires them).
+# Test-only packages (axe-core, vnu-jar: the Nu HTML Checker) from the npm registry; without
+# npm the accessibility and HTML checks say so and skip (CI has npm and requires them).
+# --ignore-scripts: vnu-jar's postinstall would download a JDK from GitHub when Java is
+# missing; the checker uses the system's Java (.ci/run installs it), or skips.
 node_modules/.package-lock.json: package.json package-lock.json
-	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
-	else echo "npm not found: the accessibility checks in the browser tests will be skipped."; fi
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility checks and the HTML check will be skipped."; fi
 
 # The PDF export needs Pango, HarfBuzz and a font from the system (Debian has them); this
 # stops with the packages to install when they are missing.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from .phases import AgendaTemplate
 from .text import clean_text
 
 MAX_GROUPS_AT_ONCE = 30
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class CleanTextForm(forms.BaseForm):
@@ -34,6 +36,20 @@ class CleanTextForm(forms.BaseForm):
             else:
                 data[key] = clean_text(data[key], multiline=multiline)
         self.data = data
+
+
+class IsoDateInput(forms.DateInput):
+    """`<input type="date">` only holds an ISO date: a value sent back that isn't one (typed
+    where the browser has no date picker) is shown as empty, with the field's error beside it,
+    instead of an invalid `value` attribute."""
+
+    input_type = "date"
+
+    def format_value(self, value: Any) -> str | None:
+        formatted = super().format_value(value)
+        if isinstance(formatted, str) and not ISO_DATE.fullmatch(formatted):
+            return None
+        return formatted
 
 
 class MeetingForm(CleanTextForm, forms.ModelForm):
@@ -86,7 +102,7 @@ class MeetingForm(CleanTextForm, forms.ModelForm):
             "ideas_until_agreed",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": IsoDateInput(format="%Y-%m-%d"),
             "core_question": forms.Textarea(attrs={"rows": 3}),
         }
 

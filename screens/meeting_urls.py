@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("m/<joincode:code>/", views.join, name="join"),
     path("m/<joincode:code>/qr.svg", views.join_qr, name="qr"),
+    path("m/<joincode:code>/g/<int:group_id>/", views.join_group, name="join_group"),
     path("room/<roomtoken:token>/", views.room, name="room"),
     path("console/", views.console, name="console"),
     path("console/meetings/new/", views.meeting_create, name="create"),
@@ -59,6 +60,7 @@ urlpatterns = [
     path("console/meetings/<int:pk>/run/end/", views.phase_end, name="phase_end"),
     path("console/meetings/<int:pk>/room-token/", views.room_token_rotate, name="room_rotate"),
     path("console/meetings/<int:pk>/delete/", views.meeting_delete, name="delete"),
+    path("console/meetings/<int:pk>/cards.pdf", views.cards, name="cards"),
     path(
         "console/meetings/<int:pk>/experts/allocate/",
         views.experts_allocate,

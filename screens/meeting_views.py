@@ -30,6 +30,7 @@ from meetings.text import clean_text
 from topp25.links import public_url
 
 from . import broadcast
+from . import cards as printed_cards
 from .registry import CONSOLE_PANELS
 
 
@@ -133,6 +134,35 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @role(Role.PUBLIC)
+@never_cache
+@require_GET
+def join_group(request: HttpRequest, code: str, group_id: int) -> HttpResponse:
+    """A home group's printed card: its QR leads here, and one tap on the confirmation joins
+    that group (the form posts to `join` like the group picker). A group that is not one of
+    this meeting's home groups answers like a wrong code, and counts as a failed join."""
+    canonical = normalize_join_code(code)
+    if canonical != code:
+        return redirect("meetings:join_group", code=canonical, group_id=group_id)
+    try:
+        meeting, participant = joinable(request, code)
+        group = meeting.home_groups().filter(pk=group_id).first()
+        if group is None:
+            throttle.ensure_not_blocked(request, code)
+            throttle.record_failure(request, code)
+            raise services.not_joinable(code)
+    except DomainError as error:
+        return message_answer(request, error)
+    if participant is not None and participant.home_group_id == group.pk:
+        return redirect("groups:page", code=meeting.join_code)
+    context = {
+        "meeting": meeting,
+        "group": group,
+        "participant": participant,
+        "join_token": uuid.uuid4(),
+    }
+    return render(request, "screens/join_group.html", context)
+
+
 @never_cache
 @require_GET
 def join_qr(request: HttpRequest, code: str) -> HttpResponse:
@@ -683,3 +713,19 @@ def participant_left(request: HttpRequest, pk: int, participant_id: int) -> Http
             meeting=m, participant_id=participant_id, left=left
         ),
     )
+
+
+@role(Role.MEETING)
+@require_GET
+def cards(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable cards (a PDF): one per home group, one per published expert table, and
+    the agenda handout."""
+    meeting = meeting_for_facilitator(request, pk)
+    try:
+        pdf = printed_cards.cards_pdf(meeting, absolute=lambda path: public_url(request, path))
+    except DomainError as error:
+        return message_answer(request, error)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"kort-{meeting.join_code}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -138,7 +138,7 @@ def test_room_screen_needs_the_token(client: Client, meeting: Meeting, teachers:
     assert client.get("/room/" + "g" * 32 + "/").status_code == 404
     html = client.get(reverse("meetings:room", args=[meeting.room_token])).content.decode()
     assert meeting.join_code in html and "Tydliga mål" in html
-    assert f'ws-connect="/ws/room/{meeting.room_token}/"' in html
+    assert f'data-ws-connect="/ws/room/{meeting.room_token}/"' in html
     assert html.count('class="room-col') == 7
 
 

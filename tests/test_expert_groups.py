@@ -369,7 +369,7 @@ def test_phone_shows_its_table_and_the_expert_page(
     assert expert.status_code == 200
     assert f"Din expertgrupp: {table.name} — bord {table.position}" in html
     assert "Hemgruppernas listor" in html and "Kollegialt lärande" in html
-    assert f'ws-connect="/ws/m/{afternoon.join_code}/groups/{table.pk}/"' in html
+    assert f'data-ws-connect="/ws/m/{afternoon.join_code}/groups/{table.pk}/"' in html
 
     add = reverse("groups:add", args=[afternoon.join_code, table.pk])
     response = client.post(add, {"text": "Gemensamt språk"}, **HX)

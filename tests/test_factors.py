@@ -38,7 +38,7 @@ def test_group_page_shows_question_and_list(
     assert "Vad höjer elevernas resultat?" in html
     assert "Faktor 1" in html and "Faktor 2" in html
     assert 'for="factor-text"' in html
-    assert f'ws-connect="/ws/m/{teachers.meeting.join_code}/groups/{teachers.pk}/"' in html
+    assert f'data-ws-connect="/ws/m/{teachers.meeting.join_code}/groups/{teachers.pk}/"' in html
 
 
 def test_add_factor_with_htmx_returns_list_and_fresh_form(
@@ -49,7 +49,7 @@ def test_add_factor_with_htmx_returns_list_and_fresh_form(
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="group-state"' in html and "Tid för kollegialt lärande" in html
-    assert 'id="factor-form"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="factor-form"' in html and 'data-hx-swap-oob="true"' in html
     factor = teachers.factors.get()
     assert (factor.position, factor.text, factor.author) == (
         1,

@@ -270,7 +270,7 @@ def console_post(client: Client, view: str, meeting: Meeting, *args: Any, **data
 def test_console_runs_the_afternoon(client: Client, facilitator: User, afternoon: Meeting) -> None:
     client.force_login(facilitator)
     page = client.get(reverse("meetings:detail", args=[afternoon.pk])).content.decode()
-    assert "Mötet har inte börjat." in page and 'ws-connect="/ws/console/' in page
+    assert "Mötet har inte börjat." in page and 'data-ws-connect="/ws/console/' in page
     response = console_post(client, "phase_start", afternoon)
     assert response.status_code == 200
     html = response.content.decode()

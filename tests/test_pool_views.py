@@ -68,7 +68,7 @@ class TestPhone:
         idea = Idea.objects.get(group=teachers)
         assert idea.author == me
         html = response.content.decode()
-        assert 'id="idea-form"' in html and 'hx-swap-oob="true"' in html
+        assert 'id="idea-form"' in html and 'data-hx-swap-oob="true"' in html
         assert f'data-my-ideas="{idea.pk}"' in html
 
     @pytest.mark.parametrize(

@@ -274,7 +274,7 @@ def test_autosave_answers_with_the_status_line(
     assert FactorEdit.objects.get().text == "Studiero i klassrummet"
     # The history, out of band, already lists the change.
     history = html[html.index('id="history"') :]
-    assert 'hx-swap-oob="true"' in history and "Studiero i klassrummet" in history
+    assert 'data-hx-swap-oob="true"' in history and "Studiero i klassrummet" in history
 
 
 def test_plain_submit_without_javascript(

@@ -37,4 +37,40 @@
     form.requestSubmit();
   });
   document.addEventListener("dragend", function () { dragged = null; });
+
+  // --- Exportera (templates/summary/export_menu.html): a disclosure that closes like a menu.
+  // Escape closes it and puts focus back on its button; a click or focus outside closes it;
+  // choosing a download closes it (after the click has started the download) and focus
+  // returns to the button, so the next Tab goes on from where the person was.
+  function openExportMenus() {
+    return Array.prototype.slice.call(document.querySelectorAll("details.export-menu[open]"));
+  }
+  function closeExportMenu(menu, refocus) {
+    menu.open = false;
+    var button = menu.querySelector("summary");
+    if (refocus && button) { button.focus(); }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    openExportMenus().forEach(function (menu) {
+      closeExportMenu(menu, menu.contains(document.activeElement));
+      event.preventDefault();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var download = target.closest && target.closest("details.export-menu a[download]");
+    openExportMenus().forEach(function (menu) {
+      if (download && menu.contains(download)) {
+        setTimeout(function () { closeExportMenu(menu, true); }, 0);
+      } else if (!menu.contains(target)) {
+        closeExportMenu(menu, false);
+      }
+    });
+  });
+  document.addEventListener("focusin", function (event) {
+    openExportMenus().forEach(function (menu) {
+      if (!menu.contains(event.target)) { closeExportMenu(menu, false); }
+    });
+  });
 })();

@@ -55,8 +55,13 @@
     var el = statusEl();
     if (el && el.dataset[key]) { el.textContent = el.dataset[key]; }
   }
-  document.addEventListener("htmx:sendError", function () { tell("offline"); });
-  document.addEventListener("htmx:responseError", function () { tell("failed"); });
+  // (A control's own request says so beside the control: see "Offline outbox" below.)
+  document.addEventListener("htmx:sendError", function (event) {
+    if (!window.topp25Outbox || !window.topp25Outbox.beside(event.detail.elt, "offline")) { tell("offline"); }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (!window.topp25Outbox || !window.topp25Outbox.beside(event.detail.elt, "failed")) { tell("failed"); }
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     var el = statusEl();
     if (el && event.detail.successful && el.textContent === el.dataset.offline) { el.textContent = ""; }
@@ -542,3 +547,188 @@
   document.addEventListener("htmx:wsAfterMessage", syncPoolPhase);
   document.addEventListener("DOMContentLoaded", restoreDraft);
 })();
+
+// --- Offline outbox (phones): an item tapped while the phone has no network -- a factor, an
+// idea, reflection words: every form that carries a client_token -- is kept in this browser
+// (localStorage, so a reload keeps it too) and sent once the network is back. The server
+// takes a form's client_token at most once (a resent form returns what its first sending
+// made), so sending again after an answer that was lost on the way is safe: exactly one row.
+// Beside the form's button: "Inte skickat än — skickas när nätet är tillbaka." until it is.
+// Self-contained: the rest of this file only asks topp25Outbox.beside() where to say things.
+(function () {
+  "use strict";
+
+  var KEY = "topp25:outbox";
+  var MAX_AGE_MS = 12 * 3600 * 1000; // an afternoon: older items are not sent any more
+  var RETRY_MS = 5000;
+  var flushing = null; // the entry whose form is being sent now
+  var inflight = {}; // form id -> client_token of the request under way
+
+  function texts() {
+    var el = document.getElementById("tap-texts");
+    return el ? el.dataset : {};
+  }
+  function read() {
+    try {
+      var list = JSON.parse(window.localStorage.getItem(KEY) || "[]");
+      var now = Date.now();
+      return Array.isArray(list) ? list.filter(function (e) { return e && now - e.at < MAX_AGE_MS; }) : [];
+    } catch (e) { return []; }
+  }
+  function write(list) {
+    try {
+      if (list.length) { window.localStorage.setItem(KEY, JSON.stringify(list)); } else { window.localStorage.removeItem(KEY); }
+    } catch (e) { /* storage off (private mode): the item stays in the form as before */ }
+  }
+  function tokenOf(form) {
+    var input = form && form.querySelector ? form.querySelector("input[name=client_token]") : null;
+    return input ? input.value : "";
+  }
+  function queueable(elt) {
+    var form = elt && elt.closest ? elt.closest("form") : null;
+    return form && form.id && tokenOf(form) ? form : null;
+  }
+  function fields(form) {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") { pairs.push([name, value]); }
+    });
+    return pairs;
+  }
+  function fill(form, entry) {
+    var seen = {};
+    entry.fields.forEach(function (pair) {
+      var inputs = form.querySelectorAll("[name='" + pair[0] + "']");
+      var index = seen[pair[0]] || 0;
+      seen[pair[0]] = index + 1;
+      if (inputs[index]) { inputs[index].value = pair[1]; }
+    });
+  }
+  function remove(token) {
+    write(read().filter(function (e) { return e.token !== token; }));
+  }
+  function csrf() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || document.body.getAttribute("data-hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
+  }
+
+  // Where a control's feedback goes: right after its form's actions, or after the control.
+  function statusFor(elt, create) {
+    if (!elt || !elt.closest) { return null; }
+    var anchor = elt.closest(".form-actions, li, form") || elt;
+    var form = anchor.tagName === "FORM" ? anchor : null;
+    var holder = form || (anchor.tagName === "LI" ? anchor : anchor.parentNode);
+    if (!holder) { return null; }
+    var status = holder.querySelector(":scope > .tap-status");
+    if (!status && create) {
+      status = document.createElement("p");
+      status.className = "tap-status";
+      status.setAttribute("role", "status");
+      if (form) {
+        var button = form.querySelector("button[type=submit], button:not([type])");
+        var after = form.querySelector(".form-actions") || button;
+        if (after && after.parentNode === form) { after.after(status); } else { form.append(status); }
+      } else if (anchor.tagName === "LI") {
+        anchor.append(status);
+      } else {
+        anchor.after(status);
+      }
+    }
+    return status;
+  }
+  function say(elt, key) {
+    var text = texts()[key] || "";
+    var status = statusFor(elt, !!text);
+    if (!status) { return false; }
+    status.textContent = text;
+    status.dataset.kind = key;
+    return true;
+  }
+
+  // A request that never reached the server: a form with a client_token goes to the outbox
+  // ("not sent yet"); any other control says beside itself that it was not sent.
+  function beside(elt, kind) {
+    var form = kind === "offline" ? queueable(elt) : null;
+    if (form) {
+      var token = tokenOf(form);
+      var list = read().filter(function (e) { return e.token !== token; });
+      list.push({ id: form.id, path: form.getAttribute("action") || "", token: token,
+        fields: fields(form), draft: form.dataset.draftKey || "", page: location.pathname, at: Date.now() });
+      write(list);
+      if (flushing && flushing.token === token) { flushing = null; }
+      return say(form, "queued");
+    }
+    return say(elt, kind);
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = queueable(event.detail.elt);
+    if (form) { inflight[form.id] = tokenOf(form); }
+  });
+  // The server answered (saved, or refused with its reason beside the form): out of the
+  // outbox. On beforeSwap, while the form is still in the page (an answer that replaces it
+  // leaves later events on a detached form, where they reach no listener here).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail.requestConfig;
+    var form = config ? queueable(config.elt) : null;
+    var xhr = event.detail.xhr;
+    if (!form || !inflight[form.id] || !xhr || !xhr.status) { return; }
+    var id = form.id, token = inflight[id];
+    delete inflight[id];
+    var was = flushing && flushing.token === token;
+    remove(token);
+    if (was) {
+      flushing = null;
+      if (xhr.status < 300) {
+        setTimeout(function () { var now = document.getElementById(id); if (now) { say(now, "sent"); } }, 50);
+      }
+      setTimeout(flush, 100);
+    }
+  });
+
+  function flush() {
+    if (flushing || navigator.onLine === false) { return; }
+    var list = read();
+    if (!list.length) { return; }
+    var entry = list[0];
+    var form = document.getElementById(entry.id);
+    if (form && (form.getAttribute("action") || "") === entry.path && window.htmx) {
+      flushing = entry;
+      fill(form, entry);
+      say(form, "sending");
+      if (form.requestSubmit) { form.requestSubmit(); } else { htmx.trigger(form, "submit"); }
+      return;
+    }
+    // The form is not on this page (another phase, another page): send it as it was.
+    flushing = entry;
+    fetch(entry.path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf(), "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(entry.fields).toString()
+    }).then(function () {
+      remove(entry.token);
+      if (entry.draft) { try { window.localStorage.removeItem(entry.draft); } catch (e) { /* ignore */ } }
+      flushing = null;
+      setTimeout(flush, 0);
+    }, function () { flushing = null; });
+  }
+
+  // After a reload: the kept items are back in their forms, with the token they were sent
+  // with (a tap now sends the same item, not a second one), and say they wait.
+  function restore() {
+    read().forEach(function (entry) {
+      var form = document.getElementById(entry.id);
+      if (!form || (form.getAttribute("action") || "") !== entry.path || tokenOf(form) === entry.token) { return; }
+      fill(form, entry);
+      say(form, "queued");
+    });
+  }
+
+  window.topp25Outbox = { beside: beside };
+  window.addEventListener("online", function () { setTimeout(flush, 300); });
+  document.addEventListener("htmx:wsOpen", function () { setTimeout(flush, 300); });
+  document.addEventListener("htmx:load", restore);
+  document.addEventListener("DOMContentLoaded", function () { restore(); flush(); });
+  setInterval(function () { if (!flushing && read().length) { flush(); } }, RETRY_MS);
+})();
+

@@ -71,6 +71,10 @@ def test_download_from_the_export_menu(
     numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
     assert numbered == ["Tid för kollegialt lärande", "=SUMMA(A1:A9)", "Trygg lärmiljö"]
 
+    # A download closes the menu and puts focus back on its button (the next one reopens it).
+    page.wait_for_function("!document.querySelector('details.export-menu').open")
+    assert menu.locator("summary").evaluate("el => el === document.activeElement")
+    menu.locator("summary").click()
     with page.expect_download() as info:
         page.get_by_role("link", name="Excel (XLSX)").click()
     sheet = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
