@@ -12,6 +12,7 @@ and screens read it when they connect.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -54,6 +55,8 @@ class Change:
 
     meeting_id: int
     rendered: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    # When the write announced it (time.monotonic()): the submit -> broadcast latency's start.
+    announced_at: float = field(default_factory=time.monotonic, init=False, repr=False)
 
 
 @dataclass(eq=False)

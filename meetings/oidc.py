@@ -38,6 +38,7 @@ from mozilla_django_oidc.views import (
     OIDCLogoutView,
 )
 
+from .access import Role, role
 from .roles import EDITOR_ROLE, FACILITATOR_ROLE
 
 logger = logging.getLogger(__name__)
@@ -175,6 +176,7 @@ def _configured() -> None:
         raise Http404
 
 
+@role(Role.PUBLIC)
 def login_start(request: HttpRequest) -> HttpResponse:
     _configured()
     request.session.pop(REFUSED_KEY, None)
@@ -182,6 +184,7 @@ def login_start(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@role(Role.PUBLIC)
 def login_callback(request: HttpRequest) -> HttpResponse:
     _configured()
     response: HttpResponse = OIDCAuthenticationCallbackView.as_view()(request)
@@ -199,6 +202,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@role(Role.PUBLIC)
 @require_GET
 def refused(request: HttpRequest) -> HttpResponse:
     """Where a refused or failed sign-in through the provider lands: in Swedish, saying why."""

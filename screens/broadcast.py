@@ -19,7 +19,7 @@ from django.utils import timezone
 from meetings import changes, experts
 from meetings.models import Group, Meeting, Participant, Phase, PhaseKind
 from meetings.phases import action_texts, rules_for
-from topp25 import live
+from topp25 import live, metrics
 
 from .registry import CONSOLE_TEMPLATE, PHONE_TEMPLATE, ROOM_TEMPLATE, PhaseScreens, screens_for
 
@@ -506,5 +506,5 @@ def deliver(change: changes.Change) -> None:
         event = live.RoomRevoked(meeting_id=change.meeting_id)
     else:
         raise TypeError(f"no screen knows {change!r}")
-    if event is not None:
-        live.send_now(event.messages())
+    if event is not None and live.send_now(event.messages()):
+        metrics.broadcast_sent(event.type, change.announced_at)

@@ -61,6 +61,9 @@ urlpatterns = [
     path("console/meetings/<int:pk>/room-token/", views.room_token_rotate, name="room_rotate"),
     path("console/meetings/<int:pk>/delete/", views.meeting_delete, name="delete"),
     path("console/meetings/<int:pk>/cards.pdf", views.cards, name="cards"),
+    path("console/meetings/<int:pk>/themes/hide/", views.theme_hide, name="theme_hide"),
+    path("console/meetings/<int:pk>/themes/show/", views.theme_show, name="theme_show"),
+    path("console/meetings/<int:pk>/themes/rename/", views.theme_rename, name="theme_rename"),
     path(
         "console/meetings/<int:pk>/experts/allocate/",
         views.experts_allocate,

@@ -27,6 +27,7 @@ from meetings.forms import HomeGroupForm, MeetingForm, PhaseForm
 from meetings.models import Meeting, Participant
 from meetings.participation import parse_uuid, participant_for_session, remember_participant
 from meetings.text import clean_text
+from summary import services as summary_services
 from topp25.links import public_url
 
 from . import broadcast
@@ -163,6 +164,7 @@ def join_group(request: HttpRequest, code: str, group_id: int) -> HttpResponse:
     return render(request, "screens/join_group.html", context)
 
 
+@role(Role.PUBLIC)
 @never_cache
 @require_GET
 def join_qr(request: HttpRequest, code: str) -> HttpResponse:
@@ -729,3 +731,50 @@ def cards(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"kort-{meeting.join_code}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- The themes phase, from the console: hide, show again or rename a theme before the room
+# shows it. The facilitator's own actions (no export permission needed); the room and the
+# phones follow by the broadcast the services send.
+
+
+def _theme_answer(
+    request: HttpRequest, meeting: Meeting, action: Callable[[], object]
+) -> HttpResponse:
+    try:
+        action()
+    except DomainError as error:
+        return message_answer(request, error)
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#console-themes-panel")
+
+
+@role(Role.MEETING)
+@require_POST
+def theme_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    key = request.POST.get("theme", "")
+    return _theme_answer(
+        request, meeting, lambda: summary_services.dismiss_theme(meeting=meeting, theme_key=key)
+    )
+
+
+@role(Role.MEETING)
+@require_POST
+def theme_show(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    key = request.POST.get("theme", "")
+    return _theme_answer(
+        request, meeting, lambda: summary_services.restore_theme(meeting=meeting, theme_key=key)
+    )
+
+
+@role(Role.MEETING)
+@require_POST
+def theme_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for_facilitator(request, pk)
+    key, label = request.POST.get("theme", ""), request.POST.get("label", "")
+    return _theme_answer(
+        request,
+        meeting,
+        lambda: summary_services.rename_theme(meeting=meeting, theme_key=key, label=label),
+    )

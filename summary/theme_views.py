@@ -12,14 +12,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings.access import Role, meeting_for_facilitator, role
-from meetings.actions import answer, message
+from meetings.actions import answer
 from meetings.errors import DomainError
 from meetings.models import Meeting
 
@@ -173,51 +173,4 @@ def themes_reset(request: HttpRequest, pk: int) -> HttpResponse:
         meeting,
         lambda: services.reset_themes(meeting=meeting),
         _("Alla ändringar av temana är borttagna; temana hittas på nytt."),
-    )
-
-
-# --- The themes phase, from the console: hide, show again or rename a theme before the room
-# shows it. The facilitator's own actions (no export permission needed); the room and the
-# phones follow by the broadcast the services send.
-
-
-def _console_answer(
-    request: HttpRequest, meeting: Meeting, action: Callable[[], object]
-) -> HttpResponse:
-    try:
-        action()
-    except DomainError as error:
-        return message(request, error)
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#console-themes-panel")
-
-
-@role(Role.MEETING)
-@require_POST
-def console_theme_hide(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for_facilitator(request, pk)
-    key = request.POST.get("theme", "")
-    return _console_answer(
-        request, meeting, lambda: services.dismiss_theme(meeting=meeting, theme_key=key)
-    )
-
-
-@role(Role.MEETING)
-@require_POST
-def console_theme_show(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for_facilitator(request, pk)
-    key = request.POST.get("theme", "")
-    return _console_answer(
-        request, meeting, lambda: services.restore_theme(meeting=meeting, theme_key=key)
-    )
-
-
-@role(Role.MEETING)
-@require_POST
-def console_theme_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for_facilitator(request, pk)
-    key, label = request.POST.get("theme", ""), request.POST.get("label", "")
-    return _console_answer(
-        request,
-        meeting,
-        lambda: services.rename_theme(meeting=meeting, theme_key=key, label=label),
     )

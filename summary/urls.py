@@ -41,21 +41,6 @@ urlpatterns = [
         name="themes_reset",
     ),
     # The themes phase, from the console (hide, show again, rename before the room shows it)
-    path(
-        "console/meetings/<int:pk>/themes/hide/",
-        theme_views.console_theme_hide,
-        name="console_theme_hide",
-    ),
-    path(
-        "console/meetings/<int:pk>/themes/show/",
-        theme_views.console_theme_show,
-        name="console_theme_show",
-    ),
-    path(
-        "console/meetings/<int:pk>/themes/rename/",
-        theme_views.console_theme_rename,
-        name="console_theme_rename",
-    ),
     # Summary workspace and public page (branch `workspace`)
     path("console/meetings/<int:pk>/summary/", workspace_views.workspace, name="workspace"),
     path(

@@ -24,7 +24,7 @@ from meetings.models import Meeting
 from summary.exports import meeting_json
 
 from .conftest import ROOT, child_env
-from .test_export_record import afternoon  # noqa: F401  (the finished meeting)
+from .test_export_record import ran_afternoon  # noqa: F401  (the finished meeting)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,13 +57,13 @@ def test_the_backup_command_never_overwrites_or_leaves_half_files(tmp_path: Path
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite run tries SQLite")
 def test_sqlite_backup_restores_to_the_same_archive(
-    afternoon: Meeting,  # noqa: F811
+    ran_afternoon: Meeting,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     original = str(connection.settings_dict["NAME"])
     env = {"DATABASE_URL": None, "REDIS_URL": None, "SQLITE_PATH": original}
-    before = export_json(afternoon.join_code, env)
-    assert before.decode() == meeting_json(afternoon)  # the whole archive, from the live file
+    before = export_json(ran_afternoon.join_code, env)
+    assert before.decode() == meeting_json(ran_afternoon)  # the whole archive, from the live file
 
     backup = tmp_path / "topp25.sqlite3.backup"
     call_command("backup_database", str(backup))
@@ -71,7 +71,7 @@ def test_sqlite_backup_restores_to_the_same_archive(
     restored = tmp_path / "restored" / "db.sqlite3"
     restored.parent.mkdir()
     shutil.copyfile(backup, restored)
-    after = export_json(afternoon.join_code, {**env, "SQLITE_PATH": str(restored)})
+    after = export_json(ran_afternoon.join_code, {**env, "SQLITE_PATH": str(restored)})
     assert after == before
     assert b'"reflection"' in after and "Tid för kollegialt lärande".encode() in after
 
@@ -91,7 +91,7 @@ def fresh_postgres_database() -> Iterator[str]:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL run tries pg_dump")
 def test_postgresql_dump_restores_to_the_same_archive(
-    afternoon: Meeting,  # noqa: F811
+    ran_afternoon: Meeting,  # noqa: F811
     tmp_path: Path,
     fresh_postgres_database: str,
 ) -> None:
@@ -102,8 +102,8 @@ def test_postgresql_dump_restores_to_the_same_archive(
     def url(name: str) -> str:
         return f"postgres://{user}@{host}:{port}/{name}"
 
-    before = export_json(afternoon.join_code, {"DATABASE_URL": url(settings["NAME"])})
-    assert before.decode() == meeting_json(afternoon)
+    before = export_json(ran_afternoon.join_code, {"DATABASE_URL": url(settings["NAME"])})
+    assert before.decode() == meeting_json(ran_afternoon)
 
     dump = tmp_path / "topp25.dump"
     call_command("backup_database", str(dump))
@@ -126,6 +126,6 @@ def test_postgresql_dump_restores_to_the_same_archive(
         check=False,
     )
     assert restore.returncode == 0, restore.stderr
-    after = export_json(afternoon.join_code, {"DATABASE_URL": url(fresh_postgres_database)})
+    after = export_json(ran_afternoon.join_code, {"DATABASE_URL": url(fresh_postgres_database)})
     assert after == before
     assert b'"reflection"' in after and "Tid för kollegialt lärande".encode() in after

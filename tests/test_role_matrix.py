@@ -51,6 +51,10 @@ DJANGOS_OWN: dict[str, str] = {
     "logout": PUBLIC,
     "set_language": PUBLIC,
     "privacy": PUBLIC,  # topp25's own page, in the wiring package that names no app
+    # Operations (topp25/health.py, metrics.py): no data in the answer; /metrics wants a token.
+    "health_live": PUBLIC,
+    "health_ready": PUBLIC,
+    "metrics": PUBLIC,
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,
 }
@@ -107,6 +111,11 @@ OPEN_TO_ALL = {
     "meetings:start",
     "meetings:join",
     "meetings:qr",
+    "meetings:join_group",  # a home group's printed card: one tap joins that group
+    # Sign-in with the organisation's provider: the provider decides who gets in.
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "oidc_refused",
     "summary:public",  # the token of a published summary; 404 otherwise
     *DJANGOS_OWN,
 }

@@ -29,8 +29,7 @@ from meetings.phases import AgendaTemplate
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
 from summary import services as summary_services
 from summary.models import SeriesIndicator
-
-from .test_consumers import HOST, connected, phone_session, phone_socket
+from tests.support.live import HOST, connected, phone_session, phone_socket
 
 HX = {"HTTP_HX_REQUEST": "true"}
 WRONG = "ZZZZZZ"
@@ -183,6 +182,7 @@ def test_finding_3_nul_is_a_swedish_400_and_controls_are_dropped(
     meeting: Meeting, teachers: Group, facilitator: User
 ) -> None:
     phone, participant = _phone(teachers)
+    _buzz(meeting)  # ideas are written while the buzz groups run
     url = reverse("groups:idea_add", args=[meeting.join_code, teachers.pk])
     response = phone.post(url, {"text": "a\x00b"})
     assert response.status_code == 400
