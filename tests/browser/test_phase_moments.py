@@ -138,7 +138,8 @@ def _seed(group_id: int, count: int, agree: bool) -> None:
     for text in FACTORS[have:count]:
         group_services.add_factor(group=group, text=f"{text} ({group.name})")
     if agree and not group.is_agreed:
-        assert group_services.mark_agreed(group=group, confirmed_short=True).agreed
+        agreed = group_services.mark_agreed(group=group, confirmed_short=True)
+        assert isinstance(agreed, Group) and agreed.is_agreed
 
 
 def _ideas(group_id: int, participant_id: int) -> None:
