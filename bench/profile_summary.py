@@ -53,7 +53,8 @@ LEAF_CATEGORIES = [
 ]
 TOP = [
     ("broadcast after commit (_send_group_state)", "_send_group_state"),
-    ("HTTP request: the view", "groups/views.py"),
+    ("HTTP request: the view", "screens/group_views.py"),
+    ("broadcast after commit (screens.broadcast)", "screens/broadcast.py"),
     ("consumers relaying to sockets", "channels/"),
     ("HTTP request: handler and middleware", "django/core/handlers"),
 ]

@@ -15,7 +15,7 @@ Each phone joins as a browser does (GET /m/CODE/ for the CSRF cookie and join_to
 the join form with home_group), holds its group's WebSocket with its session cookie, and
 each meeting has room screens on /ws/room/TOKEN/. Writes are launched on a fixed schedule
 (open loop): an add while the group has fewer factors than the meeting allows, else an edit
-(GET the edit form for its version, then POST), as htmx sends them (HX-Request,
+(the POST with the version the phone's list shows, as the page does), as htmx sends them (HX-Request,
 X-CSRFToken). Every submitted text carries a unique marker; a submit has arrived on a
 screen when a received frame contains its marker, whatever the fragment looks like.
 
@@ -68,6 +68,21 @@ PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 DRAIN_SECONDS = 10.0
 MARKER = re.compile(r"BX(\d{7})X")
+# A factor's id and version in a phone's list (its remove form's hidden field): what the
+# page's script fills the edit form from, with no request (static/js/topp25.js).
+FACTOR_VERSION = re.compile(
+    r'<li id="factor-(\d+)"[^>]*>(?:(?!</li>).)*?name="version" value="(\d+)"', re.S
+)
+# A frame's kind: the id of its first element, without a trailing number ("room-group-12").
+FRAME_KIND = re.compile(r'\bid="([a-z][a-z-]*?)(?:-\d+)?"')
+
+
+def learn_versions(text: str, versions: dict[int, int]) -> None:
+    for match in FACTOR_VERSION.finditer(text):
+        fid, version = int(match.group(1)), int(match.group(2))
+        versions[fid] = max(version, versions.get(fid, -1))
+
+
 TEXTS = [
     "Tid för kollegialt lärande varje vecka",
     "Tydliga mål som eleverna förstår",
@@ -368,6 +383,9 @@ class Stats:
     frame_bytes: int = 0
     room_frames: int = 0
     room_bytes: int = 0
+    # Frames and bytes by kind (the first element's id: "group-state", "room-group", …).
+    kind_frames: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    kind_bytes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     rss_peak: float = 0.0
 
 
@@ -388,12 +406,20 @@ class Receivers:
         self.submits: dict[int, Submit] = {}
         self.closing = False
         self.rooms: set[int] = set()
+        # Factor id -> the newest version a phone's list showed.
+        self.versions: dict[int, int] = {}
 
     def frame(self, receiver: int, text: str) -> None:
         now = time.perf_counter()
         self.stats.frames += 1
         size = len(text.encode())
         self.stats.frame_bytes += size
+        kind = FRAME_KIND.search(text)
+        name = ("room " if receiver in self.rooms else "phone ") + (kind.group(1) if kind else "?")
+        self.stats.kind_frames[name] += 1
+        self.stats.kind_bytes[name] += size
+        if receiver not in self.rooms:
+            learn_versions(text, self.versions)
         if receiver in self.rooms:
             self.stats.room_frames += 1
             self.stats.room_bytes += size
@@ -626,9 +652,13 @@ async def run_scenario(
                 fid = known[next_edit[group_id] % len(known)]
                 next_edit[group_id] += 1
                 url = f"/m/{phone.code}/group/{group_id}/factors/{fid}/edit/"
-                r = await phone.client.get(url, headers=headers)
-                r.raise_for_status()
-                version = read_form(r.text).inputs.get("version", "")
+                if fid in receivers.versions:
+                    # As the page does: the version from the list it shows, no request.
+                    version = str(receivers.versions[fid])
+                else:
+                    r = await phone.client.get(url, headers=headers)
+                    r.raise_for_status()
+                    version = read_form(r.text).inputs.get("version", "")
                 data = {"text": text, "version": version, "client_token": str(uuid.uuid4())}
             submit.t0 = time.perf_counter()
             r = await phone.client.post(url, data=data, headers=headers)
@@ -638,6 +668,8 @@ async def run_scenario(
                 stats.error_kinds[f"http {r.status_code}"] += 1
                 receivers.submits.pop(n, None)
                 return
+            if not bare:
+                learn_versions(r.text, receivers.versions)
             if not bare and "/factors/" in url and url.endswith("/factors/"):
                 # Learn the new factor's id for later edits (URLs in the returned list).
                 ids = [int(i) for i in re.findall(r"/factors/(\d+)/edit/", r.text)]
@@ -735,6 +767,11 @@ async def run_scenario(
             "frames": stats.frames,
             "bytes_per_frame": round(stats.frame_bytes / max(1, stats.frames)),
             "room_bytes_per_frame": round(stats.room_bytes / max(1, stats.room_frames)),
+            "bytes_per_frame_by_kind": {
+                name: round(stats.kind_bytes[name] / count)
+                for name, count in sorted(stats.kind_frames.items())
+            },
+            "frames_by_kind": dict(sorted(stats.kind_frames.items())),
             # Server CPU (all workers, user + system) from the first write until all arrived,
             # per write: the view, the broadcast, the fan-out to every socket, the answer.
             "server_cpu_ms_per_write": r1(cpu_used * 1000 / max(1, stats.submissions)),

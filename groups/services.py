@@ -121,7 +121,9 @@ def add_factor(
     group = _lock_open_group(group, Action.EDIT_LIST)
     factor, created = _append_factor(group, text, author, client_token)
     if created:
-        _changed(group, LIST_ONLY)
+        # The pool offers picks only while the list has room: a list now full changes it too.
+        full = factor.position >= group.meeting.factor_count
+        _changed(group, LIST_AND_POOL if full else LIST_ONLY)
     return factor
 
 

@@ -282,6 +282,10 @@
     var changed = false;
     Array.prototype.slice.call(template.content.children).forEach(function (incoming) {
       if (HELD_IDS.indexOf(incoming.id) === -1) { return; }
+      // The pool for a new phase comes with the phase, which is never held (and is as new as
+      // any pool held before it).
+      var shown = document.getElementById(incoming.id);
+      if (shown && incoming.dataset.phaseKind !== shown.dataset.phaseKind) { delete held[incoming.id]; return; }
       incoming.remove();
       changed = true;
       var revision = revisionOf(incoming);
@@ -333,7 +337,6 @@
     waiting = {};
     var status = document.getElementById("live-pause-status");
     if (status) { pauseSay(status.dataset.resumed || ""); }
-    syncPoolPhase(); // a pool held since before a phase change: fetch its controls for now
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("#live-pause") : null;
@@ -525,26 +528,54 @@
     event.detail.path = list.dataset.base + id + "/" + path;
   });
 
-  // The pool's controls depend on the phase (ideas in the buzz, dots and picking in the agree
-  // phase). A phase change replaces only the phase panel (rendered once for the whole meeting),
-  // so when it names another phase than the pool was rendered for, ask for the group's state
-  // and take only the pool from it: the list, a confirmation the group is answering and what
-  // is typed stay as they are.
-  var poolFetching = false;
-  function syncPoolPhase() {
-    var phase = document.getElementById("phone-phase");
-    var pool = document.getElementById("pool-state");
-    var live = document.getElementById("group-live");
-    if (!phase || !pool || !live || poolFetching || !live.dataset.stateUrl) { return; }
-    if ((phase.dataset.kind || "none") === (pool.dataset.phaseKind || "none")) { return; }
-    poolFetching = true;
-    // Spread a whole room's phones over a second instead of one burst.
-    setTimeout(function () {
-      htmx.ajax("GET", live.dataset.stateUrl + "?part=pool", { target: "#pool-state", swap: "outerHTML" })
-        .finally(function () { poolFetching = false; });
-    }, Math.random() * 1000);
+  // --- Phone: ✎ fills the factor form from the list on the page, with no request (without
+  // script it is a link to the form filled in by the server); "Avbryt" puts the empty form back.
+  var addForm = null;
+  function editFactor(link) {
+    var form = document.getElementById("factor-form"), item = link.closest("li[data-factor-id]");
+    var list = item && item.closest("[data-base]"), q = function (el, s) { return el.querySelector(s); };
+    var version = item && q(item, "[name=version]"), text = item && q(item, ".factor-text");
+    if (!form || !list || !version || !text || !form.dataset.editLabel) { return false; }
+    if (!form.classList.contains("editing")) { addForm = form.outerHTML; }
+    var edit = form.cloneNode(true), id = item.dataset.factorId, action = list.dataset.base + id + "/edit/";
+    var position = q(item, "[name=position]"), label = q(edit, "label[for=factor-text]");
+    var area = q(edit, "#factor-text"), actions = q(edit, ".form-actions"), cancel = document.createElement("a");
+    edit.setAttribute("action", action);
+    edit.setAttribute("data-hx-post", action);
+    edit.removeAttribute("data-hx-swap-oob");
+    edit.classList.add("editing");
+    edit.dataset.draftKey = form.dataset.draftKey.split(":").slice(0, 3).join(":") + ":" + id;
+    edit.querySelectorAll("[name=version], #factor-error, .form-actions a").forEach(function (el) { el.remove(); });
+    label.insertAdjacentHTML("beforebegin", '<input type="hidden" name="version">');
+    q(edit, "[name=version]").setAttribute("value", version.value);
+    label.textContent = form.dataset.editLabel.replace("__N__", position ? position.value : "");
+    area.textContent = text.textContent;
+    area.removeAttribute("aria-invalid");
+    area.setAttribute("aria-describedby", "factor-help");
+    q(edit, "#factor-submit").textContent = form.dataset.saveLabel;
+    cancel.className = "button-secondary";
+    cancel.id = "factor-cancel";
+    cancel.href = window.location.pathname;
+    cancel.textContent = form.dataset.cancelLabel;
+    actions.appendChild(cancel);
+    htmx.swap(form, edit.outerHTML, { swapStyle: "outerHTML" });
+    area = document.getElementById("factor-text");
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
+    return true;
   }
-  document.addEventListener("htmx:wsAfterMessage", syncPoolPhase);
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.matches && elt.matches("#factor-list a[id$='-edit']") && editFactor(elt)) { event.preventDefault(); }
+  });
+  document.addEventListener("click", function (event) {
+    var form = document.getElementById("factor-form");
+    if (!form || !addForm || !event.target.closest || !event.target.closest("#factor-cancel")) { return; }
+    event.preventDefault();
+    try { window.localStorage.removeItem(form.dataset.draftKey); } catch (e) { /* ignore */ }
+    htmx.swap(form, addForm, { swapStyle: "outerHTML" });
+    addForm = null;
+  });
   document.addEventListener("DOMContentLoaded", restoreDraft);
 })();
 
