@@ -53,6 +53,15 @@ ROLE_OF: dict[str, str] = {
     "summary:public": PUBLIC,  # the token of a published summary; 404 otherwise
     "admin:login": PUBLIC,
     "admin:logout": PUBLIC,
+    # Operations: health answers anyone (no data); metrics only the scraper's token (404
+    # otherwise, tests/test_operations_health.py); the organisation's sign-in (404 unless
+    # configured, tests/test_oidc_roles.py).
+    "health_live": PUBLIC,
+    "health_ready": PUBLIC,
+    "metrics": PUBLIC,
+    "oidc_authentication_init": PUBLIC,
+    "oidc_authentication_callback": PUBLIC,
+    "oidc_refused": PUBLIC,
     "meetings:room": ROOM,
     "groups:page": PHONE,
     "groups:expert": PHONE,
