@@ -11,6 +11,7 @@ alone gives the record as the groups left it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,50 @@ class ThemeFactor:
 class Theme:
     label: str
     factors: tuple[ThemeFactor, ...]
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    key: str  # the group's pk as text: stable for the meeting's lifetime
+    name: str
+
+
+@dataclass(frozen=True)
+class ThemeFactorRef:
+    factor_id: int
+    group: str  # ThemeGroup.key
+    group_name: str
+    position: int
+    text: str
+
+
+@dataclass(frozen=True)
+class EditorTheme:
+    """A theme as the editor sees it. `key` names it in forms: "t<id>" once curated, else the
+    finder's concept."""
+
+    key: str
+    label: str
+    factors: tuple[ThemeFactorRef, ...]
+    groups: tuple[ThemeGroup, ...]
+    curated: bool = False
+    dismissed: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        """An HTML id that stays the same while the key does, so focus can follow a theme
+        through a re-render (the key itself may hold spaces and any letter)."""
+        return "theme-" + hashlib.sha1(self.key.encode(), usedforsecurity=False).hexdigest()[:10]
+
+    def named_by(self, group_key: str) -> bool:
+        return any(group.key == group_key for group in self.groups)
+
+
+@dataclass(frozen=True)
+class MeetingThemes:
+    themes: list[EditorTheme]
+    dismissed: list[EditorTheme]
+    groups: list[ThemeGroup]  # every home group, in seating order (the M of "N av M")
 
 
 @dataclass(frozen=True)

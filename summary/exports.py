@@ -61,12 +61,6 @@ _LATER_FIELDS = {
 SCHEMA_PATH = Path(__file__).with_name("schema") / "meeting-export.schema.json"
 
 
-def meeting_markdown(meeting: Meeting, *, language: str = "sv") -> str:
-    from .formats import summary_document, summary_markdown
-
-    return summary_markdown(summary_document(meeting), language=language)
-
-
 def _moment(value: datetime.datetime | None) -> str | None:
     # In the meeting's own time zone (TIME_ZONE), as people read the afternoon's clock.
     return timezone.localtime(value).isoformat() if value is not None else None

@@ -22,7 +22,8 @@ from groups.models import SuccessFactor
 from meetings import services
 from meetings.models import Group, Meeting, Participant
 from meetings.text import clean_text
-from summary.exports import meeting_json, meeting_markdown
+from summary.exports import meeting_json
+from summary.formats import meeting_markdown
 
 DIRTY = "\x00Tid\x07 för\x1b \x9bkollegialt\u200b\x7f lärande\x00 "
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
