@@ -131,6 +131,15 @@ class MeetingThemes:
     groups: list[ThemeGroup]  # every home group, in seating order (the M of "N av M")
 
 
+def theme_heading(label: str, count: int, total: int) -> str:
+    """ "Trygg lärmiljö — 3 av 7 grupper": a theme's heading in every article and screen."""
+    return _("%(label)s — %(count)d av %(total)d grupper") % {
+        "label": label,
+        "count": count,
+        "total": total,
+    }
+
+
 @dataclass(frozen=True)
 class ThemeView:
     """A theme resolved against the document: its factors' texts and groups, in order."""
@@ -142,12 +151,7 @@ class ThemeView:
 
     @property
     def heading(self) -> str:
-        """ "Trygg lärmiljö — 3 av 7 grupper" """
-        return _("%(label)s — %(count)d av %(total)d grupper") % {
-            "label": self.label,
-            "count": self.group_count,
-            "total": self.total_groups,
-        }
+        return theme_heading(self.label, self.group_count, self.total_groups)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Every download of a meeting's summary, each written from one `SummaryDocument`.
 
 Markdown and HTML for an article, DOCX and PDF to print or edit, XLSX and CSV (one row per
-factor) to sort and count, and the lossless JSON (summary/exports.py) for archives.
+factor) to sort and count, and the lossless JSON (summary/archive/) for archives.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from meetings.errors import STATUS_BY_CODE, DomainError
 
+from .archive import meeting_json
 from .cells import neutralise_cell
 from .document import (
     FactorEntry,
@@ -32,7 +33,6 @@ from .document import (
     build_summary,
     export_group_keys,
 )
-from .exports import meeting_json
 from .models import SummaryDraft
 from .services import export_themes
 

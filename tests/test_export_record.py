@@ -22,7 +22,7 @@ from groups.models import Dot, HiddenWord, Idea, IdeaPool, PoolSettings, Reflect
 from meetings import services
 from meetings.models import Group, Meeting, Participant, PhaseKind
 from meetings.phases import AgendaTemplate
-from summary.exports import SCHEMA_PATH, meeting_data, meeting_json
+from summary.archive import SCHEMA_PATH, meeting_data, meeting_json
 from summary.formats import meeting_markdown
 
 pytestmark = pytest.mark.django_db

@@ -31,7 +31,7 @@ from meetings.models import Group, Meeting, Participant
 from meetings.participation import remember_participant
 from meetings.roles import FACILITATOR_ROLE
 from meetings.text import clean_text
-from summary.exports import meeting_data
+from summary.archive import meeting_data
 from summary.formats import meeting_markdown
 
 HOSTILE = [

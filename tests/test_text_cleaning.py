@@ -22,7 +22,7 @@ from groups.models import SuccessFactor
 from meetings import services
 from meetings.models import Group, Meeting, Participant
 from meetings.text import clean_text
-from summary.exports import meeting_json
+from summary.archive import meeting_json
 from summary.formats import meeting_markdown
 
 DIRTY = "\x00Tid\x07 för\x1b \x9bkollegialt\u200b\x7f lärande\x00 "
