@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count
 
 from groups.models import SuccessFactor
 from meetings.models import Group, Meeting
 
+from .document import EditorTheme as Theme
 from .document import agenda_entries, in_editors_order, reflection_entries
 from .models import FactorEdit, SummaryDraft
-
-if TYPE_CHECKING:
-    from .services import Theme
 
 
 @dataclass

@@ -11,6 +11,7 @@ alone gives the record as the groups left it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,59 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class ThemeGroup:
+    key: str  # the group's pk as text: stable for the meeting's lifetime
+    name: str
+
+
+@dataclass(frozen=True)
+class ThemeFactorRef:
+    factor_id: int
+    group: str  # ThemeGroup.key
+    group_name: str
+    position: int
+    text: str
+
+
+@dataclass(frozen=True)
+class EditorTheme:
+    """A theme as the editor sees it. `key` names it in forms: "t<id>" once curated, else the
+    finder's concept."""
+
+    key: str
+    label: str
+    factors: tuple[ThemeFactorRef, ...]
+    groups: tuple[ThemeGroup, ...]
+    curated: bool = False
+    dismissed: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        """An HTML id that stays the same while the key does, so focus can follow a theme
+        through a re-render (the key itself may hold spaces and any letter)."""
+        return "theme-" + hashlib.sha1(self.key.encode(), usedforsecurity=False).hexdigest()[:10]
+
+    def named_by(self, group_key: str) -> bool:
+        return any(group.key == group_key for group in self.groups)
+
+
+@dataclass(frozen=True)
+class MeetingThemes:
+    themes: list[EditorTheme]
+    dismissed: list[EditorTheme]
+    groups: list[ThemeGroup]  # every home group, in seating order (the M of "N av M")
+
+
+def theme_heading(label: str, count: int, total: int) -> str:
+    """ "Trygg lärmiljö — 3 av 7 grupper": a theme's heading in every article and screen."""
+    return _("%(label)s — %(count)d av %(total)d grupper") % {
+        "label": label,
+        "count": count,
+        "total": total,
+    }
+
+
+@dataclass(frozen=True)
 class ThemeView:
     """A theme resolved against the document: its factors' texts and groups, in order."""
 
@@ -97,12 +151,7 @@ class ThemeView:
 
     @property
     def heading(self) -> str:
-        """ "Trygg lärmiljö — 3 av 7 grupper" """
-        return _("%(label)s — %(count)d av %(total)d grupper") % {
-            "label": self.label,
-            "count": self.group_count,
-            "total": self.total_groups,
-        }
+        return theme_heading(self.label, self.group_count, self.total_groups)
 
 
 @dataclass(frozen=True)

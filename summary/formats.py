@@ -1,7 +1,7 @@
 """Every download of a meeting's summary, each written from one `SummaryDocument`.
 
 Markdown and HTML for an article, DOCX and PDF to print or edit, XLSX and CSV (one row per
-factor) to sort and count, and the lossless JSON (summary/exports.py) for archives.
+factor) to sort and count, and the lossless JSON (summary/archive/) for archives.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from meetings.errors import Unavailable
 
+from .archive import meeting_json
+from .cells import neutralise_cell
 from .document import (
     FactorEntry,
     GroupSummary,
@@ -32,6 +34,7 @@ from .document import (
     export_group_keys,
 )
 from .models import SummaryDraft
+from .services import export_themes
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -265,16 +268,6 @@ def factor_rows(doc: SummaryDocument) -> list[FactorRow]:
     ]
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (or DDE command):
-# "=HYPERLINK(…)", "+1+cmd|…", "-2+3", "@SUM(…)", and tab/CR that some importers skip first.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: str) -> str:
-    """The OWASP/defusedcsv rule: a leading apostrophe makes the cell inert text."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
-
-
 def summary_csv(doc: SummaryDocument, *, language: str = LANGUAGE) -> str:
     """UTF-8 with a byte order mark and semicolons: what Excel with Swedish settings opens
     by a double click (with commas it puts every row in one column)."""
@@ -411,17 +404,18 @@ def _summary_writer(
 
 
 def _json_writer(meeting: Meeting) -> bytes:
-    from .exports import meeting_json
-
     return meeting_json(meeting).encode("utf-8")
+
+
+def meeting_markdown(meeting: Meeting, *, language: str = LANGUAGE) -> str:
+    """The meeting's article as Markdown (what `export_meeting --format md` prints)."""
+    return summary_markdown(summary_document(meeting), language=language)
 
 
 def summary_document(meeting: Meeting) -> SummaryDocument:
     """The document every summary format is written from: the record, the editor's wording
     and order (the workspace's draft, if any) and the meeting's themes (the editor's if
     curated, else found afresh: this loads the Swedish dictionary once per process)."""
-    from .services import export_themes
-
     draft = SummaryDraft.objects.filter(meeting=meeting).first()
     themes = export_themes(meeting, export_group_keys(meeting))
     return build_summary(meeting, themes=themes, draft=draft)

@@ -17,12 +17,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from meetings.models import Meeting, PhaseKind
 from swedish import text as sv
 
 from . import services
+from .document import theme_heading
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,7 @@ class RoomTheme:
     @property
     def heading(self) -> str:
         """ "Kompetensutveckling — 5 av 7 grupper" """
-        return _("%(label)s — %(count)d av %(total)d grupper") % {
-            "label": self.label,
-            "count": self.group_count,
-            "total": self.total_groups,
-        }
+        return theme_heading(self.label, self.group_count, self.total_groups)
 
 
 @dataclass(frozen=True)

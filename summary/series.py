@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Group, Meeting, Series
 
+from .cells import neutralise_cell
 from .content import workspace_groups
 from .models import IndicatorValue, SeriesIndicator, SummaryDraft
 
@@ -394,7 +395,6 @@ def series_xlsx(series: Series) -> bytes:
     return buffer.getvalue()
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Swedish spreadsheets use the semicolon as list separator (the comma is the decimal sign).
 CSV_DELIMITER = ";"
 
@@ -406,9 +406,7 @@ def inert(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f").replace(".", ",")
     text = str(value)
-    if not isinstance(value, int) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return text if isinstance(value, int) else neutralise_cell(text)
 
 
 def series_csv(series: Series, table: str) -> str:

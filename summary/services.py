@@ -6,10 +6,8 @@ meeting's themes (found, then curated).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +26,8 @@ from meetings.text import clean_text
 
 from . import document
 from .content import order_of, public_content
+from .document import EditorTheme as Theme
+from .document import MeetingThemes, ThemeFactorRef, ThemeGroup
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -463,50 +463,6 @@ def remove_indicator_value(*, series: Series, year: int) -> None:
 # --- Themes --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ThemeGroup:
-    key: str  # the group's pk as text: stable for the meeting's lifetime
-    name: str
-
-
-@dataclass(frozen=True)
-class ThemeFactorRef:
-    factor_id: int
-    group: str  # ThemeGroup.key
-    group_name: str
-    position: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A theme as the editor sees it. `key` names it in forms: "t<id>" once curated, else the
-    finder's concept."""
-
-    key: str
-    label: str
-    factors: tuple[ThemeFactorRef, ...]
-    groups: tuple[ThemeGroup, ...]
-    curated: bool = False
-    dismissed: bool = False
-
-    @property
-    def dom_id(self) -> str:
-        """An HTML id that stays the same while the key does, so focus can follow a theme
-        through a re-render (the key itself may hold spaces and any letter)."""
-        return "theme-" + hashlib.sha1(self.key.encode(), usedforsecurity=False).hexdigest()[:10]
-
-    def named_by(self, group_key: str) -> bool:
-        return any(group.key == group_key for group in self.groups)
-
-
-@dataclass(frozen=True)
-class MeetingThemes:
-    themes: list[Theme]
-    dismissed: list[Theme]
-    groups: list[ThemeGroup]  # every home group, in seating order (the M of "N av M")
-
-
 def _home_groups(meeting: Meeting) -> list[Group]:
     return list(meeting.home_groups().order_by("position", "pk"))
 
@@ -616,18 +572,6 @@ def export_themes(meeting: Meeting, group_keys: Mapping[int, str]) -> list[docum
             ),
         )
         for theme in meeting_themes(meeting)
-    ]
-
-
-def themes_data(meeting: Meeting, group_keys: Mapping[int, str]) -> list[dict[str, Any]]:
-    """The themes for the JSON export: `[{"label": …, "factors": [{"group": <group key>,
-    "position": <n>}, …]}, …]`, with the export's own group keys (group pk → "g3")."""
-    return [
-        {
-            "label": theme.label,
-            "factors": [{"group": f.group, "position": f.position} for f in theme.factors],
-        }
-        for theme in export_themes(meeting, group_keys)
     ]
 
 

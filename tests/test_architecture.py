@@ -161,3 +161,47 @@ def test_the_check_finds_what_it_looks_for(tmp_path: Path) -> None:
     assert "screens" in _imports(tree)
     assert _higher("groups", _template_owner("screens/group.html#x"))
     assert _higher("groups", _url_owners()["groups"])
+
+
+def _summary_imports() -> dict[str, set[str]]:
+    """Each summary module's imports of other summary modules, function-level ones too."""
+    root = ROOT / "summary"
+    modules: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        package = parts[:-1]
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[: len(package) - (node.level - 1)]
+                    module = ".".join(base + ([node.module] if node.module else []))
+                    deps.add(module)
+                    deps.update(f"{module}.{alias.name}" for alias in node.names)
+                elif node.module and node.module.split(".")[0] == "summary":
+                    deps.add(node.module)
+                    deps.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name.split(".")[0] == "summary")
+        modules[".".join(parts)] = deps
+    return {name: {d for d in deps if d in modules and d != name} for name, deps in modules.items()}
+
+
+def test_no_import_cycle_in_summary() -> None:
+    graph = _summary_imports()
+    cycles: list[list[str]] = []
+
+    def visit(start: str, node: str, path: list[str]) -> None:
+        for nxt in sorted(graph[node]):
+            if nxt == start:
+                cycles.append(path)
+            elif nxt not in path and nxt > start:
+                visit(start, nxt, [*path, nxt])
+
+    for module in sorted(graph):
+        visit(module, module, [module])
+    assert cycles == []

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from meetings.models import Meeting
-from summary.exports import SCHEMA_PATH, ImportRejected, import_meeting, meeting_data, meeting_json
+from summary.archive import SCHEMA_PATH, ImportRejected, import_meeting, meeting_data, meeting_json
 from summary.formats import FORMATS
 from summary.models import SummaryDraft
 

@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from meetings.models import Meeting
-from summary.exports import meeting_json
+from summary.archive import meeting_json
 
 from .conftest import ROOT, child_env
 from .test_export_record import ran_afternoon  # noqa: F401  (the finished meeting)

@@ -20,7 +20,8 @@ from groups import services as groups
 from groups.models import Dot, HiddenWord, Idea, IdeaPool, PoolSettings, ReflectionWord
 from meetings import services
 from meetings.models import Group, Meeting, Participant, PhaseKind
-from summary.exports import SCHEMA_PATH, meeting_data, meeting_json, meeting_markdown
+from summary.archive import SCHEMA_PATH, meeting_data, meeting_json
+from summary.formats import meeting_markdown
 from tests.support.phases import run_phase
 
 pytestmark = pytest.mark.django_db

@@ -28,6 +28,7 @@ from groups import services as group_services
 from meetings import services
 from meetings.models import Group, Meeting, Participant, PhaseKind
 from meetings.roles import EDITOR_ROLE
+from summary.cells import neutralise_cell
 from summary.document import (
     ReflectionEntry,
     SummaryDocument,
@@ -39,7 +40,6 @@ from summary.formats import (
     FORMATS,
     content_disposition,
     download_filename,
-    neutralise_cell,
     summary_csv,
     summary_docx,
     summary_html,

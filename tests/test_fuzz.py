@@ -31,7 +31,8 @@ from meetings.models import Group, Meeting, Participant
 from meetings.participation import remember_participant
 from meetings.roles import FACILITATOR_ROLE
 from meetings.text import clean_text
-from summary.exports import meeting_data, meeting_markdown
+from summary.archive import meeting_data
+from summary.formats import meeting_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -22,7 +22,7 @@ from groups import services as group_services
 from meetings import services as meeting_services
 from meetings.models import Meeting, Series
 from summary import services
-from summary.exports import SCHEMA_PATH, import_meeting, meeting_data, meeting_json
+from summary.archive import SCHEMA_PATH, import_meeting, meeting_data, meeting_json
 from summary.formats import FORMATS, summary_document
 
 # Written the way school staff write; three groups name safety, two name working together.

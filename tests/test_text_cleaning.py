@@ -22,7 +22,8 @@ from groups.models import SuccessFactor
 from meetings import services
 from meetings.models import Group, Meeting, Participant
 from meetings.text import clean_text
-from summary.exports import meeting_json, meeting_markdown
+from summary.archive import meeting_json
+from summary.formats import meeting_markdown
 from tests.support.fixtures import HX
 
 DIRTY = "\x00Tid\x07 för\x1b \x9bkollegialt\u200b\x7f lärande\x00 "

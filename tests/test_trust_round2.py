@@ -492,7 +492,8 @@ def test_the_pdf_renderer_fetches_nothing(tmp_path: Path) -> None:
 def test_who_sees_what_the_phone_the_privacy_page_and_exports_agree(
     meeting: Meeting, teachers: Group
 ) -> None:
-    from summary.exports import meeting_data, meeting_markdown
+    from summary.archive import meeting_data
+    from summary.formats import meeting_markdown
 
     _buzz(meeting)
     group_services.update_pool_settings(

@@ -9,7 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from meetings.errors import DomainError
-from summary.exports import import_meeting
+from summary.archive import import_meeting
 
 
 class _DuplicateKey(ValueError):
