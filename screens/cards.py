@@ -6,25 +6,16 @@ with cut marks, so an office printer prints them as they are."""
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
 
 from meetings.errors import Unavailable
 from meetings.models import Group, Meeting
-
-PANGO_HINT = gettext_lazy(
-    "PDF kan inte skapas på den här servern: WeasyPrint hittar inte Pango. "
-    "Installera det med: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-    "libharfbuzz-subset0 fonts-dejavu-core"
-)
-# What XML 1.0 (and so a PDF's text) cannot hold: C0 controls other than tab and newlines.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from summary.formats import PANGO_HINT, xml_text
 
 
 def group_join_path(meeting: Meeting, group: Group) -> str:
@@ -79,6 +70,6 @@ def cards_pdf(meeting: Meeting, *, absolute: Callable[[str], str]) -> bytes:
     except (ImportError, OSError) as error:  # the package or its shared libraries are missing
         raise Unavailable("cards_unavailable", str(PANGO_HINT)) from error
     page = render_to_string("screens/cards_print.html", cards_context(meeting, absolute=absolute))
-    pdf = HTML(string=_NOT_XML.sub("", page)).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = HTML(string=xml_text(page)).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None  # write_pdf() without a target returns the bytes
     return pdf

@@ -52,7 +52,8 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _xml_text(text: str) -> str:
+def xml_text(text: str) -> str:
+    """`text` without what XML 1.0 (and so DOCX and a PDF's text) cannot hold."""
     return _NOT_XML.sub("", text)
 
 
@@ -99,7 +100,7 @@ def summary_html(doc: SummaryDocument, *, language: str = LANGUAGE) -> str:
         fragment = render_to_string(
             "summary/meeting_fragment.html", _context(doc, language=language, top=2)
         )
-    return _xml_text(fragment)
+    return xml_text(fragment)
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def summary_pdf(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         )
     # The page is self-contained (styles inline, no images): a second guard after escaping,
     # WeasyPrint fetches nothing a text might name (file://, http://, data:).
-    pdf = HTML(string=_xml_text(page), url_fetcher=_deny_all_fetcher()).write_pdf(
+    pdf = HTML(string=xml_text(page), url_fetcher=_deny_all_fetcher()).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     assert pdf is not None  # write_pdf() without a target returns the bytes
@@ -157,8 +158,8 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
 
     document = docx.Document()
     properties = document.core_properties
-    properties.title = _xml_text(doc.title)
-    properties.subject = _xml_text(doc.core_question)
+    properties.title = xml_text(doc.title)
+    properties.subject = xml_text(doc.core_question)
     properties.language = "sv-SE" if language == "sv" else language
     properties.author = "topp25"
     # Spelling and screen readers need the text's language on the default style.
@@ -176,7 +177,7 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         num = numbering.add_num(abstract_id)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         for text in entries:
-            paragraph = document.add_paragraph(_xml_text(text), style="List Number")
+            paragraph = document.add_paragraph(xml_text(text), style="List Number")
             num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
             num_pr.get_or_add_numId().val = num.numId
@@ -184,10 +185,10 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
     def labelled(label: str, text: str) -> None:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(_xml_text(text))
+        paragraph.add_run(xml_text(text))
 
     def group_section(group: GroupSummary, level: int) -> None:
-        document.add_heading(_xml_text(group.name), level=level)
+        document.add_heading(xml_text(group.name), level=level)
         document.add_paragraph(group.status)
         if group.factors:
             numbered([factor.published_text for factor in group.factors])
@@ -195,10 +196,10 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
             document.add_paragraph(_("Gruppen har inte skrivit några framgångsfaktorer."))
 
     with translation.override(language):
-        document.add_heading(_xml_text(doc.title), level=1)
-        document.add_paragraph(_xml_text(_byline(doc)))
+        document.add_heading(xml_text(doc.title), level=1)
+        document.add_paragraph(xml_text(_byline(doc)))
         for paragraph in doc.lead_paragraphs:
-            document.add_paragraph(_xml_text(paragraph))
+            document.add_paragraph(xml_text(paragraph))
         labelled(_("Grundfråga"), doc.core_question)
         labelled(_("Deltagare"), _participation(doc))
         if doc.agenda:
@@ -214,10 +215,10 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         if themes:
             document.add_heading(_("Teman som återkommer"), level=2)
             for theme in themes:
-                document.add_heading(_xml_text(theme.heading), level=3)
+                document.add_heading(xml_text(theme.heading), level=3)
                 for group, factor in theme.entries:
                     document.add_paragraph(
-                        _xml_text(f"{factor.published_text} ({group.name})"), style="List Bullet"
+                        xml_text(f"{factor.published_text} ({group.name})"), style="List Bullet"
                     )
         if doc.reflection:
             document.add_heading(_("Reflektion"), level=2)
@@ -225,11 +226,9 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
                 _("Orden i reflektionen, de vanligaste först (antal i parentes):")
             )
             for word in doc.reflection:
-                document.add_paragraph(
-                    _xml_text(f"{word.text} ({word.count})"), style="List Bullet"
-                )
+                document.add_paragraph(xml_text(f"{word.text} ({word.count})"), style="List Bullet")
         for paragraph in doc.closing_paragraphs:
-            document.add_paragraph(_xml_text(paragraph))
+            document.add_paragraph(xml_text(paragraph))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -310,9 +309,7 @@ def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
             "strings_to_numbers": False,
         },
     )
-    workbook.set_properties(
-        {"title": _xml_text(doc.title), "subject": _xml_text(doc.core_question)}
-    )
+    workbook.set_properties({"title": xml_text(doc.title), "subject": xml_text(doc.core_question)})
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     top = workbook.add_format({"valign": "top"})
@@ -323,14 +320,14 @@ def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         sheet = workbook.add_worksheet(_("Framgångsfaktorer"))
         sheet.write_row(0, 0, _columns(), bold)
         for index, row in enumerate(factor_rows(doc), start=1):
-            sheet.write_string(index, 0, _xml_text(doc.title), top)
+            sheet.write_string(index, 0, xml_text(doc.title), top)
             sheet.write_datetime(index, 1, doc.date, iso_date)
-            sheet.write_string(index, 2, _xml_text(row.group.name), top)
+            sheet.write_string(index, 2, xml_text(row.group.name), top)
             sheet.write_string(index, 3, row.group.kind_label, top)
             sheet.write_number(index, 4, row.factor.position, top)
-            sheet.write_string(index, 5, _xml_text(row.factor.text), wrap)
-            sheet.write_string(index, 6, _xml_text(row.factor.edited_text or ""), wrap)
-            sheet.write_string(index, 7, _xml_text(row.themes), wrap)
+            sheet.write_string(index, 5, xml_text(row.factor.text), wrap)
+            sheet.write_string(index, 6, xml_text(row.factor.edited_text or ""), wrap)
+            sheet.write_string(index, 7, xml_text(row.themes), wrap)
             sheet.write_string(index, 8, yes if row.group.agreed else no, top)
         for column, width in enumerate([24, 11, 18, 13, 8, 50, 50, 24, 6]):
             sheet.set_column(column, column, width)
@@ -348,7 +345,7 @@ def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         ]
         groups.write_row(0, 0, headers, bold)
         for index, group in enumerate(doc.groups, start=1):
-            groups.write_string(index, 0, _xml_text(group.name))
+            groups.write_string(index, 0, xml_text(group.name))
             groups.write_string(index, 1, group.kind_label)
             groups.write_number(index, 2, group.participant_count)
             groups.write_number(index, 3, group.filled)
@@ -370,7 +367,7 @@ def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
         for index, (label, value) in enumerate(facts):
             meeting.write_string(index, 0, label, bold)
             if isinstance(value, str):
-                meeting.write_string(index, 1, _xml_text(value), wrap)
+                meeting.write_string(index, 1, xml_text(value), wrap)
             elif isinstance(value, int):
                 meeting.write_number(index, 1, value, top)
             else:
