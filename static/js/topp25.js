@@ -432,11 +432,21 @@
 
   // Forget the draft once the server has taken it: before the answer is swapped in, since
   // the fresh form's htmx:load would otherwise refill it. The swap target is #group-live
-  // (always in the page), and requestConfig names the form that sent the text.
+  // (always in the page), and requestConfig names the form that sent the text. Someone who
+  // starts the next item while the answer is on its way (the broadcast often shows the sent
+  // one first) keeps it: the draft is forgotten only if it is still the text that was sent,
+  // and the fresh form is refilled from it otherwise.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    var area = form && form.dataset && form.dataset.draftKey && form.querySelector("textarea");
+    if (area) { form.dataset.sentText = area.value; }
+  });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = event.detail.requestConfig && event.detail.requestConfig.elt;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (form && form.dataset && form.dataset.draftKey && status >= 200 && status < 300) {
+      var area = form.querySelector("textarea");
+      if (area && form.dataset.sentText !== undefined && area.value !== form.dataset.sentText) { return; }
       try { window.localStorage.removeItem(form.dataset.draftKey); } catch (e) { /* ignore */ }
     }
   });

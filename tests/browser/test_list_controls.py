@@ -73,3 +73,43 @@ def test_relative_controls_reach_their_views(
     ).click(timeout=WAIT)
     _until(asgi_server, factors, ["Studiero", "Trygghet"], phone)
     browser.assert_no_errors()
+
+
+def test_next_idea_typed_before_the_answer_is_kept(
+    meeting: Meeting, teachers: Group, asgi_server: LiveASGIServer, browser: Browser
+) -> None:
+    """The broadcast often shows a sent idea before the form's own answer arrives; whoever
+    starts the next idea meanwhile keeps it when the answer's fresh form is swapped in."""
+    phone = add_on_phone(browser, meeting, "Lärare", "Studiero")
+    asgi_server.call(run_phase, meeting, PhaseKind.BUZZ)
+    phone.get_by_label("Ny idé").wait_for(timeout=WAIT)
+
+    # The answer to the first idea is held back (the server has taken it) until the next
+    # idea has been typed.
+    held: list[tuple[Any, Any]] = []
+
+    def hold(route: Any) -> None:
+        held.append((route, route.fetch()))
+
+    phone.route("**/ideas/", hold)
+    phone.get_by_label("Ny idé").fill("Lugn i korridoren")
+    phone.get_by_role("button", name="Lägg till idé", exact=True).click()
+    phone.locator("#idea-list").get_by_text("Lugn i korridoren", exact=True).wait_for(timeout=WAIT)
+    for _ in range(WAIT // 100):
+        if held:
+            break
+        phone.wait_for_timeout(100)
+    phone.get_by_label("Ny idé").fill("Trygghet")
+    route, response = held[0]
+    route.fulfill(response=response)
+    phone.unroute("**/ideas/")
+
+    def sent() -> list[str]:
+        return list(Idea.objects.filter(group=teachers).values_list("text", flat=True))
+
+    # The fresh form (a new client token) carries on with what was typed.
+    phone.get_by_role("button", name="Lägg till idé", exact=True).click()
+    phone.locator("#idea-list").get_by_text("Trygghet", exact=True).wait_for(timeout=WAIT)
+    _until(asgi_server, lambda: sorted(sent()), ["Lugn i korridoren", "Trygghet"], phone)
+    assert phone.get_by_label("Ny idé").input_value() == ""
+    browser.assert_no_errors()
