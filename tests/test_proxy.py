@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -102,8 +103,8 @@ def _site_config(https_port: int, app_port: int, cert: Path, key: Path) -> str:
     replacements = [
         ("listen 80;", f"listen 127.0.0.1:{_free_port()};"),
         ("listen [::]:80;", ""),
-        ("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;"),
-        ("listen [::]:443 ssl;", ""),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
+        ("listen [::]:443 ssl http2;", ""),
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
         ("/etc/ssl/certs/topp25.example.se.pem", str(cert)),
         ("/etc/ssl/private/topp25.example.se.key", str(key)),
@@ -121,6 +122,7 @@ class Stack:
     app_port: int
     context: ssl.SSLContext
     metrics_dir: Path
+    cert: Path
 
 
 def _wait_for(check: object, what: str, timeout: float = 60) -> None:
@@ -207,7 +209,7 @@ http {{
             timeout=120,
         )
         fcntl.flock(starting, fcntl.LOCK_UN)
-        yield Stack(base, https_port, app_port, context, tmp_path / "metrics")
+        yield Stack(base, https_port, app_port, context, tmp_path / "metrics", cert)
     finally:
         starting.close()  # releases the lock if the start failed
         for process in (proxy, app):
@@ -352,3 +354,17 @@ def test_metrics_through_the_proxy_add_up_both_workers(stack: Stack) -> None:
     assert _metric(text, "topp25_http_requests_total") >= before + 20
     ready = json.loads(scraper.get("/health/ready/").text)
     assert ready == {"status": "ok", "checks": {"database": "ok", "channel_layer": "ok"}}
+
+
+def test_the_proxy_speaks_http2_and_still_upgrades_websockets(stack: Stack) -> None:
+    """Browsers that offer h2 get it (ALPN); the WebSocket test above still passes over the
+    same port, since a browser opens its WebSockets as HTTP/1.1 upgrades."""
+    context = ssl.create_default_context(cafile=str(stack.cert))
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    with socket.create_connection(("127.0.0.1", stack.https_port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            assert tls.selected_alpn_protocol() == "h2"
+    context.set_alpn_protocols(["http/1.1"])
+    with socket.create_connection(("127.0.0.1", stack.https_port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            assert tls.selected_alpn_protocol() == "http/1.1"
