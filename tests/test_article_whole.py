@@ -22,7 +22,7 @@ from groups import services as group_services
 from meetings import services
 from meetings.models import Meeting, Participant, PhaseKind
 from summary import services as summary_services
-from summary.formats import FORMATS
+from summary.outputs import FORMATS
 
 LEAD = "Hundra personer från skolans alla led möttes i Stadshuset en eftermiddag i november."
 CLOSING = "Nästa steg: förvaltningen återkommer med en plan till nämnden i februari."

@@ -37,7 +37,6 @@ from summary.document import (
     build_summary,
 )
 from summary.formats import (
-    FORMATS,
     content_disposition,
     download_filename,
     summary_csv,
@@ -47,6 +46,7 @@ from summary.formats import (
     summary_pdf,
     summary_xlsx,
 )
+from summary.outputs import FORMATS
 
 LONG = (
     "Att varje elev får möta legitimerade lärare som har tid att planera, följa upp och "
