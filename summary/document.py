@@ -544,10 +544,6 @@ class MeetingDocument:
         }
 
 
-# The name the formats and their tests knew it by.
-SummaryDocument = MeetingDocument
-
-
 def in_editors_order(groups: list[Group], order: list[Any]) -> list[Group]:
     """Groups in the editor's order (a list of pks); the rest after, in seating order."""
     rank = {pk: index for index, pk in enumerate(order) if isinstance(pk, int)}
