@@ -27,6 +27,9 @@ class PhaseScreens:
     console: str = "console_phase_timer"
     # The room shows the gallery of all groups' lists below the phase header.
     room_gallery: bool = False
+    # A room partial shown in the header's band, as the gallery's phase is, leaving the rest
+    # of the screen to the phase's own partial (the themes phase: its title and clock).
+    room_band: str = ""
     # The phone puts the group's list first (the list is always on the phone; in other
     # phases it follows the phase panel).
     phone_list_first: bool = False
@@ -45,6 +48,10 @@ class PhaseScreens:
     @property
     def room_partial(self) -> str:
         return _partial(ROOM_TEMPLATE, self.room)
+
+    @property
+    def room_band_partial(self) -> str:
+        return _partial(ROOM_TEMPLATE, self.room_band) if self.room_band else ""
 
     @property
     def console_partial(self) -> str:
@@ -110,6 +117,7 @@ REGISTRY: dict[str, PhaseScreens] = {
     PhaseKind.THEMES: PhaseScreens(
         phone=f"{THEMES_SCREENS}#phone_themes",
         room=f"{THEMES_SCREENS}#room_themes",
+        room_band="room_phase_bar",
         console=f"{THEMES_SCREENS}#console_themes",
         context=room_themes.screen_context,
     ),

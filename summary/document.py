@@ -1,11 +1,17 @@
-"""A meeting's summary as one data structure, read from the database once.
+"""A meeting's summary as one data structure, read from the database once: `MeetingDocument`.
 
-Every format (Markdown, HTML, DOCX, PDF, XLSX, CSV) is written from a `SummaryDocument`, so
-they cannot disagree about order, counts or wording. Two fields are seams for work that lands
-beside this module: `FactorEntry.edited_text` (the editor's published wording, from the summary
-workspace's FactorEdit, given a `draft`) and `SummaryDocument.themes` (the editor's or the theme
-finder's, given `themes`). `summary.formats.summary_document` passes both; `build_summary`
-alone gives the record as the groups left it.
+One builder (`build_summary`; `summary.services.meeting_document` gives it the editor's draft
+and the meeting's themes) and three views of the same document for its three readers:
+
+- `for_editor()`: the workspace's groups, each factor with the group's text, the editor's
+  wording and its version (summary/workspace_views.py);
+- `for_public()`: the JSON-ready article the public page shows and publishing stores;
+- `for_record()`: the meeting, the editor's version and the themes as the JSON archive keeps
+  them (summary/archive/serialise.py adds the rest of the record: ideas, votes, people).
+
+Every article format (Markdown, HTML, DOCX, PDF) and the spreadsheets (summary/outputs.py)
+read the document itself, so no reader can disagree with another about order, counts or
+wording.
 """
 
 from __future__ import annotations
@@ -23,10 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groups import words
+from groups.models import SuccessFactor
 from groups.reflection import visible_texts
-from meetings.models import Group, Meeting, PhaseKind
+from meetings.models import Group, Meeting, PhaseKind, Profession
 
-from .models import SummaryDraft
+from .models import FactorEdit, SummaryDraft
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,12 @@ class FactorEntry:
     text: str
     # The editor's wording for publication, or None when the editor has not changed it.
     edited_text: str | None = None
+    # The database row (0 in documents built by hand), and the editor's stored wording as it is
+    # (even when it says what the group says), its version and the group's text it was based on.
+    factor_id: int = 0
+    edit: str | None = None
+    edit_version: int = 0
+    based_on: str = ""
 
     @property
     def published_text(self) -> str:
@@ -54,10 +67,20 @@ class GroupSummary:
     participant_count: int
     factor_count: int  # how many the meeting asks for (N in "x av N")
     factors: tuple[FactorEntry, ...]
+    pk: int = 0  # the database row (0 in documents built by hand)
 
     @property
     def kind_label(self) -> str:
         return str(Group.Kind(self.kind).label)
+
+    @property
+    def profession_label(self) -> str:
+        return str(Profession(self.profession).label) if self.profession else ""
+
+    @property
+    def seat(self) -> int:
+        """The place in seating order (home groups first): the number in the key "g3"."""
+        return int(self.key.removeprefix("g")) if self.key.startswith("g") else 0
 
     @property
     def filled(self) -> int:
@@ -222,8 +245,110 @@ class ReflectionEntry:
     count: int
 
 
+@dataclass
+class FactorRow:
+    """One factor in the editor's view: the group's text, the editor's wording and version, and
+    the workspace form's state after a save (what was typed, and how it went)."""
+
+    entry: FactorEntry
+    group_name: str
+    typed: str | None = None
+    typed_version: int | None = None
+    error: str | None = None
+    conflict: Any = None
+    saved: Any = None
+
+    @property
+    def form_text(self) -> str:
+        return self.typed if self.typed is not None else self.text
+
+    @property
+    def form_version(self) -> int:
+        return self.typed_version if self.typed_version is not None else self.version
+
+    @property
+    def pk(self) -> int:
+        return self.entry.factor_id
+
+    @property
+    def position(self) -> int:
+        return self.entry.position
+
+    @property
+    def original(self) -> str:
+        return self.entry.text
+
+    @property
+    def text(self) -> str:
+        """What will be published: the editor's wording where there is one."""
+        return self.entry.edit if self.entry.edit is not None else self.entry.text
+
+    @property
+    def is_edited(self) -> bool:
+        return self.entry.edited_text is not None
+
+    @property
+    def version(self) -> int:
+        return self.entry.edit_version
+
+    @property
+    def group_changed_since(self) -> bool:
+        """The group changed its text after the editor reworded it (an unlocked list)."""
+        return self.is_edited and self.entry.based_on != self.entry.text
+
+
+@dataclass
+class GroupRow:
+    """One group in the editor's view, in the editor's order."""
+
+    group: GroupSummary
+    factors: list[FactorRow]
+    is_first: bool = False
+    is_last: bool = False
+
+    @property
+    def pk(self) -> int:
+        return self.group.pk
+
+    @property
+    def count(self) -> int:
+        return len(self.factors)
+
+    @property
+    def limit(self) -> int:
+        return self.group.factor_count
+
+    @property
+    def members(self) -> int:
+        return self.group.participant_count
+
+
 @dataclass(frozen=True)
-class SummaryDocument:
+class Participation:
+    total: int
+    by_group: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EditorView:
+    home_groups: list[GroupRow]
+    expert_groups: list[GroupRow]
+    participation: Participation
+
+    def rows(self) -> list[GroupRow]:
+        return self.home_groups + self.expert_groups
+
+    def factor(self, factor_id: int) -> FactorRow | None:
+        return next(
+            (f for row in self.rows() for f in row.factors if f.pk == factor_id),
+            None,
+        )
+
+
+@dataclass(frozen=True)
+class MeetingDocument:
+    """The one model of a meeting's summary; its readers take one of its views."""
+
     title: str
     date: datetime.date
     venue: str
@@ -231,6 +356,7 @@ class SummaryDocument:
     core_question: str
     factor_count: int
     participant_count: int
+    # Each kind in the editor's order (seating order without a draft); keys stay the record's.
     home_groups: tuple[GroupSummary, ...]
     expert_groups: tuple[GroupSummary, ...]
     themes: tuple[Theme, ...] = field(default=())
@@ -241,6 +367,9 @@ class SummaryDocument:
     # paragraph ends it. Empty without a draft.
     lead: str = ""
     closing: str = ""
+    # Whether an editor has opened the summary, and the order they left (group keys, as stored).
+    has_draft: bool = False
+    group_order: tuple[str, ...] = field(default=())
 
     @property
     def lead_paragraphs(self) -> list[str]:
@@ -260,8 +389,12 @@ class SummaryDocument:
 
     @property
     def participation(self) -> tuple[tuple[str, int], ...]:
-        """(home group name, participants) in seating order."""
+        """(home group name, participants) in the article's order."""
         return tuple((group.name, group.participant_count) for group in self.home_groups)
+
+    @property
+    def has_factors(self) -> bool:
+        return any(group.factors for group in self.groups)
 
     def themes_of(self, group_key: str, position: int) -> list[str]:
         return [
@@ -291,6 +424,124 @@ class SummaryDocument:
                 )
             )
         return views
+
+    # --- The three views ---------------------------------------------------------------------
+
+    def for_editor(self) -> EditorView:
+        """The workspace: every group in the editor's order, each factor with both wordings."""
+
+        def rows(groups: tuple[GroupSummary, ...]) -> list[GroupRow]:
+            result = [
+                GroupRow(group, [FactorRow(entry, group.name) for entry in group.factors])
+                for group in groups
+            ]
+            if result:
+                result[0].is_first = True
+                result[-1].is_last = True
+            return result
+
+        home = rows(self.home_groups)
+        return EditorView(
+            home_groups=home,
+            expert_groups=rows(self.expert_groups),
+            participation=Participation(
+                total=sum(row.members for row in home),
+                by_group=list(self.participation),
+            ),
+        )
+
+    def for_public(self) -> dict[str, Any]:
+        """Exactly what the public page shows, JSON-ready: only the editor's version where
+        there is one. Publishing keeps it as it is, so the page does not change afterwards."""
+
+        def group_content(group: GroupSummary) -> dict[str, Any]:
+            return {
+                "name": group.name,
+                "profession": group.profession_label,
+                "agreed": group.agreed,
+                "count": group.filled,
+                "limit": group.factor_count,
+                "members": group.participant_count,
+                "factors": [
+                    factor.edit if factor.edit is not None else factor.text
+                    for factor in group.factors
+                ],
+            }
+
+        def theme_content(theme: ThemeView) -> dict[str, Any]:
+            names = list(dict.fromkeys(group.name for group, _factor in theme.entries))
+            return {
+                "label": theme.label,
+                "groups": names,
+                "group_count": theme.group_count,
+                "total_groups": theme.total_groups,
+                # The published wording, as in the groups above.
+                "factors": [
+                    {
+                        "group": group.name,
+                        "text": factor.edit if factor.edit is not None else factor.text,
+                    }
+                    for group, factor in theme.entries
+                ],
+            }
+
+        return {
+            "title": self.title,
+            "date": self.date.isoformat(),
+            "venue": self.venue,
+            "series": self.series or "",
+            "core_question": self.core_question,
+            "lead": self.lead,
+            "closing": self.closing,
+            "participants": sum(group.participant_count for group in self.home_groups),
+            "home_groups": [group_content(group) for group in self.home_groups],
+            "expert_groups": [group_content(group) for group in self.expert_groups],
+            "agenda": [entry.to_content() for entry in self.agenda],
+            "themes": [theme_content(theme) for theme in self.theme_views()],
+            "reflection": [{"text": word.text, "count": word.count} for word in self.reflection],
+        }
+
+    def for_record(self) -> dict[str, Any]:
+        """The archive's parts of the document (docs/export-schema.md): the meeting, the
+        editor's version (null when no editor has opened the summary) and the themes, by
+        group key and position; groups in seating order, whatever the editor's order."""
+        seating = sorted(self.groups, key=lambda group: group.seat)
+        editor = None
+        if self.has_draft:
+            editor = {
+                "lead": self.lead,
+                "closing": self.closing,
+                "group_order": list(self.group_order),
+                "factor_edits": [
+                    {
+                        "group": group.key,
+                        "position": factor.position,
+                        "text": factor.edit,
+                        "based_on": factor.based_on,
+                    }
+                    for group in seating
+                    for factor in group.factors
+                    if factor.edit is not None
+                ],
+            }
+        return {
+            "meeting": {
+                "title": self.title,
+                "date": self.date.isoformat(),
+                "venue": self.venue,
+                "core_question": self.core_question,
+                "factor_count": self.factor_count,
+                "series": self.series,
+            },
+            "editor": editor,
+            "themes": [
+                {
+                    "label": theme.label,
+                    "factors": [{"group": f.group, "position": f.position} for f in theme.factors],
+                }
+                for theme in self.themes
+            ],
+        }
 
 
 def in_editors_order(groups: list[Group], order: list[Any]) -> list[Group]:
@@ -328,18 +579,24 @@ def _members(group: Group) -> int:
 
 
 def build_summary(
-    meeting: Meeting, *, themes: Sequence[Theme] = (), draft: SummaryDraft | None = None
-) -> SummaryDocument:
-    """The summary of `meeting` as it is in the database now (a handful of queries).
+    meeting: Meeting,
+    *,
+    themes: Sequence[Theme] = (),
+    draft: SummaryDraft | None = None,
+    with_reflection: bool = True,
+) -> MeetingDocument:
+    """The one builder: the summary of `meeting` as it is in the database now (a handful of
+    queries).
 
     `themes` are the theme finder's or the editor's themes, referring to groups by the keys
     this function gives them; none unless passed. With the editor's `draft`, each factor
-    carries the editor's wording beside the group's (`edited_text`) and the groups of each
-    kind stand in the editor's order; their keys stay the record's (seating order).
+    carries the editor's wording beside the group's and the groups of each kind stand in the
+    editor's order; their keys stay the record's (seating order). `with_reflection=False`
+    leaves the reflection's words out (the workspace's autosave answers need none).
     """
     groups = ordered_groups(meeting)
     keys = group_keys(groups)
-    edits = {edit.factor_id: edit.text for edit in draft.factor_edits.all()} if draft else {}
+    edits = {edit.factor_id: edit for edit in draft.factor_edits.all()} if draft else {}
     if draft is not None:
         groups = [
             group
@@ -356,17 +613,13 @@ def build_summary(
             participant_count=_members(group),
             factor_count=meeting.factor_count,
             factors=tuple(
-                FactorEntry(
-                    position=factor.position,
-                    text=factor.text,
-                    edited_text=_edited(edits.get(factor.pk), factor.text),
-                )
-                for factor in group.ordered_factors()
+                _entry(factor, edits.get(factor.pk)) for factor in group.ordered_factors()
             ),
+            pk=group.pk,
         )
         for group in groups
     ]
-    return SummaryDocument(
+    return MeetingDocument(
         title=meeting.title,
         date=meeting.date,
         venue=meeting.venue,
@@ -378,10 +631,36 @@ def build_summary(
         expert_groups=tuple(g for g in summaries if g.kind == Group.Kind.EXPERT),
         themes=tuple(themes),
         agenda=agenda_entries(meeting),
-        reflection=reflection_entries(meeting),
+        reflection=reflection_entries(meeting) if with_reflection else (),
         lead=draft.lead if draft is not None else "",
         closing=draft.closing if draft is not None else "",
+        has_draft=draft is not None,
+        group_order=tuple(keys[pk] for pk in draft.group_order if pk in keys)
+        if draft is not None
+        else (),
     )
+
+
+def _entry(factor: SuccessFactor, edit: FactorEdit | None) -> FactorEntry:
+    return FactorEntry(
+        position=factor.position,
+        text=factor.text,
+        edited_text=_edited(edit.text if edit is not None else None, factor.text),
+        factor_id=factor.pk,
+        edit=edit.text if edit is not None else None,
+        edit_version=edit.version if edit is not None else 0,
+        based_on=edit.based_on if edit is not None else "",
+    )
+
+
+def order_of(meeting: Meeting, draft: SummaryDraft | None) -> list[int]:
+    """Every group's pk (home groups, then expert groups), each kind in the editor's order."""
+    groups = list(meeting.groups.all())
+    order = draft.group_order if draft is not None else []
+    result: list[int] = []
+    for kind in (Group.Kind.HOME, Group.Kind.EXPERT):
+        result += [g.pk for g in in_editors_order([g for g in groups if g.kind == kind], order)]
+    return result
 
 
 def paragraphs(text: str) -> list[str]:

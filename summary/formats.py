@@ -1,17 +1,15 @@
-"""Every download of a meeting's summary, each written from one `SummaryDocument`.
+"""The writers of a meeting's summary, each from one `MeetingDocument`.
 
-Markdown and HTML for an article, DOCX and PDF to print or edit, XLSX and CSV (one row per
-factor) to sort and count, and the lossless JSON (summary/archive/) for archives.
+Markdown and HTML for an article, DOCX and PDF to print or edit, and the meeting's row source
+for XLSX and CSV (one row per factor) to sort and count. Which downloads exist, what they are
+called and how they are served is summary/outputs.py's registry.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
-import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -24,22 +22,14 @@ from django.utils.translation import gettext_lazy
 
 from meetings.errors import Unavailable
 
-from .archive import meeting_json
-from .cells import neutralise_cell
-from .document import (
-    FactorEntry,
-    GroupSummary,
-    SummaryDocument,
-    build_summary,
-    export_group_keys,
-)
-from .models import SummaryDraft
-from .services import export_themes
+from .cells import xml_text
+from .document import FactorEntry, GroupSummary, MeetingDocument
+from .tables import Rows, Sheet, write_csv, write_xlsx
 
 if TYPE_CHECKING:
-    from django.utils.functional import Promise
-
     from meetings.models import Meeting
+
+__all__ = ["PANGO_HINT", "xml_text"]  # xml_text: the printable cards (screens/cards.py) too
 
 LANGUAGE = "sv"
 
@@ -47,33 +37,23 @@ LANGUAGE = "sv"
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-# XML 1.0 cannot hold these; python-docx refuses them, and a PDF
-# would show a box for each. A phone form can still send "\x07".
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    """`text` without what XML 1.0 (and so DOCX and a PDF's text) cannot hold."""
-    return _NOT_XML.sub("", text)
-
-
-def _long_date(doc: SummaryDocument) -> str:
+def _long_date(doc: MeetingDocument) -> str:
     return dateformat.format(doc.date, "j F Y")
 
 
-def _byline(doc: SummaryDocument) -> str:
+def _byline(doc: MeetingDocument) -> str:
     """ "23 november 2026 · Stadshuset · Topp 25" """
     parts = [_long_date(doc), doc.venue, doc.series or ""]
     return " · ".join(part for part in parts if part)
 
 
-def _participation(doc: SummaryDocument) -> str:
+def _participation(doc: MeetingDocument) -> str:
     """ "42 (Lärare 8, Rektorer 6, …)" """
     groups = ", ".join(f"{name} {count}" for name, count in doc.participation)
     return f"{doc.participant_count} ({groups})" if groups else str(doc.participant_count)
 
 
-def _context(doc: SummaryDocument, **extra: object) -> dict[str, object]:
+def _context(doc: MeetingDocument, **extra: object) -> dict[str, object]:
     return {
         "doc": doc,
         "byline": _byline(doc),
@@ -86,12 +66,12 @@ def _context(doc: SummaryDocument, **extra: object) -> dict[str, object]:
 # --- Markdown and HTML -------------------------------------------------------------------
 
 
-def summary_markdown(doc: SummaryDocument, *, language: str = LANGUAGE) -> str:
+def summary_markdown(doc: MeetingDocument, *, language: str = LANGUAGE) -> str:
     with translation.override(language):
         return render_to_string("summary/meeting.md", _context(doc))
 
 
-def summary_html(doc: SummaryDocument, *, language: str = LANGUAGE) -> str:
+def summary_html(doc: MeetingDocument, *, language: str = LANGUAGE) -> str:
     """A fragment to paste into a CMS: semantic elements only, no classes or styles.
 
     Headings start at <h2>, since the CMS page has its own <h1>.
@@ -116,7 +96,7 @@ class ExportUnavailable(Unavailable):
     """A format this server cannot write now (a missing system library): 503."""
 
 
-def summary_pdf(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
+def summary_pdf(doc: MeetingDocument, *, language: str = LANGUAGE) -> bytes:
     """A4, tagged PDF/UA-1 (headings, lists and reading order in the structure tree)."""
     try:
         # Imported here: loading WeasyPrint and Pango takes a second or more (3.6 s measured
@@ -150,7 +130,7 @@ def _deny_all_fetcher() -> Any:
 # --- DOCX --------------------------------------------------------------------------------
 
 
-def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
+def summary_docx(doc: MeetingDocument, *, language: str = LANGUAGE) -> bytes:
     """Word with real Heading 1–3 styles and numbered lists that restart at 1 per group."""
     import docx
     from docx.oxml import OxmlElement
@@ -234,7 +214,7 @@ def summary_docx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
     return buffer.getvalue()
 
 
-# --- XLSX and CSV: one row per factor ----------------------------------------------------
+# --- XLSX and CSV: one row source, two writers (summary/tables.py) ----------------------
 
 
 def _columns() -> list[str]:
@@ -258,8 +238,8 @@ class FactorRow:
     themes: str
 
 
-def factor_rows(doc: SummaryDocument) -> list[FactorRow]:
-    """Home groups then expert groups, each in seating order, factors in list order."""
+def factor_rows(doc: MeetingDocument) -> list[FactorRow]:
+    """Home groups then expert groups, each in the article's order, factors in list order."""
     return [
         FactorRow(group, factor, "; ".join(doc.themes_of(group.key, factor.position)))
         for group in doc.groups
@@ -267,207 +247,87 @@ def factor_rows(doc: SummaryDocument) -> list[FactorRow]:
     ]
 
 
-def summary_csv(doc: SummaryDocument, *, language: str = LANGUAGE) -> str:
-    """UTF-8 with a byte order mark and semicolons: what Excel with Swedish settings opens
-    by a double click (with commas it puts every row in one column)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    with translation.override(language):
-        writer.writerow(_columns())
-        yes, no = _("ja"), _("nej")
-        for row in factor_rows(doc):
-            cells = [
-                doc.title,
-                doc.date.isoformat(),
-                row.group.name,
-                row.group.kind_label,
-                str(row.factor.position),
-                row.factor.text,
-                row.factor.edited_text or "",
-                row.themes,
-                yes if row.group.agreed else no,
-            ]
-            writer.writerow([neutralise_cell(cell) for cell in cells])
-    return "\ufeff" + buffer.getvalue()
-
-
-def summary_xlsx(doc: SummaryDocument, *, language: str = LANGUAGE) -> bytes:
-    """Three sheets: the factors (one row each), the groups, and the meeting itself.
-
-    Strings are never turned into formulas, URLs or numbers: "=1+1" stays text. Control
-    characters are left out (Excel would show them as "_x0007_").
-    """
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    workbook.set_properties({"title": xml_text(doc.title), "subject": xml_text(doc.core_question)})
-    bold = workbook.add_format({"bold": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    top = workbook.add_format({"valign": "top"})
-    iso_date = workbook.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
-    with translation.override(language):
-        yes, no = _("ja"), _("nej")
-
-        sheet = workbook.add_worksheet(_("Framgångsfaktorer"))
-        sheet.write_row(0, 0, _columns(), bold)
-        for index, row in enumerate(factor_rows(doc), start=1):
-            sheet.write_string(index, 0, xml_text(doc.title), top)
-            sheet.write_datetime(index, 1, doc.date, iso_date)
-            sheet.write_string(index, 2, xml_text(row.group.name), top)
-            sheet.write_string(index, 3, row.group.kind_label, top)
-            sheet.write_number(index, 4, row.factor.position, top)
-            sheet.write_string(index, 5, xml_text(row.factor.text), wrap)
-            sheet.write_string(index, 6, xml_text(row.factor.edited_text or ""), wrap)
-            sheet.write_string(index, 7, xml_text(row.themes), wrap)
-            sheet.write_string(index, 8, yes if row.group.agreed else no, top)
-        for column, width in enumerate([24, 11, 18, 13, 8, 50, 50, 24, 6]):
-            sheet.set_column(column, column, width)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(factor_rows(doc)), 1), len(_columns()) - 1)
-
-        groups = workbook.add_worksheet(_("Grupper"))
-        headers = [
-            _("Grupp"),
-            _("Gruppens sort"),
-            _("Deltagare"),
-            _("Framgångsfaktorer"),
-            _("Av"),
-            _("Klar"),
-        ]
-        groups.write_row(0, 0, headers, bold)
-        for index, group in enumerate(doc.groups, start=1):
-            groups.write_string(index, 0, xml_text(group.name))
-            groups.write_string(index, 1, group.kind_label)
-            groups.write_number(index, 2, group.participant_count)
-            groups.write_number(index, 3, group.filled)
-            groups.write_number(index, 4, group.factor_count)
-            groups.write_string(index, 5, yes if group.agreed else no)
-        groups.set_column(0, 1, 18)
-        groups.set_column(2, 5, 14)
-        groups.freeze_panes(1, 0)
-
-        meeting = workbook.add_worksheet(_("Möte"))
-        facts: list[tuple[str, object]] = [
-            (_("Möte"), doc.title),
-            (_("Datum"), doc.date),
-            (_("Plats"), doc.venue),
-            (_("Serie"), doc.series or ""),
-            (_("Grundfråga"), doc.core_question),
-            (_("Deltagare"), doc.participant_count),
-        ]
-        for index, (label, value) in enumerate(facts):
-            meeting.write_string(index, 0, label, bold)
-            if isinstance(value, str):
-                meeting.write_string(index, 1, xml_text(value), wrap)
-            elif isinstance(value, int):
-                meeting.write_number(index, 1, value, top)
-            else:
-                meeting.write_datetime(index, 1, value, iso_date)
-        meeting.set_column(0, 0, 14)
-        meeting.set_column(1, 1, 70)
-    workbook.close()
-    return buffer.getvalue()
-
-
-# --- Registry, file names, and the one entry point ---------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportFormat:
-    key: str  # what --format and the URL take
-    extension: str
-    content_type: str
-    label: Promise | str
-    write: Callable[[Meeting], bytes]
-
-
-def _summary_writer(
-    writer: Callable[[SummaryDocument], str | bytes],
-) -> Callable[[Meeting], bytes]:
-    def write(meeting: Meeting) -> bytes:
-        body = writer(summary_document(meeting))
-        return body.encode("utf-8") if isinstance(body, str) else body
-
-    return write
-
-
-def _json_writer(meeting: Meeting) -> bytes:
-    return meeting_json(meeting).encode("utf-8")
-
-
-def meeting_markdown(meeting: Meeting, *, language: str = LANGUAGE) -> str:
-    """The meeting's article as Markdown (what `export_meeting --format md` prints)."""
-    return summary_markdown(summary_document(meeting), language=language)
-
-
-def summary_document(meeting: Meeting) -> SummaryDocument:
-    """The document every summary format is written from: the record, the editor's wording
-    and order (the workspace's draft, if any) and the meeting's themes (the editor's if
-    curated, else found afresh: this loads the Swedish dictionary once per process)."""
-    draft = SummaryDraft.objects.filter(meeting=meeting).first()
-    themes = export_themes(meeting, export_group_keys(meeting))
-    return build_summary(meeting, themes=themes, draft=draft)
-
-
-FORMATS: dict[str, ExportFormat] = {
-    f.key: f
-    for f in [
-        ExportFormat(
-            "md",
-            "md",
-            "text/markdown; charset=utf-8",
-            gettext_lazy("Markdown"),
-            _summary_writer(summary_markdown),
-        ),
-        ExportFormat(
-            "html",
-            "html",
-            "text/html; charset=utf-8",
-            gettext_lazy("HTML för webbsidan"),
-            _summary_writer(summary_html),
-        ),
-        ExportFormat(
-            "docx",
-            "docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            gettext_lazy("Word (DOCX)"),
-            _summary_writer(summary_docx),
-        ),
-        ExportFormat(
-            "pdf", "pdf", "application/pdf", gettext_lazy("PDF (A4)"), _summary_writer(summary_pdf)
-        ),
-        ExportFormat(
-            "xlsx",
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            gettext_lazy("Excel (XLSX)"),
-            _summary_writer(summary_xlsx),
-        ),
-        ExportFormat(
-            "csv",
-            "csv",
-            "text/csv; charset=utf-8",
-            gettext_lazy("CSV"),
-            _summary_writer(summary_csv),
-        ),
-        ExportFormat(
-            "json",
-            "json",
-            "application/json; charset=utf-8",
-            gettext_lazy("JSON (arkiv, kan importeras)"),
-            _json_writer,
-        ),
+def factor_cells(doc: MeetingDocument, row: FactorRow, *, with_themes: bool = True) -> list[Any]:
+    """One factor as a spreadsheet row (the meeting's sheets and the series' factor sheet)."""
+    cells: list[Any] = [
+        doc.title,
+        doc.date,
+        row.group.name,
+        row.group.kind_label,
+        row.factor.position,
+        row.factor.text,
+        row.factor.edited_text or "",
     ]
-}
+    if with_themes:
+        cells.append(row.themes)
+    cells.append(_("ja") if row.group.agreed else _("nej"))
+    return cells
+
+
+def summary_rows(doc: MeetingDocument, *, language: str = LANGUAGE) -> Rows:
+    """The meeting's row source: the factors (one row each), the groups, the meeting itself."""
+    with translation.override(language):
+        yes, no = _("ja"), _("nej")
+        factors = Sheet(
+            name="factors",
+            title=_("Framgångsfaktorer"),
+            header=_columns(),
+            rows=[factor_cells(doc, row) for row in factor_rows(doc)],
+            widths=(24, 11, 18, 13, 8, 50, 50, 24, 6),
+            wrap=frozenset({5, 6, 7}),
+        )
+        groups = Sheet(
+            name="groups",
+            title=_("Grupper"),
+            header=[
+                _("Grupp"),
+                _("Gruppens sort"),
+                _("Deltagare"),
+                _("Framgångsfaktorer"),
+                _("Av"),
+                _("Klar"),
+            ],
+            rows=[
+                [
+                    group.name,
+                    group.kind_label,
+                    group.participant_count,
+                    group.filled,
+                    group.factor_count,
+                    yes if group.agreed else no,
+                ]
+                for group in doc.groups
+            ],
+            widths=(18, 18, 14, 14, 14, 14),
+        )
+        meeting = Sheet(
+            name="meeting",
+            title=_("Möte"),
+            header=None,
+            rows=[
+                [_("Möte"), doc.title],
+                [_("Datum"), doc.date],
+                [_("Plats"), doc.venue],
+                [_("Serie"), doc.series or ""],
+                [_("Grundfråga"), doc.core_question],
+                [_("Deltagare"), doc.participant_count],
+            ],
+            widths=(14, 70),
+            wrap=frozenset({1}),
+        )
+    return Rows([factors, groups, meeting], title=doc.title, subject=doc.core_question)
+
+
+def summary_csv(doc: MeetingDocument, *, language: str = LANGUAGE) -> str:
+    """The factors, one row each (the row source's first sheet)."""
+    sheet = summary_rows(doc, language=language).sheet()
+    assert sheet is not None
+    return write_csv(sheet)
+
+
+def summary_xlsx(doc: MeetingDocument, *, language: str = LANGUAGE) -> bytes:
+    """Three sheets: the factors (one row each), the groups, and the meeting itself."""
+    return write_xlsx(summary_rows(doc, language=language))
 
 
 # Letters NFKD does not take apart, spelt as Scandinavian and German ASCII spell them.

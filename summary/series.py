@@ -7,23 +7,21 @@ the same figures in a table beside it for screen readers.
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from meetings.models import Group, Meeting, Series
+from meetings.models import Meeting, Series
 
-from .cells import neutralise_cell
-from .content import workspace_groups
+from .document import build_summary
+from .formats import factor_cells, factor_rows
 from .models import IndicatorValue, SeriesIndicator, SummaryDraft
+from .tables import Rows, RowSource, Sheet, write_csv, write_xlsx
 
 # --- Figures --------------------------------------------------------------------------------
 
@@ -308,40 +306,48 @@ def indicator_values(indicator: SeriesIndicator | None) -> list[IndicatorValue]:
 
 
 def _factor_rows(meetings: list[Meeting]) -> list[list[Any]]:
+    """Every meeting's factors as its document has them (the editor's order and wording),
+    one row each: the meeting's own factor sheet without its themes column."""
     rows: list[list[Any]] = []
     drafts = {d.meeting_id: d for d in SummaryDraft.objects.filter(meeting__in=meetings)}
     for meeting in meetings:
-        groups = workspace_groups(meeting, drafts.get(meeting.pk))
-        for kind in (Group.Kind.HOME, Group.Kind.EXPERT):
-            for group_row in groups[kind]:
-                for factor in group_row.factors:
-                    rows.append(
-                        [
-                            meeting.title,
-                            meeting.date,
-                            group_row.group.name,
-                            str(Group.Kind(kind).label),
-                            factor.position,
-                            factor.original,
-                            factor.text if factor.is_edited else "",
-                            _("ja") if group_row.group.is_agreed else _("nej"),
-                        ]
-                    )
+        doc = build_summary(meeting, draft=drafts.get(meeting.pk), with_reflection=False)
+        rows += [factor_cells(doc, row, with_themes=False) for row in factor_rows(doc)]
     return rows
 
 
-def export_tables(series: Series) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    """The series as tables: (header, rows) by name; the same for XLSX sheets and CSV files."""
+TABLE_TITLES = {
+    "meetings": gettext_lazy("Möten"),
+    "factors": gettext_lazy("Framgångsfaktorer"),
+    "indicator": gettext_lazy("Indikator"),
+}
+
+
+def series_tables(series: Series) -> list[tuple[str, str]]:
+    """The series' sheets, (name, title) each, without reading their rows."""
+    names = ["meetings", "factors"] + (["indicator"] if indicator_of(series) else [])
+    return [(name, str(TABLE_TITLES[name])) for name in names]
+
+
+def series_rows(series: Series) -> Rows:
+    """The series' row source: its meetings, their factors, and the indicator's values; the
+    same sheets for the XLSX workbook and each CSV file."""
     meetings = series_meetings(series)
     indicator = indicator_of(series)
     participants = {meeting.pk: meeting.participants.count() for meeting in meetings}
-    tables: dict[str, tuple[list[str], list[list[Any]]]] = {
-        "meetings": (
-            [_("Möte"), _("Datum"), _("Plats"), _("Grundfråga"), _("Deltagare")],
-            [[m.title, m.date, m.venue, m.core_question, participants[m.pk]] for m in meetings],
+    sheets = [
+        Sheet(
+            name="meetings",
+            title=str(TABLE_TITLES["meetings"]),
+            header=[_("Möte"), _("Datum"), _("Plats"), _("Grundfråga"), _("Deltagare")],
+            rows=[
+                [m.title, m.date, m.venue, m.core_question, participants[m.pk]] for m in meetings
+            ],
         ),
-        "factors": (
-            [
+        Sheet(
+            name="factors",
+            title=str(TABLE_TITLES["factors"]),
+            header=[
                 _("Möte"),
                 _("Datum"),
                 _("Grupp"),
@@ -351,70 +357,30 @@ def export_tables(series: Series) -> dict[str, tuple[list[str], list[list[Any]]]
                 _("Redigerad text"),
                 _("Klar"),
             ],
-            _factor_rows(meetings),
+            rows=_factor_rows(meetings),
         ),
-    }
+    ]
     if indicator is not None:
-        tables["indicator"] = (
-            [_("År"), indicator.name],
-            [[v.year, v.value] for v in indicator_values(indicator)],
+        sheets.append(
+            Sheet(
+                name="indicator",
+                title=str(TABLE_TITLES["indicator"]),
+                header=[_("År"), indicator.name],
+                rows=[[v.year, v.value] for v in indicator_values(indicator)],
+            )
         )
-    return tables
+    return Rows(sheets, title=series.name)
 
 
-TABLE_TITLES = {
-    "meetings": "Möten",
-    "factors": "Framgångsfaktorer",
-    "indicator": "Indikator",
-}
+SERIES_ROWS = RowSource(rows=series_rows, tables=series_tables)
 
 
 def series_xlsx(series: Series) -> bytes:
-    buffer = io.BytesIO()
-    # Text stays text: "=SUMMA(...)" typed by a group is shown, never computed.
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    bold = workbook.add_format({"bold": True})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    for name, (header, rows) in export_tables(series).items():
-        sheet = workbook.add_worksheet(_(TABLE_TITLES[name]))
-        sheet.write_row(0, 0, header, bold)
-        for row_index, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                if isinstance(value, datetime.date):
-                    sheet.write_datetime(row_index, column, value, date_format)
-                elif isinstance(value, Decimal):
-                    sheet.write_number(row_index, column, float(value))
-                elif isinstance(value, int):
-                    sheet.write_number(row_index, column, value)
-                else:
-                    sheet.write_string(row_index, column, str(value))
-        sheet.freeze_panes(1, 0)
-    workbook.close()
-    return buffer.getvalue()
-
-
-# Swedish spreadsheets use the semicolon as list separator (the comma is the decimal sign).
-CSV_DELIMITER = ";"
-
-
-def inert(value: Any) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading '."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f").replace(".", ",")
-    text = str(value)
-    return text if isinstance(value, int) else neutralise_cell(text)
+    return write_xlsx(series_rows(series))
 
 
 def series_csv(series: Series, table: str) -> str:
-    tables = export_tables(series)
-    header, rows = tables[table]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([inert(cell) for cell in header])
-    for row in rows:
-        writer.writerow([inert(cell) for cell in row])
-    return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8 (å, ä, ö)
+    sheet = series_rows(series).sheet(table)
+    if sheet is None:
+        raise KeyError(table)
+    return write_csv(sheet)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import permission_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,14 +19,13 @@ from meetings.errors import DomainError
 from meetings.models import Meeting, Series
 
 from . import services
+from .outputs import Scope, UnknownTable, output, outputs
 from .series import (
     build_chart,
     indicator_of,
     indicator_values,
     recurring_themes,
-    series_csv,
     series_meetings,
-    series_xlsx,
     theme_chart,
     year_rows,
 )
@@ -91,9 +90,29 @@ def _series_context(request: HttpRequest, series: Series, **extra: Any) -> dict[
             "source": indicator.source if indicator else "",
         },
         "value_form": {"year": "", "value": ""},
+        "downloads": _series_downloads(series),
     }
     context.update(extra)
     return context
+
+
+def _series_downloads(series: Series) -> list[tuple[str, str]]:
+    """(address, label) of every download of the series, from the registry: one a file, or
+    one a sheet for an output that writes one sheet a file."""
+    links: list[tuple[str, str]] = []
+    for series_output in outputs(Scope.SERIES).values():
+        url = reverse("summary:series_export", args=[series.pk, series_output.identifier])
+        tables = series_output.tables(series)
+        if not tables:
+            links.append((url, str(series_output.label)))
+        for name, title in tables:
+            links.append(
+                (
+                    f"{url}?table={name}",
+                    _("%(format)s: %(table)s") % {"format": series_output.label, "table": title},
+                )
+            )
+    return links
 
 
 @role(Role.STAFF)
@@ -173,35 +192,25 @@ def _series_filename(series: Series, extension: str) -> str:
 @role(Role.SERIES)
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
-def series_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def series_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Every download of a series: one output of the registry (summary/outputs.py); an output
+    that writes one sheet a file (CSV) takes the sheet as ?table=."""
+    series_output = output(Scope.SERIES, fmt)
+    if series_output is None:
+        raise Http404
     series = _series_for_editor(request, pk)
-    return _download(
-        series_xlsx(series),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _series_filename(series, "xlsx"),
-    )
-
-
-@role(Role.SERIES)
-@permission_required("meetings.export_meeting", raise_exception=True)
-@require_GET
-def series_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    series = _series_for_editor(request, pk)
-    table = request.GET.get("table", "factors")
-    if table not in ("meetings", "factors", "indicator") or (
-        table == "indicator" and indicator_of(series) is None
-    ):
+    table = request.GET.get("table", "factors") if series_output.per_sheet else None
+    try:
+        body = series_output.write(series, table)
+    except UnknownTable:
         return render(
             request,
             "message.html",
             {"message": _("Välj en av tabellerna möten, framgångsfaktorer eller indikator.")},
             status=400,
         )
-    return _download(
-        series_csv(series, table),
-        "text/csv; charset=utf-8",
-        _series_filename(series, f"{table}.csv"),
-    )
+    extension = f"{table}.{series_output.extension}" if table else series_output.extension
+    return _download(body, series_output.media_type, _series_filename(series, extension))
 
 
 @role(Role.SERIES)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +25,8 @@ from meetings.models import Group, Meeting, PhaseKind, Series
 from meetings.text import clean_text
 
 from . import document
-from .content import order_of, public_content
 from .document import EditorTheme as Theme
-from .document import MeetingThemes, ThemeFactorRef, ThemeGroup
+from .document import MeetingDocument, MeetingThemes, ThemeFactorRef, ThemeGroup, order_of
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -316,9 +315,29 @@ def move_group(
 
 
 def snapshot(meeting: Meeting, draft: SummaryDraft) -> dict[str, Any]:
+    """The public view of the meeting's document, as publishing keeps it."""
     # In the meeting's language, whatever language the editor's browser uses.
     with translation.override(settings.LANGUAGE_CODE):
-        return public_content(meeting, draft, themes=meeting_themes(meeting))
+        return meeting_document(meeting, draft=draft).for_public()
+
+
+def meeting_document(
+    meeting: Meeting,
+    *,
+    draft: SummaryDraft | None = None,
+    themes: Sequence[document.Theme] | None = None,
+    with_reflection: bool = True,
+) -> MeetingDocument:
+    """The meeting's summary document, the one every reader takes a view of: the record, the
+    editor's wording and order (the workspace's draft, if any) and the meeting's themes (the
+    editor's if curated, else found afresh; `themes` to give others)."""
+    if draft is None:
+        draft = SummaryDraft.objects.filter(meeting=meeting).first()
+    if themes is None:
+        themes = export_themes(meeting, document.export_group_keys(meeting))
+    return document.build_summary(
+        meeting, themes=themes, draft=draft, with_reflection=with_reflection
+    )
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The editor's downloads: every format of a meeting's summary, and the JSON archive."""
+"""The editor's downloads: every output of a meeting in the registry (summary/outputs.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from meetings.access import Role, meeting_for_facilitator, role
 from meetings.actions import message
 from meetings.models import Meeting
 
-from .formats import FORMATS, ExportUnavailable, content_disposition
+from .formats import ExportUnavailable, content_disposition
+from .outputs import Scope, output
 
 
 def _meeting_for_export(request: HttpRequest, pk: int) -> Meeting:
@@ -24,15 +25,15 @@ def _meeting_for_export(request: HttpRequest, pk: int) -> Meeting:
 @permission_required("meetings.export_meeting", raise_exception=True)
 @require_GET
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    export_format = FORMATS.get(fmt)
-    if export_format is None:
+    export_output = output(Scope.MEETING, fmt)
+    if export_output is None:
         raise Http404
     meeting = _meeting_for_export(request, pk)
     try:
-        body = export_format.write(meeting)
+        body = export_output.write(meeting)
     except ExportUnavailable as error:
         return message(request, error)
-    response = HttpResponse(body, content_type=export_format.content_type)
-    response["Content-Disposition"] = content_disposition(meeting, export_format.extension)
+    response = HttpResponse(body, content_type=export_output.media_type)
+    response["Content-Disposition"] = content_disposition(meeting, export_output.extension)
     response["X-Content-Type-Options"] = "nosniff"
     return response

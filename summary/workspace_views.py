@@ -19,12 +19,11 @@ from django_htmx.middleware import HtmxDetails
 from meetings.access import Role, meeting_for_facilitator, role
 from meetings.actions import answer
 from meetings.errors import DomainError, NotFound
-from meetings.models import Group, Meeting
+from meetings.models import Meeting
 from topp25.links import public_url
 
 from . import services
-from .content import FactorRow, participation, workspace_groups
-from .document import AgendaEntry
+from .document import AgendaEntry, EditorView, FactorRow
 from .models import SummaryDraft
 from .theme_views import themes_context
 
@@ -60,16 +59,15 @@ def _public_link(request: HttpRequest, draft: SummaryDraft) -> str:
 
 def _workspace_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     draft = services.draft_for(meeting)
-    groups = workspace_groups(meeting, draft)
-    home = groups[Group.Kind.HOME]
+    view = _editor_view(meeting, draft)
     context: dict[str, Any] = {
         # The themes section (summary/themes.html#themes_section) and its curation.
         **themes_context(meeting),
         "meeting": meeting,
         "draft": draft,
-        "home_groups": home,
-        "expert_groups": groups[Group.Kind.EXPERT],
-        "participation": participation(meeting, home),
+        "home_groups": view.home_groups,
+        "expert_groups": view.expert_groups,
+        "participation": view.participation,
         "history": draft.changes.select_related("user")[:50],
         "public_link": _public_link(request, draft),
         "draft_differs": (
@@ -83,12 +81,10 @@ def _workspace_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> 
     factor_state = extra.pop("factor_state", None)
     if factor_state is not None:
         factor_id, state = factor_state
-        for rows in groups.values():
-            for row in rows:
-                for factor in row.factors:
-                    if factor.pk == factor_id:
-                        for key, value in state.items():
-                            setattr(factor, key, value)
+        factor = view.factor(factor_id)
+        if factor is not None:
+            for key, value in state.items():
+                setattr(factor, key, value)
     context.update(extra)
     return context
 
@@ -208,13 +204,15 @@ def _with_history(
     return response
 
 
+def _editor_view(meeting: Meeting, draft: SummaryDraft) -> EditorView:
+    """The editor's view of the meeting's document (the themes have their own section, and
+    the reflection's words are not edited here)."""
+    document = services.meeting_document(meeting, draft=draft, themes=(), with_reflection=False)
+    return document.for_editor()
+
+
 def _factor_row(meeting: Meeting, draft: SummaryDraft, factor_id: int) -> FactorRow | None:
-    for rows in workspace_groups(meeting, draft).values():
-        for group_row in rows:
-            for factor in group_row.factors:
-                if factor.pk == factor_id:
-                    return factor
-    return None
+    return _editor_view(meeting, draft).factor(factor_id)
 
 
 @role(Role.MEETING)

@@ -13,8 +13,8 @@ from django.contrib.auth.models import User
 
 from meetings.models import Meeting
 from summary.archive import SCHEMA_PATH, ImportRejected, import_meeting, meeting_data, meeting_json
-from summary.formats import FORMATS
 from summary.models import SummaryDraft
+from summary.outputs import FORMATS
 
 from .test_article_whole import CLOSING, LEAD, PARTS, REWORDED, assert_in_order, read_back
 from .test_article_whole import finished as finished  # the fixtures, shared

@@ -22,7 +22,7 @@ from groups import services as group_services
 from meetings import services
 from meetings.models import Meeting, Participant, PhaseKind
 from summary import services as summary_services
-from summary.formats import FORMATS
+from summary.outputs import ARTICLE_FORMATS, FORMATS
 
 LEAD = "Hundra personer från skolans alla led möttes i Stadshuset en eftermiddag i november."
 CLOSING = "Nästa steg: förvaltningen återkommer med en plan till nämnden i februari."
@@ -120,15 +120,27 @@ def html_text(html: str) -> str:
     return " ".join(" ".join(parser.chunks).split())
 
 
+def _docx(body: bytes) -> str:
+    return " ".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+
+
+def _pdf(body: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(body))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+# Each article format's own reader, by media type: an article output without one fails below.
+READERS = {
+    "text/markdown": lambda body: html_text(MarkdownIt().render(body.decode("utf-8"))),
+    "text/html": lambda body: html_text(body.decode("utf-8")),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _docx,
+    "application/pdf": _pdf,
+}
+
+
 def read_back(fmt: str, body: bytes) -> str:
-    if fmt == "docx":
-        return " ".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
-    if fmt == "pdf":
-        reader = pypdf.PdfReader(io.BytesIO(body))
-        return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    if fmt == "md":
-        return html_text(MarkdownIt().render(body.decode("utf-8")))
-    return html_text(body.decode("utf-8"))
+    media_type = FORMATS[fmt].media_type.split(";")[0]
+    return READERS[media_type](body)
 
 
 def assert_in_order(text: str, parts: list[str]) -> None:
@@ -139,9 +151,26 @@ def assert_in_order(text: str, parts: list[str]) -> None:
         position = found + len(part)
 
 
-@pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
-def test_every_article_format_is_whole_and_in_order(finished: Meeting, fmt: str) -> None:
-    text = read_back(fmt, FORMATS[fmt].write(finished))
+def test_every_output_declares_what_it_is() -> None:
+    """A new download is an article (read back whole below), or one of the record's
+    spreadsheets and archive: it cannot join the registry without saying which."""
+    assert set(ARTICLE_FORMATS) >= {"md", "html", "docx", "pdf"}
+    assert {fmt for fmt in FORMATS if fmt not in ARTICLE_FORMATS} == {"xlsx", "csv", "json"}
+    for fmt in ARTICLE_FORMATS:
+        assert FORMATS[fmt].media_type.split(";")[0] in READERS, f"no reader for {fmt}"
+
+
+@pytest.mark.parametrize("fmt", ARTICLE_FORMATS)
+def test_every_article_format_is_whole_and_in_order(
+    client: Client, facilitator: User, finished: Meeting, fmt: str
+) -> None:
+    """Every article output of the registry, downloaded as the editor does, read back by its
+    own reader: every part there, in order."""
+    client.force_login(facilitator)
+    response = client.get(reverse("summary:export", args=[finished.pk, fmt]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == FORMATS[fmt].media_type
+    text = read_back(fmt, response.content)
     assert_in_order(text, PARTS)
     assert "Studiero i klasrummet" not in text  # the group's typo, reworded by the editor
 
@@ -161,5 +190,5 @@ def test_the_public_page_is_whole_and_in_order(
 
 def test_the_same_after_publishing(finished: Meeting, facilitator: User) -> None:
     summary_services.publish(meeting=finished, user=facilitator)
-    for fmt in ("md", "docx"):
+    for fmt in ARTICLE_FORMATS:
         assert_in_order(read_back(fmt, FORMATS[fmt].write(finished)), PARTS)

@@ -20,7 +20,7 @@ from groups import services as group_services
 from meetings import services
 from meetings.models import Group, Meeting, Participant, Series
 from summary.archive import SCHEMA_PATH, meeting_data, meeting_json
-from summary.formats import meeting_markdown
+from summary.outputs import meeting_markdown
 from summary.templatetags.summary_markdown import markdown_escape
 
 

@@ -21,7 +21,7 @@ from groups.models import Dot, HiddenWord, Idea, IdeaPool, PoolSettings, Reflect
 from meetings import services
 from meetings.models import Group, Meeting, Participant, PhaseKind
 from summary.archive import SCHEMA_PATH, meeting_data, meeting_json
-from summary.formats import meeting_markdown
+from summary.outputs import meeting_markdown
 from tests.support.phases import run_phase
 
 pytestmark = pytest.mark.django_db

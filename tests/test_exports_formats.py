@@ -30,14 +30,13 @@ from meetings.models import Group, Meeting, Participant, PhaseKind
 from meetings.roles import EDITOR_ROLE
 from summary.cells import neutralise_cell
 from summary.document import (
+    MeetingDocument,
     ReflectionEntry,
-    SummaryDocument,
     Theme,
     ThemeFactor,
     build_summary,
 )
 from summary.formats import (
-    FORMATS,
     content_disposition,
     download_filename,
     summary_csv,
@@ -47,6 +46,7 @@ from summary.formats import (
     summary_pdf,
     summary_xlsx,
 )
+from summary.outputs import FORMATS
 
 LONG = (
     "Att varje elev får möta legitimerade lärare som har tid att planera, följa upp och "
@@ -154,7 +154,7 @@ def test_build_summary(summary_meeting: Meeting, django_assert_max_num_queries) 
     assert doc.themes == ()
 
 
-def _with_editor_work(doc: SummaryDocument) -> SummaryDocument:
+def _with_editor_work(doc: MeetingDocument) -> MeetingDocument:
     """A document as the lead's wiring will hand it over: one edited wording, one theme.
 
     The writers' contract for those two fields; nothing here is read from the database.
@@ -610,7 +610,7 @@ WORD_ITEMS = ["Trygghet (3)", "<b>Mod</b> & ära (2)", "samarbete (1)"]
 INTRO = "Orden i reflektionen, de vanligaste först (antal i parentes):"
 
 
-def _with_words(doc: SummaryDocument) -> SummaryDocument:
+def _with_words(doc: MeetingDocument) -> MeetingDocument:
     return replace(doc, reflection=WORDS)
 
 

@@ -32,7 +32,7 @@ from meetings.participation import remember_participant
 from meetings.roles import FACILITATOR_ROLE
 from meetings.text import clean_text
 from summary.archive import meeting_data
-from summary.formats import meeting_markdown
+from summary.outputs import meeting_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",

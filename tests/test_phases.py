@@ -392,7 +392,7 @@ def test_phone_page_shows_the_phase(client: Client, afternoon: Meeting, join_as:
 
 
 def test_the_agenda_is_in_the_markdown_with_times(afternoon: Meeting, clock: Clock) -> None:
-    from summary.formats import meeting_markdown
+    from summary.outputs import meeting_markdown
 
     services.start_phase(meeting=afternoon)
     clock.advance(600)

@@ -21,8 +21,9 @@ from meetings.errors import DomainError
 from meetings.models import Meeting, Series
 from meetings.roles import FACILITATOR_ROLE
 from summary import services
+from summary.cells import inert
 from summary.models import IndicatorValue
-from summary.series import build_chart, inert, recurring_themes, series_csv
+from summary.series import build_chart, recurring_themes, series_csv
 
 
 @pytest.fixture

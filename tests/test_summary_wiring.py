@@ -23,7 +23,8 @@ from meetings import services as meeting_services
 from meetings.models import Meeting, Series
 from summary import services
 from summary.archive import SCHEMA_PATH, import_meeting, meeting_data, meeting_json
-from summary.formats import FORMATS, summary_document
+from summary.outputs import FORMATS
+from summary.services import meeting_document as summary_document
 
 # Written the way school staff write; three groups name safety, two name working together.
 FACTORS: dict[str, list[str]] = {

@@ -23,7 +23,7 @@ from meetings import services
 from meetings.models import Group, Meeting, Participant
 from meetings.text import clean_text
 from summary.archive import meeting_json
-from summary.formats import meeting_markdown
+from summary.outputs import meeting_markdown
 from tests.support.fixtures import HX
 
 DIRTY = "\x00Tid\x07 för\x1b \x9bkollegialt\u200b\x7f lärande\x00 "

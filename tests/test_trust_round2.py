@@ -493,7 +493,7 @@ def test_who_sees_what_the_phone_the_privacy_page_and_exports_agree(
     meeting: Meeting, teachers: Group
 ) -> None:
     from summary.archive import meeting_data
-    from summary.formats import meeting_markdown
+    from summary.outputs import meeting_markdown
 
     _buzz(meeting)
     group_services.update_pool_settings(

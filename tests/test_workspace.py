@@ -17,7 +17,7 @@ from meetings.errors import DomainError
 from meetings.models import Group, Meeting
 from meetings.roles import EDITOR_ROLE, FACILITATOR_ROLE
 from summary import services
-from summary.content import public_content
+from summary.document import build_summary
 from summary.models import FactorEdit, SummaryChange, SummaryDraft
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -68,7 +68,7 @@ def test_editing_a_factor_keeps_the_groups_text(
     assert edit is not None and edit.version == 1
     typo.refresh_from_db()
     assert typo.text == "Studiero i klasrummet"  # the record is unchanged
-    content = public_content(worked, services.draft_for(worked))
+    content = services.snapshot(worked, services.draft_for(worked))
     lärare = next(g for g in content["home_groups"] if g["name"] == "Lärare")
     assert lärare["factors"] == ["Tydliga mål", "Studiero i klassrummet", "Tidiga insatser"]
     change = SummaryChange.objects.get(kind=SummaryChange.Kind.FACTOR)
@@ -186,7 +186,7 @@ def test_group_order(
     services.move_group(
         meeting=worked, group_id=principals.pk, direction="up", version=1, user=facilitator
     )
-    content = public_content(worked, services.draft_for(worked))
+    content = services.snapshot(worked, services.draft_for(worked))
     names = [g["name"] for g in content["home_groups"]]
     assert names[:3] == ["Lärare", "Rektorer", "Förskollärare"]
     with pytest.raises(DomainError) as stale:
@@ -204,10 +204,10 @@ def test_group_order(
 
 
 def test_expert_groups_are_listed_when_there_are_any(worked: Meeting) -> None:
-    assert public_content(worked, None)["expert_groups"] == []
+    assert build_summary(worked).for_public()["expert_groups"] == []
     expert = Group.objects.create(meeting=worked, kind=Group.Kind.EXPERT, name="Bord 1")
     group_services.add_factor(group=expert, text="Samverkan skola–socialtjänst")
-    content = public_content(worked, None)
+    content = build_summary(worked).for_public()
     assert content["expert_groups"][0]["name"] == "Bord 1"
     assert content["expert_groups"][0]["factors"] == ["Samverkan skola–socialtjänst"]
 

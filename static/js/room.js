@@ -285,26 +285,133 @@
     }
   }
 
-  // The themes phase: one type size for every theme, stepped down until all of them fit
-  // (nothing cut off); a theme never breaks across columns (CSS).
+  // The themes phase: one type size for every theme, the largest at which all of them fit
+  // whole (never split, nothing cut off), and the cards packed in 2–4 columns: each card, in
+  // reading order, goes to the column that is shortest so far (the themes with most groups
+  // come first, on the top row). Every try costs one layout: the cards are measured stacked
+  // at the column's width, and the columns' heights summed from those heights.
+  var THEMES_MAX = 0.045; // of the viewport height: a few short themes do not become a poster
+  // Which column each card goes to, so that the tallest column is as short as it can be:
+  // first each card in reading order to the shortest column so far, then a bounded search
+  // for better. Within a column the cards keep their reading order, and the columns stand
+  // left to right by their first card, so the themes with most groups head the columns.
+  function packColumns(heights, count, gap) {
+    var n = heights.length, assign = [], columns = [], c, i;
+    for (c = 0; c < count; c++) { columns.push(0); }
+    heights.forEach(function (h, i) {
+      var shortest = columns.indexOf(Math.min.apply(null, columns));
+      assign[i] = shortest;
+      columns[shortest] += h + gap;
+    });
+    var best = Math.max.apply(null, columns), bestAssign = assign.slice();
+    var trial = [], filled = [], budget = 20000;
+    for (c = 0; c < count; c++) { filled.push(0); }
+    (function place(i, used) {
+      if (--budget < 0) { return; }
+      if (i === n) {
+        var tallest = Math.max.apply(null, filled);
+        if (tallest < best) { best = tallest; bestAssign = trial.slice(); }
+        return;
+      }
+      // Empty columns are alike: only the first of them is tried.
+      for (var c = 0; c < Math.min(count, used + 1); c++) {
+        if (filled[c] + heights[i] + gap >= best) { continue; }
+        filled[c] += heights[i] + gap;
+        trial[i] = c;
+        place(i + 1, Math.max(used, c + 1));
+        filled[c] -= heights[i] + gap;
+      }
+    })(0, 0);
+    // Columns left to right by their first card.
+    var firsts = [];
+    for (c = 0; c < count; c++) { firsts.push(bestAssign.indexOf(c)); }
+    var order = firsts.map(function (first, c) { return [first < 0 ? n + c : first, c]; })
+      .sort(function (a, b) { return a[0] - b[0]; })
+      .map(function (pair) { return pair[1]; });
+    return bestAssign.map(function (c) { return order.indexOf(c); });
+  }
+
+  function themesPlan(box, list, cards, size, count) {
+    var gap = Math.round(size * 0.45);
+    var width = Math.floor((box.clientWidth - gap * (count - 1)) / count);
+    box.style.setProperty("--themes-size", size + "px");
+    list.style.width = width + "px";
+    var heights = cards.map(function (card) { return card.offsetHeight; });
+    var wide = cards.some(function (card) { return card.scrollWidth > card.clientWidth + 1; });
+    if (wide) { return null; }
+    var assign = packColumns(heights, count, gap);
+    var tops = [], left = [], columns = [];
+    for (var c = 0; c < count; c++) { columns.push(0); }
+    heights.forEach(function (height, i) {
+      tops[i] = columns[assign[i]];
+      left[i] = Math.round(assign[i] * (width + gap));
+      columns[assign[i]] += height + gap;
+    });
+    var tallest = Math.max.apply(null, columns) - gap;
+    if (tallest > box.clientHeight) { return null; }
+    return { size: size, width: width, tops: tops, left: left, height: Math.ceil(tallest) };
+  }
+
   function fitThemes() {
     var box = document.getElementById("room-themes");
     if (!box) { writeFit("themes", ""); return; }
     writeFit("themes", "");
-    var size = px(getComputedStyle(box).fontSize);
-    function overflows() {
-      return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+    var list = box.querySelector(".theme-cards");
+    var cards = list ? Array.prototype.slice.call(list.querySelectorAll(":scope > .theme-card")) : [];
+    if (!cards.length) { box.setAttribute("data-themes-size", ""); return; }
+    // Measuring: the cards one under the other, at the width a column would have.
+    list.style.columns = "auto";
+    list.style.display = "block";
+    var top = Math.max(FIT_MIN, Math.floor(window.innerHeight * THEMES_MAX / FIT_STEP) * FIT_STEP);
+    var best = null;
+    [2, 3, 4].forEach(function (count) {
+      if (count > cards.length && count > 2) { return; }
+      var lo = best ? best.size + FIT_STEP : FIT_MIN, hi = top, found = null;
+      if (lo > hi) { return; }
+      // The largest size that fits with this many columns (a binary search over the steps).
+      var plan = themesPlan(box, list, cards, lo, count);
+      if (!plan) { return; }
+      found = plan;
+      var a = 0, b = Math.round((hi - lo) / FIT_STEP) + 1;
+      while (b - a > 1) {
+        var mid = (a + b) >> 1;
+        plan = themesPlan(box, list, cards, lo + mid * FIT_STEP, count);
+        if (plan) { a = mid; found = plan; } else { b = mid; }
+      }
+      if (!best || found.size > best.size) { best = found; }
+    });
+    clearInline(list);
+    box.style.removeProperty("--themes-size");
+    if (!box.getAttribute("style")) { box.removeAttribute("style"); }
+    if (!best) {
+      // Nothing fits even at the smallest size: one size, the columns as CSS lays them out.
+      writeFit("themes", "#room-themes { --themes-size: " + FIT_MIN + "px; }\n");
+      box.setAttribute("data-themes-size", String(FIT_MIN));
+      return;
     }
-    while (overflows() && size > FIT_MIN) {
-      size = Math.max(FIT_MIN, size - FIT_STEP);
-      box.style.setProperty("--themes-size", size + "px");
+    // Kept in the fit stylesheet, not in style attributes (the CSP; a live swap).
+    var css = "#room-themes { --themes-size: " + best.size + "px; }\n" +
+      "#room-themes .theme-cards { columns: auto; position: relative; height: " + best.height + "px; }\n" +
+      "#room-themes .theme-card { position: absolute; margin: 0; width: " + best.width + "px; }\n";
+    cards.forEach(function (card, i) {
+      css += "#room-themes .theme-card:nth-child(" + (i + 1) + ") { left: " + best.left[i] +
+        "px; top: " + best.tops[i] + "px; }\n";
+    });
+    if (!writeFit("themes", css)) {
+      // No constructable stylesheets (an old browser): the same, inline.
+      box.style.setProperty("--themes-size", best.size + "px");
+      list.style.position = "relative";
+      list.style.columns = "auto";
+      list.style.height = best.height + "px";
+      cards.forEach(function (card, i) {
+        card.style.position = "absolute";
+        card.style.margin = "0";
+        card.style.width = best.width + "px";
+        card.style.left = best.left[i] + "px";
+        card.style.top = best.tops[i] + "px";
+      });
     }
-    // Kept in the fit stylesheet, not in a style attribute (the CSP; a live swap).
-    if (writeFit("themes", "#room-themes { --themes-size: " + size + "px; }\n")) {
-      box.style.removeProperty("--themes-size");
-      if (!box.getAttribute("style")) { box.removeAttribute("style"); }
-    }
-    box.setAttribute("data-themes-size", String(size));
+    box.setAttribute("data-themes-size", String(best.size));
   }
 
   function fitRoom(keep) {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
@@ -21,12 +21,8 @@ from groups.models import (
 from meetings.models import Group, Meeting
 
 from ..document import Theme, group_keys, ordered_groups
-from ..models import SummaryDraft
-from ..services import export_themes
+from ..services import meeting_document
 from .schema import SCHEMA_NAME, SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    pass
 
 
 def _moment(value: datetime.datetime | None) -> str | None:
@@ -122,13 +118,13 @@ def _reflection_data(meeting: Meeting, participant_keys: dict[int, str]) -> dict
 def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> dict[str, Any]:
     """The whole meeting without personal data: participants are anonymous keys.
 
-    The record only, in seating order: the groups' own texts (not the editor's wording) and
-    `themes` — by default the meeting's themes, the editor's if curated, else found afresh.
+    The record in seating order: the groups' own texts, and from the meeting's document its
+    record view (the meeting, the editor's version, and `themes` — by default the meeting's
+    themes, the editor's if curated, else found afresh).
     """
     groups = ordered_groups(meeting)
     keys = group_keys(groups)
-    if themes is None:
-        themes = export_themes(meeting, keys)
+    record = meeting_document(meeting, themes=themes, with_reflection=False).for_record()
     participants = list(meeting.participants.order_by("pk"))
     participant_keys = {p.pk: f"p{index}" for index, p in enumerate(participants, start=1)}
     ideas = list(
@@ -152,14 +148,7 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> 
     return {
         "schema": SCHEMA_NAME,
         "version": SCHEMA_VERSION,
-        "meeting": {
-            "title": meeting.title,
-            "date": meeting.date.isoformat(),
-            "venue": meeting.venue,
-            "core_question": meeting.core_question,
-            "factor_count": meeting.factor_count,
-            "series": meeting.series.name if meeting.series else None,
-        },
+        "meeting": record["meeting"],
         "agenda": _agenda_data(meeting),
         "groups": [
             {
@@ -200,42 +189,8 @@ def meeting_data(meeting: Meeting, *, themes: Sequence[Theme] | None = None) -> 
             "private_until_revealed": settings.private_until_revealed,
         },
         "reflection": _reflection_data(meeting, participant_keys),
-        "editor": _editor_data(meeting, groups, keys),
-        "themes": [
-            {
-                "label": theme.label,
-                "factors": [{"group": f.group, "position": f.position} for f in theme.factors],
-            }
-            for theme in themes
-        ],
-    }
-
-
-def _editor_data(
-    meeting: Meeting, groups: list[Group], keys: dict[int, str]
-) -> dict[str, Any] | None:
-    """The editor's version (version 4): the lead, the closing paragraph, the groups' order and
-    every reworded factor, by group key and position; null when no editor has opened the
-    summary. Publishing is not archived: a restored meeting is published again by hand."""
-    draft = SummaryDraft.objects.filter(meeting=meeting).first()
-    if draft is None:
-        return None
-    edits = {edit.factor_id: edit for edit in draft.factor_edits.all()}
-    return {
-        "lead": draft.lead,
-        "closing": draft.closing,
-        "group_order": [keys[pk] for pk in draft.group_order if pk in keys],
-        "factor_edits": [
-            {
-                "group": keys[group.pk],
-                "position": factor.position,
-                "text": edits[factor.pk].text,
-                "based_on": edits[factor.pk].based_on,
-            }
-            for group in groups
-            for factor in group.ordered_factors()
-            if factor.pk in edits
-        ],
+        "editor": record["editor"],
+        "themes": record["themes"],
     }
 
 

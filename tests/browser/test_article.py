@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from meetings.models import Meeting
-from summary.formats import FORMATS
+from summary.outputs import FORMATS
 
 from ..test_article_whole import (
     CLOSING,

@@ -42,7 +42,29 @@ MEASURE = r"""
     }
   }
   const box = document.getElementById("room-themes");
+  const area = box.getBoundingClientRect();
+  // A theme is whole when its card is one box (not split across columns) inside the themes'
+  // area and the viewport, and each of its lines is inside the card.
+  const clipped = [];
+  for (const card of box.querySelectorAll(".theme-card")) {
+    const boxes = card.getClientRects(), r = card.getBoundingClientRect();
+    const name = card.querySelector(".theme-heading").textContent.trim();
+    if (boxes.length !== 1 || r.top < area.top - 0.5 || r.bottom > area.bottom + 0.5
+        || r.left < area.left - 0.5 || r.right > area.right + 0.5 || r.bottom > vh + 0.5) {
+      clipped.push(`${name} [${r.left}, ${r.top}, ${r.right}, ${r.bottom}] in ${boxes.length} boxes`);
+    }
+    for (const line of card.querySelectorAll(".theme-heading, .theme-words li")) {
+      const l = line.getBoundingClientRect();
+      if (l.top < r.top - 0.5 || l.bottom > r.bottom + 0.5 || line.scrollWidth > line.clientWidth + 1) {
+        clipped.push(`${name}: ${line.textContent.trim().slice(0, 40)}`);
+      }
+    }
+  }
+  const sizes = [...box.querySelectorAll(".theme-words li")].map(
+    (li) => parseFloat(getComputedStyle(li).fontSize));
   return {
+    clipped,
+    body: sizes.length ? Math.min(...sizes) : 0,
     outside, overflowing,
     headings: [...document.querySelectorAll("#room-themes .theme-heading")].map((h) => h.textContent.trim()),
     words: document.querySelectorAll("#room-themes .theme-words li").length,
@@ -97,9 +119,14 @@ def test_every_theme_whole_on_the_projector(
     assert found["headings"] == expected
     assert found["outside"] == [] and found["overflowing"] == [], found
     assert found["scroll"] == [0, 0]
-    assert found["size"] >= 10, f"the themes' type is {found['size']} px at {width}×{height}"
+    assert found["clipped"] == [], found["clipped"]
+    # Readable from the back of the room: the factors' text at 18 px or more (the gallery's
+    # rule of thumb for a projector at 1280×720), larger on a larger screen.
+    assert found["body"] >= 18, f"the themes' text is {found['body']} px at {width}×{height}"
+    assert found["body"] >= 18 * height / 720 * 0.9, found["body"]
     print(
-        f"\n{width}×{height}: {len(expected)} themes, {found['words']} factors, {found['size']} px"
+        f"\n{width}×{height}: {len(expected)} themes, {found['words']} factors, "
+        f"{found['size']} px, factors' text {found['body']} px"
     )
 
     # The facilitator hides the first theme from the console: the room follows, still fitted.
@@ -117,6 +144,7 @@ def test_every_theme_whole_on_the_projector(
     found = room.evaluate(MEASURE)
     assert found["headings"] == expected[1:]
     assert found["outside"] == [] and found["overflowing"] == []
+    assert found["clipped"] == [] and found["body"] >= 18, found
     browser.assert_no_errors()
 
 

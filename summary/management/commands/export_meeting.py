@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from meetings.codes import normalize_join_code
 from meetings.errors import DomainError
 from meetings.models import Meeting
-from summary.formats import FORMATS, download_filename
+from summary.formats import download_filename
+from summary.outputs import FORMATS
 
 
 class Command(BaseCommand):
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(str(error.message)) from error
         output: Path | None = options["output"]
-        binary = not export_format.content_type.startswith(("text/", "application/json"))
+        binary = not export_format.is_text
         if output is None and binary and sys.stdout.isatty():
             output = Path(download_filename(meeting, export_format.extension))
         if output is not None:
