@@ -78,6 +78,8 @@ PRIMARY = {
     PhaseKind.REFLECTION: ["#reflection-word-1", "#reflection-submit"],
     PhaseKind.CLOSED: ["#phone-phase .phase-rest", "#factors-heading"],
 }
+# The expert group's own page in the expert phase: its table's name, its list's field.
+EXPERT_PAGE_PRIMARY = ["h1", "#factors-heading", "#factor-text", "#factor-submit"]
 FACTORS = [
     "Trygghet och studiero i klassrummet",
     "Kollegialt lärande på schemat varje vecka",
@@ -313,6 +315,16 @@ def _walk(
             for room in rooms.values():
                 assert room.locator(".room-pool").count() == 0
         assert text.count(meeting.core_question) == 1, f"{kind}: the core question twice"
+        if kind == PhaseKind.EXPERT:
+            # The second phone opens its table's page: the table and its list's field first.
+            other = phones[1]
+            wait_text(other.locator("#phone-phase"), "bord")
+            other.locator("#expert-page-link").tap()
+            other.wait_for_url(f"**/m/{meeting.join_code}/expert/")
+            live(other)
+            _settle(other)
+            for selector in EXPERT_PAGE_PRIMARY:
+                _in_first_screen(other, selector)
         # Room.
         mode = rooms["1920"].evaluate("document.querySelector('#room-live').dataset.mode")
         for room in rooms.values():
@@ -437,7 +449,7 @@ def test_the_expert_page_shows_the_table_and_its_list_first(
     phone.evaluate("window.scrollTo(0, 0)")
     heading = phone.locator("h1").inner_text()
     assert "Din expertgrupp" in heading and "bord" in heading, heading
-    for selector in ("h1", "#factors-heading", "#factor-text", "#factor-submit"):
+    for selector in EXPERT_PAGE_PRIMARY:
         _in_first_screen(phone, selector)
     # The page is the table's: its heading names it once (the phase panel, the same for the
     # table's home pages, shows no second name and no link to this page), the home groups'
