@@ -61,11 +61,15 @@ migrate: setup
 demo: migrate
 	PORT=$(PORT) $(PY) manage.py seed_demo
 
-# One ASGI process serves HTTP and WebSockets (SQLite + in-memory channel layer by default).
 # Static files as production sends them (minified, hashed, brotli/gzip: topp25/storage.py),
-# collected anew at every start so an edited script is served.
-serve: setup
+# collected again when a static file, the storage or the installed packages changed (~6 s).
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) topp25/storage.py $(shell find static -type f 2>/dev/null)
 	STATIC_COLLECTED=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
+# One ASGI process serves HTTP and WebSockets (SQLite + in-memory channel layer by default).
+serve: setup $(STATIC_MANIFEST)
 	STATIC_COLLECTED=1 $(PY) -m uvicorn topp25.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off \
 		--no-access-log \
 		$$($(PY) -m topp25.limits)
