@@ -292,20 +292,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Static files as sent: collectstatic writes them to STATIC_ROOT minified (our own CSS and
+# JS), hashed and precompressed as brotli and gzip (topp25/storage.py), and WhiteNoise serves
+# them from there. Production (DEBUG=0) and `make run` (STATIC_COLLECTED=1, with DEBUG) do;
+# otherwise (the tests, a bare runserver) the source folders are served as they are.
+STATIC_COLLECTED = env_bool("STATIC_COLLECTED", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "topp25.storage.MinifiedStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-
-if DEBUG:
-    # In development WhiteNoise serves from the app folders; STATIC_ROOT exists only after
-    # collectstatic, in production.
+if STATIC_COLLECTED:
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
+else:
+    # WhiteNoise serves from the app folders; STATIC_ROOT exists only after collectstatic.
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # Participants are anonymous and identified by their session cookie only; keep it for a

@@ -652,10 +652,13 @@
     try { return JSON.parse(document.body.getAttribute("hx-headers") || document.body.getAttribute("data-hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
   }
 
-  // Where a control's feedback goes: right after its form's actions, or after the control.
+  // Where a control's feedback goes: right after its form's actions, under the list item
+  // whose control it is (a move or dot button: the item's row of buttons stays whole), or
+  // after the control.
   function statusFor(elt, create) {
     if (!elt || !elt.closest) { return null; }
-    var anchor = elt.closest(".form-actions, li, form") || elt;
+    var item = elt.closest("li");
+    var anchor = elt.tagName === "FORM" && !item ? elt : elt.closest(".form-actions") || item || elt.closest("form") || elt;
     var form = anchor.tagName === "FORM" ? anchor : null;
     var holder = form || (anchor.tagName === "LI" ? anchor : anchor.parentNode);
     if (!holder) { return null; }

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from groups.models import ReflectionWord, SuccessFactor
+from groups import services as group_services
+from groups.models import Dot, Idea, ReflectionWord, SuccessFactor
 from meetings import services
 from meetings.models import Group, Meeting, PhaseKind
+from tests.support.phases import run_phase
 
 from .conftest import PHONE, Browser, LiveASGIServer
 from .test_afternoon import LIVE, live
@@ -128,4 +130,133 @@ def test_a_word_tapped_offline_is_sent_once_when_the_network_returns(
     assert saved() == 1
     time.sleep(6)
     assert saved() == 1
+    browser.assert_no_errors()
+
+
+NOT_SENT = "Inte skickat — ingen uppkoppling. Försök igen när nätet är tillbaka."
+
+
+def near(phone: Any, status: Any, button: Any) -> None:
+    """The status is next to the button tapped (beside it or just below it), on the screen,
+    and the page's top status says nothing."""
+    status_box, button_box = status.bounding_box(), button.bounding_box()
+    assert status_box is not None and button_box is not None
+    below = status_box["y"] - (button_box["y"] + button_box["height"])
+    above = button_box["y"] - (status_box["y"] + status_box["height"])
+    assert max(below, above) <= 48, f"the status is {max(below, above)}px from the button"
+    height = phone.viewport_size["height"]
+    assert 0 <= status_box["y"] and status_box["y"] + status_box["height"] <= height
+    assert phone.locator("#live-status").inner_text() == ""
+
+
+def _participant_of(meeting: Meeting) -> Any:
+    return meeting.participants.order_by("pk").last()
+
+
+def test_an_idea_tapped_offline_is_sent_once_when_the_network_returns(
+    meeting: Meeting, teachers: Group, asgi_server: LiveASGIServer, browser: Browser
+) -> None:
+    text = "Läxhjälp på biblioteket"
+
+    def saved() -> int:
+        return asgi_server.call(lambda: Idea.objects.filter(group=teachers, text=text).count())
+
+    asgi_server.call(run_phase, meeting, PhaseKind.BUZZ)
+    phone = join(browser, meeting)
+    button = phone.get_by_role("button", name="Lägg till idé", exact=True)
+    with browser.errors.allowed(OFFLINE_ERRORS):
+        phone.context.set_offline(True)
+        phone.get_by_label("Ny idé").fill(text)
+        button.click()
+        status = phone.locator("#idea-form .tap-status")
+        status.get_by_text(QUEUED).wait_for()
+        beside(phone, status, button)
+        assert phone.locator("#live-status").inner_text() == ""  # not at the top of the page
+        # Tapped again while still offline: the same idea, kept once.
+        button.click()
+        phone.wait_for_function(
+            "() => JSON.parse(localStorage.getItem('topp25:outbox') || '[]').length === 1"
+        )
+        assert saved() == 0
+        # Back online, without a reload or a tap: sent once, by itself.
+        phone.context.set_offline(False)
+        phone.locator("#pool-state, #my-pool").get_by_text(text, exact=True).first.wait_for(
+            timeout=LIVE
+        )
+    outbox_empty(phone)
+    assert saved() == 1
+    assert phone.get_by_label("Ny idé").input_value() == ""
+    # Nothing is sent again later (the outbox retries every 5 s while it holds something).
+    time.sleep(6)
+    assert saved() == 1
+    assert phone.locator("#pool-state #idea-list li").count() == 1
+    browser.assert_no_errors()
+
+
+def test_a_move_tapped_offline_says_not_sent_beside_the_button(
+    meeting: Meeting, teachers: Group, asgi_server: LiveASGIServer, browser: Browser
+) -> None:
+    first, second = "Trygghet i klassrummet", "Tid för kollegialt lärande"
+
+    def order() -> list[str]:
+        return asgi_server.call(
+            lambda: list(teachers.factors.order_by("position").values_list("text", flat=True))
+        )
+
+    for text in (first, second):
+        asgi_server.call(lambda text=text: group_services.add_factor(group=teachers, text=text))
+    phone = join(browser, meeting)
+    down = phone.get_by_role("button", name=f"Flytta ner: {first}", exact=True)
+    buttons = phone.locator("#factor-list li").first.locator(".factor-actions .icon-button").all()
+    with browser.errors.allowed(OFFLINE_ERRORS):
+        phone.context.set_offline(True)
+        down.click()
+        status = phone.locator("#factor-list .tap-status")
+        status.get_by_text(NOT_SENT).wait_for()
+        near(phone, status, down)
+        # Under the factor, not between its buttons: the row of controls stays one row.
+        rows = {round(box["y"]) for box in (b.bounding_box() for b in buttons) if box}
+        assert len(rows) == 1, f"the factor's buttons are on {len(rows)} rows"
+        assert phone.locator("#factor-list li").first.locator(":scope > .tap-status").count() == 1
+        assert phone.locator("#factor-list").locator(".tap-status").count() == 1
+        assert order() == [first, second]
+        phone.context.set_offline(False)
+    # Online again, the same tap moves it; the list's new state replaces the status.
+    down.click()
+    phone.wait_for_function(
+        "t => document.querySelector('#factor-list .factor-text').textContent === t",
+        arg=second,
+        timeout=LIVE,
+    )
+    assert order() == [second, first]
+    assert phone.locator("#factor-list .tap-status").count() == 0
+    browser.assert_no_errors()
+
+
+def test_a_dot_tapped_offline_says_not_sent_beside_the_button(
+    meeting: Meeting, teachers: Group, asgi_server: LiveASGIServer, browser: Browser
+) -> None:
+    text = "Läxhjälp på biblioteket"
+    asgi_server.call(run_phase, meeting, PhaseKind.BUZZ)
+    phone = join(browser, meeting)
+    asgi_server.call(
+        lambda: group_services.add_idea(group=teachers, author=_participant_of(meeting), text=text)
+    )
+    asgi_server.call(run_phase, meeting, PhaseKind.DIALOGUE)
+    dot = phone.get_by_role("button", name=f"Sätt en prick på: {text}", exact=True)
+    dot.wait_for(timeout=LIVE)
+    with browser.errors.allowed(OFFLINE_ERRORS):
+        phone.context.set_offline(True)
+        dot.click()
+        status = phone.locator("#idea-list .tap-status")
+        status.get_by_text(NOT_SENT).wait_for()
+        near(phone, status, dot)
+        assert asgi_server.call(lambda: Dot.objects.filter(idea__group=teachers).count()) == 0
+        phone.context.set_offline(False)
+    dot.click()
+    phone.wait_for_function(
+        "() => document.querySelector('#pool-state .dots-left-count')?.textContent === '2'",
+        timeout=LIVE,
+    )
+    assert asgi_server.call(lambda: Dot.objects.filter(idea__group=teachers).count()) == 1
     browser.assert_no_errors()

@@ -78,6 +78,8 @@ PRIMARY = {
     PhaseKind.REFLECTION: ["#reflection-word-1", "#reflection-submit"],
     PhaseKind.CLOSED: ["#phone-phase .phase-rest", "#factors-heading"],
 }
+# The expert group's own page in the expert phase: its table's name, its list's field.
+EXPERT_PAGE_PRIMARY = ["h1", "#factors-heading", "#factor-text", "#factor-submit"]
 FACTORS = [
     "Trygghet och studiero i klassrummet",
     "Kollegialt lärande på schemat varje vecka",
@@ -313,6 +315,16 @@ def _walk(
             for room in rooms.values():
                 assert room.locator(".room-pool").count() == 0
         assert text.count(meeting.core_question) == 1, f"{kind}: the core question twice"
+        if kind == PhaseKind.EXPERT:
+            # The second phone opens its table's page: the table and its list's field first.
+            other = phones[1]
+            wait_text(other.locator("#phone-phase"), "bord")
+            other.locator("#expert-page-link").tap()
+            other.wait_for_url(f"**/m/{meeting.join_code}/expert/")
+            live(other)
+            _settle(other)
+            for selector in EXPERT_PAGE_PRIMARY:
+                _in_first_screen(other, selector)
         # Room.
         mode = rooms["1920"].evaluate("document.querySelector('#room-live').dataset.mode")
         for room in rooms.values():
@@ -403,4 +415,51 @@ def test_a_refused_tap_in_the_pool_is_answered_beside_the_pool(
     assert below_form, "the answer is not beside the pool"
     assert anna.evaluate("document.getElementById('flash').nextElementSibling.id") == "my-pool"
     assert anna.locator("#flash").count() == 1
+    browser.assert_no_errors()
+
+
+def _to_expert_phase(meeting_id: int) -> None:
+    meeting = Meeting.objects.get(pk=meeting_id)
+    while meeting.current_phase is None or meeting.current_phase.kind != PhaseKind.EXPERT:
+        services.start_phase(meeting=meeting)
+        meeting.refresh_from_db()
+
+
+def test_the_expert_page_shows_the_table_and_its_list_first(
+    afternoon: Meeting, asgi_server: LiveASGIServer, browser: Browser
+) -> None:
+    """In the expert phase the expert group's page shows, in the phone's first screen, the
+    table (its name and number) and its list's primary control, the factor field and its
+    button; the seven home groups' lists to bring come below, however long they are."""
+    seven = asgi_server.call(_groups, afternoon.pk)
+    phones = [
+        join(browser, afternoon, seven[0].name, "a"),
+        join(browser, afternoon, seven[1].name, "b"),
+    ]
+    for group in seven:
+        asgi_server.call(_seed, group.pk, 5, True)
+    asgi_server.call(_to_expert_phase, afternoon.pk)
+    asgi_server.call(_publish_experts, afternoon.pk)
+    phone = phones[0]
+    wait_text(phone.locator("#phone-phase"), "bord")
+    phone.locator("#expert-page-link").tap()
+    phone.wait_for_url(f"**/m/{afternoon.join_code}/expert/")
+    live(phone)
+    _settle(phone)
+    phone.evaluate("window.scrollTo(0, 0)")
+    heading = phone.locator("h1").inner_text()
+    assert "Din expertgrupp" in heading and "bord" in heading, heading
+    for selector in EXPERT_PAGE_PRIMARY:
+        _in_first_screen(phone, selector)
+    # The page is the table's: its heading names it once (the phase panel, the same for the
+    # table's home pages, shows no second name and no link to this page), the home groups'
+    # lists below the table's form.
+    assert not _visible(phone, "#expert-page-link") and not _visible(phone, ".phase-table")
+    assert phone.locator("body").inner_text().count("Din expertgrupp") == 1
+    assert phone.evaluate(
+        "() => document.getElementById('home-lists').getBoundingClientRect().top >="
+        " document.getElementById('factor-form').getBoundingClientRect().bottom"
+    ), "the home groups' lists come before the table's own list"
+    assert phone.locator("#home-lists .home-list").count() == 7
+    _shot(phone, "expert-page-phone")
     browser.assert_no_errors()
