@@ -58,6 +58,11 @@ def group_key(group_id: int) -> str:
     return f"group-{group_id}"
 
 
+def pool_key(group_id: int) -> str:
+    """The key of a group's idea pool on its phones, which changes apart from its list."""
+    return f"pool-{group_id}"
+
+
 def group_stream(group_id: int) -> str:
     return f"group-{group_id}"
 
@@ -129,12 +134,18 @@ class GroupListChanged:
     phone: Fragments
     room: Fragments
     console: Fragments
+    # The keys of the phone's parts in `phone` (the list's, the pool's): a phone takes the
+    # fragment when it is newer than what it has for any of them.
+    phone_keys: tuple[str, ...] = ()
     type: ClassVar[str] = "group.list"
 
     def messages(self) -> list[tuple[str, dict[str, Any]]]:
         about = {"type": self.type, "key": group_key(self.group_id), "revision": self.revision}
+        phone = {**about, "html": self.phone}
+        if self.phone_keys:
+            phone["keys"] = list(self.phone_keys)
         return [
-            (group_stream(self.group_id), {**about, "html": self.phone}),
+            (group_stream(self.group_id), phone),
             (room_stream(self.meeting_id), {**about, "html": self.room}),
             (console_stream(self.meeting_id), {**about, "html": self.console}),
         ]
@@ -539,7 +550,10 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         return True
 
     async def group_list(self, event: dict[str, Any]) -> None:
-        if self._is_news(event["key"], event["revision"]):
+        # A phone's fragment may hold the list, the pool or both, each with its own key.
+        revision = event["revision"]
+        news = [self._is_news(key, revision) for key in event.get("keys") or [event["key"]]]
+        if any(news):
             await self._send_fragment(event["html"])
 
     async def meeting_state(self, event: dict[str, Any]) -> None:
