@@ -235,8 +235,43 @@ async def _send_all(batch: list[tuple[str, dict[str, Any]]]) -> None:
     await asyncio.wait_for(asyncio.gather(*sends), SEND_TIMEOUT_SECONDS)
 
 
+# On a server, each process's sends run on its event loop one event after the other (in the
+# order their writes committed), each task waiting for the one before.
+_last_send: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
+
+
+async def _send_in_order(
+    previous: asyncio.Task[None] | None, batch: list[tuple[str, dict[str, Any]]]
+) -> None:
+    if previous is not None and not previous.done():
+        await asyncio.wait([previous])
+    try:
+        await _send_all(batch)
+    except Exception:  # the layer is down or full: the write stands, screens resync
+        logger.warning("live update not sent", exc_info=True)
+        metrics.channel_layer_error("send")
+
+
+def _start_send(loop: asyncio.AbstractEventLoop, batch: list[tuple[str, dict[str, Any]]]) -> None:
+    task = loop.create_task(_send_in_order(_last_send.get(loop), batch))
+    _last_send[loop] = task
+    task.add_done_callback(
+        lambda done: _last_send.pop(loop, None) if _last_send.get(loop) is done else None
+    )
+
+
 def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> bool:
+    """Hand an event's messages to the channel layer. On a server (a request's thread) they
+    go to the process's event loop and the request goes on to its answer meanwhile, instead
+    of a thread hop there and back to wait for them; elsewhere they are sent here."""
     batch = list(messages)
+    loop = _server_loop()
+    if loop is not None:
+        try:
+            loop.call_soon_threadsafe(_start_send, loop, batch)
+            return True
+        except RuntimeError:  # the loop closed meanwhile (the server is stopping)
+            pass
     try:
         # One event loop hop for all streams of an event.
         async_to_sync(_send_all)(batch)
