@@ -108,8 +108,19 @@ def _context(
     group: Group,
     rendered: broadcast.RenderedGroup | None = None,
     /,
-    own_pool: bool = True,
     **extra: Any,
+) -> dict[str, Any]:
+    return _phone_context(meeting, participant, group, rendered, own_pool=True, extra=extra)
+
+
+def _phone_context(
+    meeting: Meeting,
+    participant: Participant,
+    group: Group,
+    rendered: broadcast.RenderedGroup | None,
+    *,
+    own_pool: bool,
+    extra: dict[str, Any],
 ) -> dict[str, Any]:
     """The phone's context; `own_pool`: with this member's own part of the pool (an answer
     that does not show the pool leaves it out, and the pool is then not read)."""
@@ -177,7 +188,9 @@ def _updated(
         # list, which this answer replaces (#group-live), is rendered here when not sent; the
         # pool and #my-pool, kept outside #group-live, stay as they are when not sent.
         with_pool = changes.Part.POOL in rendered.parts
-        context = _context(meeting, participant, group, rendered, own_pool=with_pool)
+        context = _phone_context(
+            meeting, participant, group, rendered, own_pool=with_pool, extra={}
+        )
         html = b""
         if with_pool:
             html += render(request, f"{TEMPLATE}#my_pool", context).content

@@ -24,7 +24,7 @@ class SyncChainASGIHandler(ASGIHandler):
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         # thread_sensitive: the thread the view ran on before (ThreadSensitiveContext per
         # request), where its database connection lives.
-        response: HttpResponseBase = await sync_to_async(
-            self.get_response, thread_sensitive=True
-        )(request)
+        response: HttpResponseBase = await sync_to_async(self.get_response, thread_sensitive=True)(
+            request
+        )
         return response
