@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, ngettext
@@ -195,7 +196,8 @@ def _updated(
         if with_pool:
             html += render(request, f"{TEMPLATE}#my_pool", context).content
         if changes.Part.LIST not in rendered.parts:
-            html += render(request, f"{TEMPLATE}#list_state", context).content
+            # As a broadcast renders it: without a request, so its forms carry no CSRF field.
+            html += render_to_string(f"{TEMPLATE}#list_state", context).encode()
         html += shared.encode()
         html += render(request, f"{TEMPLATE}#flash", context).content
     else:
