@@ -17,6 +17,7 @@ rolled-back write is never shown, and a failing channel layer never fails a writ
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import random
@@ -238,6 +239,8 @@ async def _send_all(batch: list[tuple[str, dict[str, Any]]]) -> None:
 # On a server, each process's sends run on its event loop one event after the other (in the
 # order their writes committed), each task waiting for the one before.
 _last_send: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
+# Every send under way, held so that the event loop's weak references keep them alive.
+_sending: set[asyncio.Task[None]] = set()
 
 
 async def _send_in_order(
@@ -253,8 +256,14 @@ async def _send_in_order(
 
 
 def _start_send(loop: asyncio.AbstractEventLoop, batch: list[tuple[str, dict[str, Any]]]) -> None:
-    task = loop.create_task(_send_in_order(_last_send.get(loop), batch))
+    # A context of its own: the request's (with its ThreadSensitiveContext) ends before the
+    # send may, and nothing of the request is needed to send.
+    task = loop.create_task(
+        _send_in_order(_last_send.get(loop), batch), context=contextvars.Context()
+    )
     _last_send[loop] = task
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)
     task.add_done_callback(
         lambda done: _last_send.pop(loop, None) if _last_send.get(loop) is done else None
     )
