@@ -24,6 +24,7 @@ from topp25 import live, metrics
 from .registry import CONSOLE_TEMPLATE, PHONE_TEMPLATE, ROOM_TEMPLATE, PhaseScreens, screens_for
 
 PHONE_GROUP_STATE = f"{PHONE_TEMPLATE}#group_state"
+PHONE_LIST = f"{PHONE_TEMPLATE}#list_state"
 PHONE_PHASE = f"{PHONE_TEMPLATE}#phone_phase"
 PHONE_POOL = f"{PHONE_TEMPLATE}#pool_only"
 ROOM_LIVE = f"{ROOM_TEMPLATE}#room_live"
@@ -230,7 +231,12 @@ def phone_snapshot(group_id: int, participant_id: int, language: str) -> live.Sn
         return None
     context = {**phase_context(meeting), "participant": participant}
     html += live.render_in(language, PHONE_PHASE, context)
-    return html, {live.group_key(group_id): revision, live.MEETING_KEY: meeting.revision}
+    revisions = {
+        live.group_key(group_id): revision,
+        live.pool_key(group_id): revision,
+        live.MEETING_KEY: meeting.revision,
+    }
+    return html, revisions
 
 
 def room_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
@@ -256,11 +262,13 @@ def console_snapshot(meeting_id: int, language: str) -> live.Snapshot | None:
 @dataclass(frozen=True)
 class RenderedGroup:
     """What a group's broadcast read and rendered after a write committed: the group with its
-    factors (and whatever the templates cached on it, e.g. the pool), and the phone's
-    fragment per language."""
+    factors (and whatever the templates cached on it, e.g. the pool), the phone's fragment per
+    language, and which parts of the group's screen that fragment holds (the list, the pool
+    or both: only what the change altered)."""
 
     group: Group
     phone: live.Fragments
+    parts: frozenset[changes.Part] = changes.LIST_AND_POOL
 
 
 # The request that made a write answers from what that write's broadcast rendered (in this
@@ -271,16 +279,18 @@ RECENT_SIZE = 128
 _recent_groups: OrderedDict[tuple[object, ...], RenderedGroup] = OrderedDict()
 
 
-def _remember(group: Group, phone: live.Fragments) -> None:
+def _remember(group: Group, phone: live.Fragments, parts: frozenset[changes.Part]) -> None:
     state = _group_state_key(group)
     now = time.monotonic()
     with _group_states_lock:
-        _recent_groups[(group.pk, *state)] = RenderedGroup(group=group, phone=phone)
+        _recent_groups[(group.pk, *state)] = RenderedGroup(group=group, phone=phone, parts=parts)
         while len(_recent_groups) > RECENT_SIZE:
             _recent_groups.popitem(last=False)
-        # A phone that connects now gets the same rendering (phone_snapshot).
-        for language, html in phone.items():
-            _group_states[(group.pk, *state, language)] = (now, html)
+        # A phone that connects now gets the same rendering (phone_snapshot), when it is the
+        # whole of the group's screen.
+        if parts == changes.LIST_AND_POOL:
+            for language, html in phone.items():
+                _group_states[(group.pk, *state, language)] = (now, html)
         while len(_group_states) > SNAPSHOT_CACHE_SIZE:
             _group_states.popitem(last=False)
 
@@ -333,7 +343,28 @@ def rendered_console(meeting_id: int) -> live.Fragments | None:
     return html
 
 
-def _group_event(group_id: int) -> live.GroupListChanged | None:
+# The phone's partial for each set of parts a change may alter: a factor edit sends the list
+# alone (the pool, often the larger part, is neither read nor rendered), a dot the pool alone.
+PHONE_PARTS = {
+    changes.LIST_AND_POOL: PHONE_GROUP_STATE,
+    changes.LIST_ONLY: PHONE_LIST,
+    changes.POOL_ONLY: PHONE_POOL,
+}
+
+
+def _phone_keys(group_id: int, parts: frozenset[changes.Part]) -> tuple[str, ...]:
+    """The revision keys of the phone's parts a fragment holds (the list's, the pool's)."""
+    keys = []
+    if changes.Part.LIST in parts:
+        keys.append(live.group_key(group_id))
+    if changes.Part.POOL in parts:
+        keys.append(live.pool_key(group_id))
+    return tuple(keys)
+
+
+def _group_event(
+    group_id: int, parts: frozenset[changes.Part] = changes.LIST_AND_POOL
+) -> live.GroupListChanged | None:
     group = _group(group_id)
     if group is None:
         return None
@@ -341,13 +372,15 @@ def _group_event(group_id: int) -> live.GroupListChanged | None:
     members = group.expert_members if group.kind == Group.Kind.EXPERT else group.members
     console = {**context, "members": list(members.all())}
     languages = live.languages_in_use(group.meeting_id)
-    phone = live.render_languages(languages, PHONE_GROUP_STATE, context)
-    _remember(group, phone)
+    parts = parts if parts in PHONE_PARTS else changes.LIST_AND_POOL
+    phone = live.render_languages(languages, PHONE_PARTS[parts], context)
+    _remember(group, phone, parts)
     return live.GroupListChanged(
         meeting_id=group.meeting_id,
         group_id=group.pk,
         revision=group.revision,
         phone=phone,
+        phone_keys=_phone_keys(group.pk, parts),
         room=live.render_languages(languages, ROOM_GROUP_COLUMN, context),
         console=live.render_languages(languages, CONSOLE_GROUP_ROW, console),
     )
@@ -490,7 +523,7 @@ def deliver(change: changes.Change) -> None:
     """The one path from a committed change to every screen (subscribed in ScreensConfig)."""
     event: live.LiveEvent | None
     if isinstance(change, changes.GroupChanged):
-        event = _group_event(change.group_id)
+        event = _group_event(change.group_id, change.parts)
     elif isinstance(change, changes.MeetingChanged):
         screens = SCREENS_BY_ASPECT[change.aspect]
         event = _meeting_event(change.meeting_id, screens, change.moved)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language, ngettext
@@ -19,7 +20,7 @@ from django_htmx.middleware import HtmxDetails
 from groups import reflection, services
 from groups.models import Idea, SuccessFactor
 from groups.pool_state import my_pool, pool_view
-from meetings import actions
+from meetings import actions, changes
 from meetings.access import Role, meeting_for_facilitator, role
 from meetings.errors import (
     DomainError,
@@ -110,6 +111,20 @@ def _context(
     /,
     **extra: Any,
 ) -> dict[str, Any]:
+    return _phone_context(meeting, participant, group, rendered, own_pool=True, extra=extra)
+
+
+def _phone_context(
+    meeting: Meeting,
+    participant: Participant,
+    group: Group,
+    rendered: broadcast.RenderedGroup | None,
+    *,
+    own_pool: bool,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """The phone's context; `own_pool`: with this member's own part of the pool (an answer
+    that does not show the pool leaves it out, and the pool is then not read)."""
     group = _loaded(group, rendered)
     context: dict[str, Any] = {
         "meeting": meeting,
@@ -122,7 +137,8 @@ def _context(
         "idea_token": uuid.uuid4(),
         "idea_text": "",
     }
-    context.update(_my_pool(group, participant))
+    if own_pool:
+        context.update(_my_pool(group, participant))
     context.update(extra)
     return context
 
@@ -165,16 +181,27 @@ def _updated(
     # The list as this write's broadcast just rendered it, found by its revision: rendered
     # once for every phone of the group, this answer included.
     rendered = broadcast.rendered_group(group.pk)
-    context = _context(meeting, participant, group, rendered)
     shared = rendered.phone.get(get_language()) if rendered is not None else None
-    if shared is not None:
-        # The list as the group's phones were just sent it (the same partial; its forms carry
-        # no CSRF field, htmx sends the token as a header); only this member's part and the
-        # flash are rendered for them.
-        html = render(request, f"{TEMPLATE}#my_pool", context).content
+    if rendered is not None and shared is not None:
+        # What the group's phones were just sent (the same partials; their forms carry no
+        # CSRF field, htmx sends the token as a header): the list, the pool or both, only what
+        # the change altered. This member's own part of the pool comes with the pool; the
+        # list, which this answer replaces (#group-live), is rendered here when not sent; the
+        # pool and #my-pool, kept outside #group-live, stay as they are when not sent.
+        with_pool = changes.Part.POOL in rendered.parts
+        context = _phone_context(
+            meeting, participant, group, rendered, own_pool=with_pool, extra={}
+        )
+        html = b""
+        if with_pool:
+            html += render(request, f"{TEMPLATE}#my_pool", context).content
+        if changes.Part.LIST not in rendered.parts:
+            # As a broadcast renders it: without a request, so its forms carry no CSRF field.
+            html += render_to_string(f"{TEMPLATE}#list_state", context).encode()
         html += shared.encode()
         html += render(request, f"{TEMPLATE}#flash", context).content
     else:
+        context = _context(meeting, participant, group, rendered)
         html = render(request, f"{TEMPLATE}#group_live", context).content
     if fresh_form:
         html += render(request, f"{TEMPLATE}#factor_form_oob", context).content

@@ -183,12 +183,45 @@ async def test_phones_of_a_group_share_one_rendering_of_the_list_until_it_change
 
     monkeypatch.setattr(live, "render_in", counting_render_in)
     await add_factor(group=teachers, text="Tydliga mål")
-    rendered.clear()  # the broadcast's own rendering, which the phones connecting now get
+    rendered.clear()
     first = await connected(phone_socket(meeting, teachers, await phone_session(teachers)))
     second = await connected(phone_socket(meeting, teachers, await phone_session(teachers)))
-    assert rendered.count(broadcast.PHONE_GROUP_STATE) == 0
+    # A new factor changed only the list: its broadcast sent the list alone, so the first
+    # phone to connect renders the whole group (list and pool) and the second shares it.
+    assert rendered.count(broadcast.PHONE_GROUP_STATE) == 1
     assert "Tydliga mål" in first and "Tydliga mål" in second
 
     await add_factor(group=teachers, text="Tidiga insatser")
     third = await connected(phone_socket(meeting, teachers, await phone_session(teachers)))
     assert "Tidiga insatser" in third  # a new revision is a new rendering
+
+
+async def test_a_phone_keeps_the_list_and_the_pool_apart(meeting: Meeting, teachers: Group) -> None:
+    """A phone's list and pool come apart (a factor edit sends the list alone, a dot the
+    pool alone), each under its own key: a pool rendered before the list's last change is
+    still news for the pool, and an older fragment of either part is dropped."""
+    from channels.layers import get_channel_layer
+
+    from topp25.live import group_key, group_stream, pool_key
+
+    await add_factor(group=teachers, text="Ett")
+    phone = phone_socket(meeting, teachers, await phone_session(teachers))
+    await connected(phone)
+    revision = await database_sync_to_async(lambda: Group.objects.get(pk=teachers.pk).revision)()
+    layer = get_channel_layer()
+
+    async def send(keys: list[str], rev: int, text: str) -> None:
+        message = {"type": "group.list", "key": group_key(teachers.pk), "keys": keys}
+        message.update(revision=rev, html={"sv": text, "en": text})
+        await layer.group_send(group_stream(teachers.pk), message)
+
+    await send([group_key(teachers.pk)], revision + 2, "<section>lista 2</section>")
+    assert "lista 2" in await phone.receive_from(timeout=3)
+    # The pool's change committed before that list's, sent after it: still the pool's news.
+    await send([pool_key(teachers.pk)], revision + 1, "<section>pool 1</section>")
+    assert "pool 1" in await phone.receive_from(timeout=3)
+    # Older than what the phone has of each part: dropped.
+    await send([group_key(teachers.pk)], revision + 1, "<section>lista 1</section>")
+    await send([pool_key(teachers.pk)], revision, "<section>pool 0</section>")
+    assert await phone.receive_nothing(timeout=0.3)
+    await phone.disconnect()

@@ -17,6 +17,7 @@ rolled-back write is never shown, and a failing channel layer never fails a writ
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import random
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
+from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -56,6 +58,11 @@ MEETING_KEY = "meeting"
 
 def group_key(group_id: int) -> str:
     return f"group-{group_id}"
+
+
+def pool_key(group_id: int) -> str:
+    """The key of a group's idea pool on its phones, which changes apart from its list."""
+    return f"pool-{group_id}"
 
 
 def group_stream(group_id: int) -> str:
@@ -129,12 +136,18 @@ class GroupListChanged:
     phone: Fragments
     room: Fragments
     console: Fragments
+    # The keys of the phone's parts in `phone` (the list's, the pool's): a phone takes the
+    # fragment when it is newer than what it has for any of them.
+    phone_keys: tuple[str, ...] = ()
     type: ClassVar[str] = "group.list"
 
     def messages(self) -> list[tuple[str, dict[str, Any]]]:
         about = {"type": self.type, "key": group_key(self.group_id), "revision": self.revision}
+        phone = {**about, "html": self.phone}
+        if self.phone_keys:
+            phone["keys"] = list(self.phone_keys)
         return [
-            (group_stream(self.group_id), {**about, "html": self.phone}),
+            (group_stream(self.group_id), phone),
             (room_stream(self.meeting_id), {**about, "html": self.room}),
             (console_stream(self.meeting_id), {**about, "html": self.console}),
         ]
@@ -223,8 +236,51 @@ async def _send_all(batch: list[tuple[str, dict[str, Any]]]) -> None:
     await asyncio.wait_for(asyncio.gather(*sends), SEND_TIMEOUT_SECONDS)
 
 
+# On a server, each process's sends run on its event loop one event after the other (in the
+# order their writes committed), each task waiting for the one before.
+_last_send: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
+# Every send under way, held so that the event loop's weak references keep them alive.
+_sending: set[asyncio.Task[None]] = set()
+
+
+async def _send_in_order(
+    previous: asyncio.Task[None] | None, batch: list[tuple[str, dict[str, Any]]]
+) -> None:
+    if previous is not None and not previous.done():
+        await asyncio.wait([previous])
+    try:
+        await _send_all(batch)
+    except Exception:  # the layer is down or full: the write stands, screens resync
+        logger.warning("live update not sent", exc_info=True)
+        metrics.channel_layer_error("send")
+
+
+def _start_send(loop: asyncio.AbstractEventLoop, batch: list[tuple[str, dict[str, Any]]]) -> None:
+    # A context of its own: the request's (with its ThreadSensitiveContext) ends before the
+    # send may, and nothing of the request is needed to send.
+    task = loop.create_task(
+        _send_in_order(_last_send.get(loop), batch), context=contextvars.Context()
+    )
+    _last_send[loop] = task
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)
+    task.add_done_callback(
+        lambda done: _last_send.pop(loop, None) if _last_send.get(loop) is done else None
+    )
+
+
 def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> bool:
+    """Hand an event's messages to the channel layer. On a server (a request's thread) they
+    go to the process's event loop and the request goes on to its answer meanwhile, instead
+    of a thread hop there and back to wait for them; elsewhere they are sent here."""
     batch = list(messages)
+    loop = _server_loop()
+    if loop is not None:
+        try:
+            loop.call_soon_threadsafe(_start_send, loop, batch)
+            return True
+        except RuntimeError:  # the loop closed meanwhile (the server is stopping)
+            pass
     try:
         # One event loop hop for all streams of an event.
         async_to_sync(_send_all)(batch)
@@ -411,6 +467,16 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         except StopConsumer:
             pass
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # AsyncConsumer.dispatch without its `aclose_old_connections()` before every handler:
+        # that is a hop to the one shared sync thread for each relayed message (15 per write
+        # to a group of 14 phones and a room). These handlers reach the database only through
+        # database_sync_to_async, which closes old connections around its own call.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     @property
     def language(self) -> str:
         return chosen_language(self.scope.get("cookies", {}))
@@ -539,7 +605,10 @@ class ScreenConsumer(AsyncWebsocketConsumer):
         return True
 
     async def group_list(self, event: dict[str, Any]) -> None:
-        if self._is_news(event["key"], event["revision"]):
+        # A phone's fragment may hold the list, the pool or both, each with its own key.
+        revision = event["revision"]
+        news = [self._is_news(key, revision) for key in event.get("keys") or [event["key"]]]
+        if any(news):
             await self._send_fragment(event["html"])
 
     async def meeting_state(self, event: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.template import engines
 from django.urls import get_resolver
@@ -34,6 +35,11 @@ def warm_up(*, freeze: bool = True) -> int:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Framgångsfaktorer")
+    # What an app loads on first use (a dictionary, ...): its AppConfig's `warm_up`.
+    for config in apps.get_app_configs():
+        app_warm_up = getattr(config, "warm_up", None)
+        if callable(app_warm_up):
+            app_warm_up()
     if freeze:
         gc.collect()
         gc.freeze()

@@ -52,6 +52,9 @@ def hyphenate_word(word: str) -> str:
     return SOFT_HYPHEN.join(parts)
 
 
+# A whole text too: every change of a group re-renders its column, whose other factors are
+# the same texts as before.
+@lru_cache(maxsize=4096)
 def hyphenate_text(text: str) -> str:
     return _WORD.sub(lambda match: hyphenate_word(match.group()), text)
 
