@@ -24,6 +24,8 @@ SETS = [
     "themes_heldout2_sv.json",
     "themes_heldout3_sv.json",
     "themes_heldout4_sv.json",
+    "themes_heldout5_sv.json",
+    "themes_heldout6_sv.json",
 ]
 
 
@@ -55,7 +57,7 @@ def main() -> None:
     )
     print(f"first run (cold word caches, simplemma loads its Swedish data): {first * 1000:.0f} ms")
     print(f"later runs (warm caches): {again * 1000:.2f} ms each (mean of {runs})")
-    themes.text_concepts.cache_clear()
+    themes.text_evidence.cache_clear()
     themes.word_terms.cache_clear()
     started = time.perf_counter()
     themes.find_themes(factors)

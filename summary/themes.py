@@ -27,7 +27,7 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,18 @@ MIN_WORD_LENGTH = 2
 # Hunspell's compound search can branch a lot on long words; the fewest-parts reading is
 # among the first few it yields, so the search stops after this many readings.
 MAX_COMPOUND_READINGS = 40
+# How much the lexicon's evidence counts: a word of a concept 1, a weak word (an idea that
+# also turns up elsewhere: "tidig", "regel") this much, a multi-word cue this much.
+WEAK_WEIGHT = 0.5
+PHRASE_WEIGHT = 1.5
+# A factor belongs to a concept only on this much evidence (one word, or two weak ones).
+MIN_EVIDENCE = 1.0
+# A phrase's words may stand this many words apart ("tro på" in "tror verkligen på").
+PHRASE_GAP = 2
+# Factors that name no concept of the lexicon may share a plain word ("matematik") that is
+# then a theme of its own, if the word is at least this long (short words are too general).
+PLAIN_WORD_THEMES = True
+MIN_PLAIN_WORD_LENGTH = 6
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -80,11 +92,24 @@ class FoundTheme:
 @dataclass(frozen=True)
 class Lexicon:
     stop_words: frozenset[str]
-    concepts: dict[str, str]  # word → concept label
+    concepts: dict[str, str]  # word → concept label (a cue of full weight)
+    weak: dict[str, str] = field(default_factory=dict)  # word → concept label (half weight)
+    # Multi-word cues: the words' base forms in order ("må", "bra") → concept label.
+    phrases: tuple[tuple[tuple[str, ...], str], ...] = ()
 
     def concept_of(self, term: str) -> str:
-        label = self.concepts.get(term)
+        label = self.concepts.get(term) or self.weak.get(term)
         return f"c:{label}" if label else f"w:{term}"
+
+    def weight_of(self, term: str) -> float:
+        if term in self.concepts:
+            return 1.0
+        if term in self.weak:
+            return WEAK_WEIGHT
+        return 0.0
+
+    def knows(self, term: str) -> bool:
+        return term in self.concepts or term in self.weak
 
 
 # --- Loading the data (once per process) ------------------------------------------------
@@ -104,17 +129,33 @@ def _read_lexicon(path: Path) -> Lexicon:
         str(word).lower() for word in [*stop.get("words", []), *stop.get("general", [])]
     )
     concepts: dict[str, str] = {}
+    weak: dict[str, str] = {}
+    phrases: list[tuple[tuple[str, ...], str]] = []
+    seen_phrases: dict[tuple[str, ...], str] = {}
     for concept in data.get("concept", []):
         label = str(concept["label"])
-        for word in concept["words"]:
-            word = str(word).lower()
-            if word in concepts and concepts[word] != label:
+        for key, target in (("words", concepts), ("weak", weak)):
+            for word in concept.get(key, []):
+                word = str(word).lower()
+                owner = concepts.get(word) or weak.get(word)
+                if owner is not None and owner != label:
+                    raise ValueError(f"{path.name}: {word!r} is in both {owner!r} and {label!r}")
+                target[word] = label
+        for phrase in concept.get("phrases", []):
+            words = tuple(str(phrase).lower().split())
+            if seen_phrases.get(words, label) != label:
                 raise ValueError(
-                    f"{path.name}: {word!r} is in both {concepts[word]!r} and {label!r}"
+                    f"{path.name}: {phrase!r} is in both {seen_phrases[words]!r} and {label!r}"
                 )
-            concepts[word] = label
+            seen_phrases[words] = label
+            phrases.append((words, label))
     # A synonym is an idea even if the general stop list has it ("bra" is never a synonym).
-    return Lexicon(stop_words=frozenset(stop_words - concepts.keys()), concepts=concepts)
+    return Lexicon(
+        stop_words=frozenset(stop_words - concepts.keys() - weak.keys()),
+        concepts=concepts,
+        weak=weak,
+        phrases=tuple(phrases),
+    )
 
 
 # --- Words → ideas -----------------------------------------------------------------------
@@ -149,16 +190,19 @@ def word_terms(word: str) -> tuple[str, ...]:
     stop = lexicon().stop_words
     if len(word) < MIN_WORD_LENGTH or word in stop:
         return ()
-    if word in lexicon().concepts:
+    if lexicon().knows(word):
         # The lexicon's own words as written: simplemma reads some adjectives as verbs
         # ("lugn" → "lugna", "trygg" → "trygga").
         return (word,)
     base = lemma(word)
     if base in stop:
         return ()
-    if dictionary() is None or base in lexicon().concepts:
+    if dictionary() is None or lexicon().knows(base):
         return (base,)
     whole = sv.known_forms(word)
+    known = [form for form in whole if lexicon().knows(form)]
+    if known:
+        return (known[0],)
     if whole:
         if base == word:
             # simplemma did not know it: Hunspell's shortest stem ("lärmiljön" → "lärmiljö").
@@ -178,18 +222,105 @@ def _split(word: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=20_000)
+def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
+    """What one factor says, as (concept, weight) in the order the concepts first appear.
+
+    A multi-word cue of the lexicon ("må bra", "tro på", "röd tråd") weighs PHRASE_WEIGHT and
+    its words count for nothing else ("ta ansvar" is motivation, not the "ansvar" of
+    governance); a lexicon word (or a part of a compound) weighs 1, a weak one WEAK_WEIGHT;
+    any other word is a plain idea ("w:matematik") of weight 1 that only a theme of plain
+    words can use. A bare verb is no idea ("tycker", "vet")."""
+    lex = lexicon()
+    words = _WORD.findall(text.lower())
+    bases = [_bases(word) for word in words]
+    used = [False] * len(words)
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+
+    def add(concept: str, weight: float, position: int) -> None:
+        scores[concept] = scores.get(concept, 0.0) + weight
+        first.setdefault(concept, position)
+
+    for phrase, label in lex.phrases:
+        positions = _match_phrase(phrase, bases, used)
+        if positions:
+            for position in positions:
+                used[position] = True
+            add(f"c:{label}", PHRASE_WEIGHT, positions[0])
+    for position, word in enumerate(words):
+        if used[position]:
+            continue
+        # One word is one piece of evidence: a compound whose parts both name a concept
+        # ("styr" + "kedja") counts once, at the weight of its best part.
+        in_word: dict[str, float] = {}
+        for term in word_terms(word):
+            weight = lex.weight_of(term)
+            if weight:
+                concept = lex.concept_of(term)
+                in_word[concept] = max(in_word.get(concept, 0.0), weight)
+            elif not sv.is_verb_form(word):
+                in_word.setdefault(f"w:{term}", 1.0)
+        for concept, weight in in_word.items():
+            add(concept, weight, position)
+    order = sorted(scores, key=lambda concept: first[concept])
+    return tuple((concept, scores[concept]) for concept in order)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _bases(word: str) -> frozenset[str]:
+    """The forms a phrase may match one written word by: as written, its lemma, its stems."""
+    return frozenset({word, lemma(word), *sv.known_forms(word)})
+
+
+def _match_phrase(
+    phrase: tuple[str, ...], bases: Sequence[frozenset[str]], used: Sequence[bool]
+) -> list[int]:
+    """Where a phrase's words stand in order, at most PHRASE_GAP other words apart ([] if not).
+    A phrase word ending in "*" matches any word that starts with it."""
+    for start in range(len(bases)):
+        if used[start] or not _matches(phrase[0], bases[start]):
+            continue
+        positions = [start]
+        for part in phrase[1:]:
+            last = positions[-1]
+            following = range(last + 1, min(len(bases), last + 2 + PHRASE_GAP))
+            found = next(
+                (p for p in following if not used[p] and _matches(part, bases[p])), None
+            )
+            if found is None:
+                break
+            positions.append(found)
+        if len(positions) == len(phrase):
+            return positions
+    return []
+
+
+def _matches(part: str, forms: frozenset[str]) -> bool:
+    if part.endswith("*"):
+        return any(form.startswith(part[:-1]) for form in forms)
+    return part in forms
+
+
 def text_concepts(text: str) -> tuple[str, ...]:
     """The concepts one factor names, in the order they appear, each once."""
-    lex = lexicon()
-    concepts: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        for term in word_terms(word):
-            concept = lex.concept_of(term)
-            if concept.startswith("w:") and sv.is_verb_form(word):
-                continue  # a bare verb ("tycker", "vet") is no theme and no theme's name
-            if concept not in concepts:
-                concepts.append(concept)
-    return tuple(concepts)
+    return tuple(concept for concept, _ in text_evidence(text))
+
+
+def factor_concepts(text: str) -> tuple[str, ...]:
+    """The lexicon concepts a factor names, the best evidence first (ties: the first named)
+    and only those with enough of it (MIN_EVIDENCE)."""
+    evidence = [
+        (concept, weight, index)
+        for index, (concept, weight) in enumerate(text_evidence(text))
+        if concept.startswith("c:") and weight >= MIN_EVIDENCE
+    ]
+    evidence.sort(key=lambda item: (-item[1], item[2]))
+    return tuple(concept for concept, _, _ in evidence)
+
+
+def plain_words(text: str) -> tuple[str, ...]:
+    """The plain (non-lexicon) ideas of a factor: what a theme of a shared word may use."""
+    return tuple(concept for concept, _ in text_evidence(text) if concept.startswith("w:"))
 
 
 def theme_label(concept: str, factors: Sequence[Factor]) -> str:
@@ -224,40 +355,42 @@ def concept_label(concept: str) -> str:
 
 def find_themes(factors: Iterable[Factor], *, min_groups: int = MIN_GROUPS) -> list[FoundTheme]:
     """Themes named by at least `min_groups` groups, most groups first. Deterministic: the
-    same factors give the same themes in the same order."""
+    same factors give the same themes in the same order.
+
+    A factor goes to the lexicon concept it gives the most evidence for (factor_concepts); a
+    concept that fewer than `min_groups` groups name is no theme, and its factors try their
+    next concept. Factors that name no concept may still share a plain word that is a theme
+    of its own (a subject: "matematik"), if PLAIN_WORD_THEMES; otherwise they stay alone."""
     factors = list(factors)
     group_names: dict[str, str] = {}
     for factor in factors:
         group_names.setdefault(factor.group, factor.group_name)
     group_order = {group: index for index, group in enumerate(group_names)}
 
-    by_concept: dict[str, list[int]] = {}
-    for index, factor in enumerate(factors):
-        for concept in text_concepts(factor.text):
-            by_concept.setdefault(concept, []).append(index)
-
-    chosen = _choose_concepts(factors, by_concept, min_groups)
-    # Each factor goes to the chosen concept it names first: Swedish phrases lead with what
-    # they are about ("Rektorer med mandat och stöd" is about leadership). A theme left with
-    # too few groups by that is dropped and its factors go to their next concept.
+    ranked = [factor_concepts(factor.text) for factor in factors]
+    dropped: set[str] = set()
     while True:
-        members: dict[str, list[int]] = {concept: [] for concept in chosen}
-        for index, factor in enumerate(factors):
-            named = [concept for concept in text_concepts(factor.text) if concept in members]
+        members: dict[str, list[int]] = {}
+        for index, concepts in enumerate(ranked):
+            named = [concept for concept in concepts if concept not in dropped]
             if named:
-                members[named[0]].append(index)
-        too_small = [
+                members.setdefault(named[0], []).append(index)
+        too_small = {
             concept
             for concept, indexes in members.items()
             if len({factors[index].group for index in indexes}) < min_groups
-        ]
+        }
         if not too_small:
             break
-        chosen = [concept for concept in chosen if concept not in too_small]
+        dropped |= too_small
+    if PLAIN_WORD_THEMES:
+        placed = {index for indexes in members.values() for index in indexes}
+        alone = [index for index in range(len(factors)) if index not in placed]
+        members.update(_plain_word_themes(factors, alone, min_groups))
 
     themes: list[FoundTheme] = []
-    for concept in chosen:
-        theme_factors = tuple(factors[index] for index in members[concept])
+    for concept, indexes in members.items():
+        theme_factors = tuple(factors[index] for index in sorted(indexes))
         groups = sorted({factor.group for factor in theme_factors}, key=group_order.__getitem__)
         themes.append(
             FoundTheme(
@@ -272,31 +405,35 @@ def find_themes(factors: Iterable[Factor], *, min_groups: int = MIN_GROUPS) -> l
     return themes
 
 
-def _choose_concepts(
-    factors: Sequence[Factor], by_concept: dict[str, list[int]], min_groups: int
-) -> list[str]:
-    """Greedy cover: the concept named by the most groups among factors not yet covered,
-    until no concept is shared by `min_groups` groups."""
+def _plain_word_themes(
+    factors: Sequence[Factor], alone: Sequence[int], min_groups: int
+) -> dict[str, list[int]]:
+    """Greedy cover of the factors no concept took, by the plain word the most groups share,
+    until no word is shared by `min_groups` groups."""
+    by_word: dict[str, list[int]] = {}
+    for index in alone:
+        for word in plain_words(factors[index].text):
+            if len(word) - 2 >= MIN_PLAIN_WORD_LENGTH:
+                by_word.setdefault(word, []).append(index)
     covered: set[int] = set()
-    chosen: list[str] = []
+    chosen: dict[str, list[int]] = {}
     while True:
-        best: tuple[tuple[int, int, bool, str], str, list[int]] | None = None
-        for concept, indexes in by_concept.items():
-            if concept in chosen:
+        best: tuple[tuple[int, int, str], str, list[int]] | None = None
+        for word, indexes in by_word.items():
+            if word in chosen:
                 continue
             free = [index for index in indexes if index not in covered]
             groups = {factors[index].group for index in free}
             if len(groups) < min_groups:
                 continue
-            # Most groups, then most factors, then a lexicon concept over a plain word;
-            # the concept's name last so ties never depend on dict order.
-            score = (len(groups), len(free), concept.startswith("c:"), _reverse(concept))
+            # Most groups, then most factors; the word last so ties never depend on dict order.
+            score = (len(groups), len(free), _reverse(word))
             if best is None or score > best[0]:
-                best = (score, concept, free)
+                best = (score, word, free)
         if best is None:
             return chosen
         covered.update(best[2])
-        chosen.append(best[1])
+        chosen[best[1]] = best[2]
 
 
 def _reverse(text: str) -> str:
