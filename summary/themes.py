@@ -56,6 +56,9 @@ PHRASE_GAP = 2
 # Factors that name no concept of the lexicon may share a plain word ("matematik") that is
 # then a theme of its own, if the word is at least this long (short words are too general).
 PLAIN_WORD_THEMES = True
+# A narrower concept ("Studiero") stands beside its broader one ("Trygghet") only with at
+# least this many factors; fewer join the broader theme.
+SPLIT_MIN_FACTORS = 3
 MIN_PLAIN_WORD_LENGTH = 6
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -96,6 +99,11 @@ class Lexicon:
     weak: dict[str, str] = field(default_factory=dict)  # word → concept label (half weight)
     # Multi-word cues: the words' base forms in order ("må", "bra") → concept label.
     phrases: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # A narrower concept → the broader one it is part of ("Studiero" → "Trygghet och
+    # studiero"): a theme of its own only when it is big enough (find_themes).
+    parents: dict[str, str] = field(default_factory=dict)
+    # The broader concept's title while a narrower one stands as a theme of its own.
+    split_labels: dict[str, str] = field(default_factory=dict)
 
     def concept_of(self, term: str) -> str:
         label = self.concepts.get(term) or self.weak.get(term)
@@ -132,8 +140,17 @@ def _read_lexicon(path: Path) -> Lexicon:
     weak: dict[str, str] = {}
     phrases: list[tuple[tuple[str, ...], str]] = []
     seen_phrases: dict[tuple[str, ...], str] = {}
+    parents: dict[str, str] = {}
+    split_labels: dict[str, str] = {}
+    labels = {str(concept["label"]) for concept in data.get("concept", [])}
     for concept in data.get("concept", []):
         label = str(concept["label"])
+        if "parent" in concept:
+            if concept["parent"] not in labels:
+                raise ValueError(f"{path.name}: {label!r} has no parent {concept['parent']!r}")
+            parents[label] = str(concept["parent"])
+        if "split_label" in concept:
+            split_labels[label] = str(concept["split_label"])
         for key, target in (("words", concepts), ("weak", weak)):
             for word in concept.get(key, []):
                 word = str(word).lower()
@@ -154,7 +171,10 @@ def _read_lexicon(path: Path) -> Lexicon:
         stop_words=frozenset(stop_words - concepts.keys() - weak.keys()),
         concepts=concepts,
         weak=weak,
-        phrases=tuple(phrases),
+        # Longer phrases first: "besöker varandras lektioner" before "besöker lektioner".
+        phrases=tuple(sorted(phrases, key=lambda item: -len(item[0]))),
+        parents=parents,
+        split_labels=split_labels,
     )
 
 
@@ -241,12 +261,21 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
         scores[concept] = scores.get(concept, 0.0) + weight
         first.setdefault(concept, position)
 
+    # Phrases may overlap ("besöker varandras lektioner" holds two): the one with more words,
+    # then the tighter one (fewer words between its own), takes the words.
+    candidates = []
     for phrase, label in lex.phrases:
         positions = _match_phrase(phrase, bases, used)
         if positions:
-            for position in positions:
-                used[position] = True
-            add(f"c:{label}", PHRASE_WEIGHT, positions[0])
+            spread = positions[-1] - positions[0] - len(positions)
+            candidates.append((-len(positions), spread, positions[0], positions, label))
+    candidates.sort(key=lambda item: item[:3])
+    for *_, positions, label in candidates:
+        if any(used[position] for position in positions):
+            continue
+        for position in positions:
+            used[position] = True
+        add(f"c:{label}", PHRASE_WEIGHT, positions[0])
     for position, word in enumerate(words):
         if used[position]:
             continue
@@ -368,21 +397,45 @@ def find_themes(factors: Iterable[Factor], *, min_groups: int = MIN_GROUPS) -> l
     group_order = {group: index for index, group in enumerate(group_names)}
 
     ranked = [factor_concepts(factor.text) for factor in factors]
+    parents = {f"c:{child}": f"c:{parent}" for child, parent in lexicon().parents.items()}
+
+    def groups_of(indexes: Iterable[int]) -> set[str]:
+        return {factors[index].group for index in indexes}
+
     dropped: set[str] = set()
+    merged: dict[str, str] = {}  # a narrower concept → the broader one that takes its factors
     while True:
         members: dict[str, list[int]] = {}
         for index, concepts in enumerate(ranked):
-            named = [concept for concept in concepts if concept not in dropped]
+            named = [merged.get(concept, concept) for concept in concepts]
+            named = [concept for concept in named if concept not in dropped]
             if named:
                 members.setdefault(named[0], []).append(index)
+        # A narrower concept is a theme of its own only if it is big enough and leaves the
+        # broader one a theme too ("Studiero" beside "Trygghet"); else it joins the broader.
+        small_parts = {
+            child: parent
+            for child, parent in parents.items()
+            if child in members
+            and child not in merged
+            and (
+                len(members[child]) < SPLIT_MIN_FACTORS
+                or len(groups_of(members[child])) < min_groups
+                or 0 < len(groups_of(members.get(parent, []))) < min_groups
+            )
+        }
+        if small_parts:
+            merged.update(small_parts)
+            continue
         too_small = {
             concept
             for concept, indexes in members.items()
-            if len({factors[index].group for index in indexes}) < min_groups
+            if len(groups_of(indexes)) < min_groups
         }
         if not too_small:
             break
         dropped |= too_small
+    split = {parents[child] for child in members if child in parents}
     if PLAIN_WORD_THEMES:
         placed = {index for indexes in members.values() for index in indexes}
         alone = [index for index in range(len(factors)) if index not in placed]
@@ -395,7 +448,12 @@ def find_themes(factors: Iterable[Factor], *, min_groups: int = MIN_GROUPS) -> l
         themes.append(
             FoundTheme(
                 concept=concept,
-                label=theme_label(concept, theme_factors),
+                label=(
+                    lexicon().split_labels.get(concept[2:], "")
+                    if concept in split
+                    else ""
+                )
+                or theme_label(concept, theme_factors),
                 factors=theme_factors,
                 groups=tuple(groups),
                 group_names=tuple(group_names[group] for group in groups),
