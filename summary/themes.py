@@ -59,6 +59,10 @@ PLAIN_WORD_THEMES = True
 # A narrower concept ("Studiero") stands beside its broader one ("Trygghet") only with at
 # least this many factors; fewer join the broader theme.
 SPLIT_MIN_FACTORS = 3
+# A lexicon word read at the start of an unknown compound: at least this long, followed by a
+# word of at least MIN_PREFIX_REST letters that Hunspell knows.
+MIN_PREFIX_LENGTH = 4
+MIN_PREFIX_REST = 3
 MIN_PLAIN_WORD_LENGTH = 6
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -227,15 +231,47 @@ def word_terms(word: str) -> tuple[str, ...]:
         if base == word:
             # simplemma did not know it: Hunspell's shortest stem ("lärmiljön" → "lärmiljö").
             base = min(whole, key=len)
-        return () if base in stop else (base,)
-    return _split(word) or (base,)
+        if base in stop:
+            return ()
+        # A compound the dictionary knows whole is still read by its parts when one of them
+        # is a concept ("rastvärd" → "rast"); otherwise it stays one word, as written.
+        parts = _split(word)
+        if any(lexicon().knows(part) for part in parts):
+            return parts
+        return _lexicon_prefix(word) or (base,)
+    return _split(word) or _lexicon_prefix(word) or (base,)
+
+
+def _lexicon_prefix(word: str) -> tuple[str, ...]:
+    """A compound neither Hunspell nor the lexicon splits, read by the longest lexicon word
+    it starts with ("rastrutiner" → "rast"), if that word is long enough to mean it and a
+    real word follows ("lönsam" is not "lön")."""
+    lex = lexicon()
+    for end in range(len(word) - MIN_PREFIX_REST, MIN_PREFIX_LENGTH - 1, -1):
+        head = word[:end]
+        if lex.knows(head) and head not in lex.stop_words and sv.known_forms(word[end:]):
+            return (head,)
+    return ()
 
 
 def _split(word: str) -> tuple[str, ...]:
+    """The lemmas of the fewest parts a compound splits into, stop words left out; two
+    neighbouring parts that together are a lexicon word are kept together ("elev" + "hälsa"
+    in "elevhälsoresurser" is "elevhälsa")."""
     stop = lexicon().stop_words
+    lex = lexicon()
+    # A part the lexicon knows as it stands is kept so ("rast", not simplemma's verb "rasta").
+    parts = [part if lex.knows(part) else lemma(part) for part in sv.split_compound(word)]
     terms: list[str] = []
-    for part in sv.split_compound(word):
-        term = lemma(part)
+    index = 0
+    while index < len(parts):
+        term = parts[index]
+        if index + 1 < len(parts):
+            joined = term + parts[index + 1]
+            if lexicon().knows(joined) or lexicon().knows(lemma(joined)):
+                term = joined if lexicon().knows(joined) else lemma(joined)
+                index += 1
+        index += 1
         if term not in stop and len(term) >= MIN_WORD_LENGTH and term not in terms:
             terms.append(term)
     return tuple(terms)
