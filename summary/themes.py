@@ -49,6 +49,8 @@ MAX_COMPOUND_READINGS = 40
 # also turns up elsewhere: "tidig", "regel") this much, a multi-word cue this much.
 WEAK_WEIGHT = 0.5
 PHRASE_WEIGHT = 1.5
+# Evidence beyond the strongest piece for the same concept counts at this share.
+REPEAT_WEIGHT = 0.5
 # A factor belongs to a concept only on this much evidence (one word, or two weak ones).
 MIN_EVIDENCE = 1.0
 # A phrase's words may stand this many words apart ("tro på" in "tror verkligen på").
@@ -108,6 +110,9 @@ class Lexicon:
     parents: dict[str, str] = field(default_factory=dict)
     # The broader concept's title while a narrower one stands as a theme of its own.
     split_labels: dict[str, str] = field(default_factory=dict)
+    # A concept whose naming makes it the factor's topic whatever else it says ("frånvaro" in
+    # "Frånvaron följs upp systematiskt"): its evidence counts this many times.
+    strengths: dict[str, float] = field(default_factory=dict)
 
     def concept_of(self, term: str) -> str:
         label = self.concepts.get(term) or self.weak.get(term)
@@ -146,6 +151,7 @@ def _read_lexicon(path: Path) -> Lexicon:
     seen_phrases: dict[tuple[str, ...], str] = {}
     parents: dict[str, str] = {}
     split_labels: dict[str, str] = {}
+    strengths: dict[str, float] = {}
     labels = {str(concept["label"]) for concept in data.get("concept", [])}
     for concept in data.get("concept", []):
         label = str(concept["label"])
@@ -155,6 +161,8 @@ def _read_lexicon(path: Path) -> Lexicon:
             parents[label] = str(concept["parent"])
         if "split_label" in concept:
             split_labels[label] = str(concept["split_label"])
+        if "strength" in concept:
+            strengths[label] = float(concept["strength"])
         for key, target in (("words", concepts), ("weak", weak)):
             for word in concept.get(key, []):
                 word = str(word).lower()
@@ -179,6 +187,7 @@ def _read_lexicon(path: Path) -> Lexicon:
         phrases=tuple(sorted(phrases, key=lambda item: -len(item[0]))),
         parents=parents,
         split_labels=split_labels,
+        strengths=strengths,
     )
 
 
@@ -290,11 +299,12 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
     words = _WORD.findall(text.lower())
     bases = [_bases(word) for word in words]
     used = [False] * len(words)
-    scores: dict[str, float] = {}
+    pieces: dict[str, list[float]] = {}
     first: dict[str, int] = {}
 
     def add(concept: str, weight: float, position: int) -> None:
-        scores[concept] = scores.get(concept, 0.0) + weight
+        strength = lex.strengths.get(concept[2:], 1.0) if concept.startswith("c:") else 1.0
+        pieces.setdefault(concept, []).append(weight * strength)
         first.setdefault(concept, position)
 
     # Phrases may overlap ("besöker varandras lektioner" holds two): the one with more words,
@@ -327,6 +337,12 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
                 in_word.setdefault(f"w:{term}", 1.0)
         for concept, weight in in_word.items():
             add(concept, weight, position)
+    # More evidence for one concept counts, but less and less: a factor that names an idea
+    # once is not outweighed by one that circles another idea in three words.
+    scores = {
+        concept: max(weights) + REPEAT_WEIGHT * (sum(weights) - max(weights))
+        for concept, weights in pieces.items()
+    }
     order = sorted(scores, key=lambda concept: first[concept])
     return tuple((concept, scores[concept]) for concept in order)
 
