@@ -66,6 +66,10 @@ SPLIT_MIN_FACTORS = 3
 MIN_PREFIX_LENGTH = 4
 MIN_PREFIX_REST = 3
 MIN_PLAIN_WORD_LENGTH = 6
+# A theme of a plain word is a thing people name ("matematik"), never a description that any
+# thing can take: words with an adjective's ending ("pedagogisk", "långsiktig", "tidig",
+# "hållbar", "rolig") are no theme of their own.
+ADJECTIVE_ENDINGS = ("ig", "isk", "lig", "bar", "sam")
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -276,10 +280,12 @@ def _split(word: str) -> tuple[str, ...]:
     while index < len(parts):
         term = parts[index]
         if index + 1 < len(parts):
-            joined = term + parts[index + 1]
-            if lexicon().knows(joined) or lexicon().knows(lemma(joined)):
-                term = joined if lexicon().knows(joined) else lemma(joined)
-                index += 1
+            # With or without the linking "s" ("undervisning" + "kvalitet").
+            for joined in (term + parts[index + 1], term + "s" + parts[index + 1]):
+                if lex.knows(joined):
+                    term = joined
+                    index += 1
+                    break
         index += 1
         if term not in stop and len(term) >= MIN_WORD_LENGTH and term not in terms:
             terms.append(term)
@@ -365,9 +371,7 @@ def _match_phrase(
         for part in phrase[1:]:
             last = positions[-1]
             following = range(last + 1, min(len(bases), last + 2 + PHRASE_GAP))
-            found = next(
-                (p for p in following if not used[p] and _matches(part, bases[p])), None
-            )
+            found = next((p for p in following if not used[p] and _matches(part, bases[p])), None)
             if found is None:
                 break
             positions.append(found)
@@ -399,9 +403,26 @@ def factor_concepts(text: str) -> tuple[str, ...]:
     return tuple(concept for concept, _, _ in evidence)
 
 
+@functools.lru_cache(maxsize=20_000)
 def plain_words(text: str) -> tuple[str, ...]:
-    """The plain (non-lexicon) ideas of a factor: what a theme of a shared word may use."""
-    return tuple(concept for concept, _ in text_evidence(text) if concept.startswith("w:"))
+    """The plain (non-lexicon) ideas of a factor, what a theme of a shared word may use: each
+    word's parts the lexicon does not know, and a compound as a whole ("vårdkedja" as well as
+    "vård"). Never a bare verb."""
+    lex = lexicon()
+    found: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        terms = word_terms(word)
+        if not terms or sv.is_verb_form(word):
+            continue
+        plain = [term for term in terms if not lex.knows(term)]
+        if len(plain) != 1 or plain[0] != terms[0] or len(terms) > 1:
+            whole = whole_word(word)
+            if whole not in lex.stop_words and not lex.knows(whole) and whole not in plain:
+                plain.append(whole)
+        for term in plain:
+            if f"w:{term}" not in found:
+                found.append(f"w:{term}")
+    return tuple(found)
 
 
 def theme_label(concept: str, factors: Sequence[Factor]) -> str:
@@ -414,7 +435,7 @@ def theme_label(concept: str, factors: Sequence[Factor]) -> str:
     written: Counter[str] = Counter()
     for factor in factors:
         for word in _WORD.findall(factor.text.lower()):
-            if term in word_terms(word):
+            if term in word_terms(word) or whole_word(word) == term:
                 written[whole_word(word)] += 1
     if not written:
         return concept_label(concept)
@@ -480,9 +501,7 @@ def find_themes(factors: Iterable[Factor], *, min_groups: int = MIN_GROUPS) -> l
             merged.update(small_parts)
             continue
         too_small = {
-            concept
-            for concept, indexes in members.items()
-            if len(groups_of(indexes)) < min_groups
+            concept for concept, indexes in members.items() if len(groups_of(indexes)) < min_groups
         }
         if not too_small:
             break
@@ -500,11 +519,7 @@ def find_themes(factors: Iterable[Factor], *, min_groups: int = MIN_GROUPS) -> l
         themes.append(
             FoundTheme(
                 concept=concept,
-                label=(
-                    lexicon().split_labels.get(concept[2:], "")
-                    if concept in split
-                    else ""
-                )
+                label=(lexicon().split_labels.get(concept[2:], "") if concept in split else "")
                 or theme_label(concept, theme_factors),
                 factors=theme_factors,
                 groups=tuple(groups),
@@ -523,7 +538,7 @@ def _plain_word_themes(
     by_word: dict[str, list[int]] = {}
     for index in alone:
         for word in plain_words(factors[index].text):
-            if len(word) - 2 >= MIN_PLAIN_WORD_LENGTH:
+            if len(word) - 2 >= MIN_PLAIN_WORD_LENGTH and not word.endswith(ADJECTIVE_ENDINGS):
                 by_word.setdefault(word, []).append(index)
     covered: set[int] = set()
     chosen: dict[str, list[int]] = {}
