@@ -53,8 +53,9 @@ PHRASE_WEIGHT = 1.5
 REPEAT_WEIGHT = 0.5
 # A factor belongs to a concept only on this much evidence (one word, or two weak ones).
 MIN_EVIDENCE = 1.0
-# A phrase's words may stand this many words apart ("tro på" in "tror verkligen på").
-PHRASE_GAP = 2
+# A phrase's words may have this many other words between them ("tro på" in "tror verkligen
+# på"); more lets a phrase match across clauses ("är … i skolan" in "är välkomna in i skolan").
+PHRASE_GAP = 1
 # Factors that name no concept of the lexicon may share a plain word ("matematik") that is
 # then a theme of its own, if the word is at least this long (short words are too general).
 PLAIN_WORD_THEMES = True
