@@ -1,22 +1,33 @@
 """Themes that recur across groups, found in Swedish text on this server.
 
-"Trygg lärmiljö", "Skapa trygghet i klassrummet" and "Tryggare skolgårdar och raster" are one
-theme named by three groups. Each factor is reduced to the ideas (concepts) it names:
+"Trygg lärmiljö", "Ingen ska behöva vara rädd i skolan" and "Vuxna som ser och stoppar
+kränkningar" are one theme named by three groups, though they share no word. Each factor is
+read for evidence of the ideas (concepts) of summary/data/themes_sv.toml, a hand-kept lexicon
+of Swedish school-improvement talk:
 
 1. words: letters only, lower case; general Swedish stop words (stopwordsiso) and this domain's
-   own (summary/data/themes_sv.toml) are dropped;
-2. lemmas: simplemma ("tryggheten" → "trygghet", "raster" → "rast");
-3. compounds: a word the Hunspell dictionary (hunspell-sv, read with spylls) does not know
-   whole is split into the fewest parts it does know ("undervisningskvalitet" → undervisning +
-   kvalitet), each part lemmatised; a word it knows whole stays whole;
-4. near-synonyms: the hand-kept lexicon in summary/data/themes_sv.toml maps words to one
-   concept (trygg/trygghet/studiero, samverkan/samarbete, ledarskap/rektor …); any other word
-   is a concept of its own.
+   own are dropped; lemmas from simplemma ("tryggheten" → "trygghet");
+2. compounds: a word the lexicon does not hold is split by the Hunspell dictionary (hunspell-sv,
+   read with spylls) into the fewest parts it knows ("frånvarouppföljning" → frånvaro +
+   uppföljning), neighbouring parts that together are a lexicon word kept together
+   ("elevhälsoresurser" → elevhälsa + resurs); an unknown compound is read by the lexicon word
+   it starts with ("rastvärdar" → rast);
+3. evidence: a multi-word phrase of a concept ("må bra", "tro på", "vara borta", "lär av
+   varandra") weighs most and takes its words from other concepts ("ta ansvar" is motivation,
+   not governance); a concept's word weighs 1, a weak word (one that also turns up elsewhere:
+   "vuxen", "tidig") half; one word counts once however many of its parts name the concept;
+   more evidence for the same concept counts at half; a few concepts are the topic wherever
+   they are named (Närvaro);
+4. a factor belongs to the concept it has the most evidence for (the first named on a tie), and
+   only on at least one word's worth; a factor with none stays alone.
 
-Then, greedily, the concept named by the most groups becomes a theme with every factor not
-yet placed that names it, until no concept is left that two groups share. A factor is in at
-most one theme. Pure: no database, no network; the expensive parts (the dictionary, lemmas,
-word analyses) are loaded once per process and cached.
+A concept named by fewer than MIN_GROUPS groups is no theme: its factors try their next
+concept. A narrower concept ("Studiero", "Elevhälsa") is a theme of its own only when it is big
+enough; otherwise it joins its broader one ("Trygghet och studiero"). Factors left alone may
+share a plain noun that is a theme of its own ("Matematik", "Vårdkedja": whole words people
+wrote, never a compound's part, a bare verb or an adjective). A theme is titled by its concept's
+curated label, or by the word people wrote. Pure: no database, no network; the expensive parts
+(the dictionary, lemmas, word analyses) are loaded once per process and cached.
 """
 
 from __future__ import annotations
