@@ -121,6 +121,8 @@ class Lexicon:
     weak: dict[str, str] = field(default_factory=dict)  # word → concept label (half weight)
     # Multi-word cues: the words' base forms in order ("må", "bra") → concept label.
     phrases: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # Beginnings of compounds that name a concept whatever follows ("läs" in "lässtunder").
+    prefixes: dict[str, str] = field(default_factory=dict)
     # A narrower concept → the broader one it is part of ("Studiero" → "Trygghet och
     # studiero"): a theme of its own only when it is big enough (find_themes).
     parents: dict[str, str] = field(default_factory=dict)
@@ -131,11 +133,11 @@ class Lexicon:
     strengths: dict[str, float] = field(default_factory=dict)
 
     def concept_of(self, term: str) -> str:
-        label = self.concepts.get(term) or self.weak.get(term)
+        label = self.concepts.get(term) or self.weak.get(term) or self.prefixes.get(term)
         return f"c:{label}" if label else f"w:{term}"
 
     def weight_of(self, term: str) -> float:
-        if term in self.concepts:
+        if term in self.concepts or term in self.prefixes:
             return 1.0
         if term in self.weak:
             return WEAK_WEIGHT
@@ -164,6 +166,7 @@ def _read_lexicon(path: Path) -> Lexicon:
     concepts: dict[str, str] = {}
     weak: dict[str, str] = {}
     phrases: list[tuple[tuple[str, ...], str]] = []
+    prefixes: dict[str, str] = {}
     seen_phrases: dict[tuple[str, ...], str] = {}
     parents: dict[str, str] = {}
     split_labels: dict[str, str] = {}
@@ -186,6 +189,13 @@ def _read_lexicon(path: Path) -> Lexicon:
                 if owner is not None and owner != label:
                     raise ValueError(f"{path.name}: {word!r} is in both {owner!r} and {label!r}")
                 target[word] = label
+        for prefix in concept.get("prefixes", []):
+            prefix = str(prefix).lower()
+            if prefixes.get(prefix, label) != label:
+                raise ValueError(
+                    f"{path.name}: {prefix!r} is in both {prefixes[prefix]!r} and {label!r}"
+                )
+            prefixes[prefix] = label
         for phrase in concept.get("phrases", []):
             words = tuple(str(phrase).lower().split())
             if seen_phrases.get(words, label) != label:
@@ -204,6 +214,7 @@ def _read_lexicon(path: Path) -> Lexicon:
         parents=parents,
         split_labels=split_labels,
         strengths=strengths,
+        prefixes=prefixes,
     )
 
 
@@ -264,14 +275,21 @@ def word_terms(word: str) -> tuple[str, ...]:
         if any(lexicon().knows(part) for part in parts):
             return parts
         return _lexicon_prefix(word) or (base,)
-    return _split(word) or _lexicon_prefix(word) or (base,)
+    parts = _split(word)
+    if any(lexicon().knows(part) for part in parts):
+        return parts
+    return _lexicon_prefix(word) or parts or (base,)
 
 
 def _lexicon_prefix(word: str) -> tuple[str, ...]:
-    """A compound neither Hunspell nor the lexicon splits, read by the longest lexicon word
-    it starts with ("rastrutiner" → "rast"), if that word is long enough to mean it and a
-    real word follows ("lönsam" is not "lön")."""
+    """A compound neither Hunspell nor the lexicon splits, read by the concept its beginning
+    names: one of the lexicon's `prefixes` ("läs" in "lässtunder"), else the longest lexicon
+    word it starts with, if that word is long enough to mean it and a real word follows
+    ("rastrutiner" → "rast"; "lönsam" is not "lön")."""
     lex = lexicon()
+    for end in range(len(word) - MIN_PREFIX_REST, 1, -1):
+        if word[:end] in lex.prefixes:
+            return (word[:end],)
     for end in range(len(word) - MIN_PREFIX_REST, MIN_PREFIX_LENGTH - 1, -1):
         head = word[:end]
         if lex.knows(head) and head not in lex.stop_words and sv.known_forms(word[end:]):
@@ -426,7 +444,7 @@ def plain_words(text: str) -> tuple[str, ...]:
         terms = word_terms(word)
         if not terms or sv.is_verb_form(word):
             continue
-        plain = [term for term in terms if not lex.knows(term)]
+        plain = [term for term in terms if not lex.weight_of(term)]
         if len(plain) != 1 or plain[0] != terms[0] or len(terms) > 1:
             whole = whole_word(word)
             if whole not in lex.stop_words and not lex.knows(whole) and whole not in plain:
