@@ -64,6 +64,8 @@ PHRASE_WEIGHT = 1.5
 REPEAT_WEIGHT = 0.5
 # A factor belongs to a concept only on this much evidence (one word, or two weak ones).
 MIN_EVIDENCE = 1.0
+# What naming a concept first adds to its evidence (factor_concepts).
+FIRST_BONUS = 0.5
 # A phrase's words may have this many other words between them ("tro på" in "tror verkligen
 # på"); more lets a phrase match across clauses ("är … i skolan" in "är välkomna in i skolan").
 PHRASE_GAP = 1
@@ -422,15 +424,21 @@ def text_concepts(text: str) -> tuple[str, ...]:
 
 
 def factor_concepts(text: str) -> tuple[str, ...]:
-    """The lexicon concepts a factor names, the best evidence first (ties: the first named)
-    and only those with enough of it (MIN_EVIDENCE)."""
-    evidence = [
-        (concept, weight, index)
-        for index, (concept, weight) in enumerate(text_evidence(text))
+    """The lexicon concepts a factor names, the best evidence first and only those with
+    enough of it (MIN_EVIDENCE). The concept named first gets FIRST_BONUS on top: a Swedish
+    phrase leads with what it is about ("Behöriga lärare i svenska som andraspråk" is about
+    teachers); on a tie the first named wins."""
+    named = [
+        (concept, weight)
+        for concept, weight in text_evidence(text)
         if concept.startswith("c:") and weight >= MIN_EVIDENCE
     ]
-    evidence.sort(key=lambda item: (-item[1], item[2]))
-    return tuple(concept for concept, _, _ in evidence)
+    ranked = [
+        (concept, weight + (FIRST_BONUS if index == 0 else 0.0), index)
+        for index, (concept, weight) in enumerate(named)
+    ]
+    ranked.sort(key=lambda item: (-item[1], item[2]))
+    return tuple(concept for concept, _, _ in ranked)
 
 
 @functools.lru_cache(maxsize=20_000)
