@@ -78,6 +78,10 @@ SPLIT_MIN_FACTORS = 3
 # A lexicon word read at the start of an unknown compound: at least this long, followed by a
 # word of at least MIN_PREFIX_REST letters that Hunspell knows.
 MIN_PREFIX_LENGTH = 4
+# A lexicon word of at least MIN_INFLECTED_STEM letters followed by at most MAX_ENDING more is
+# that word inflected ("kärnuppdrag-et", "rastvärd-arna").
+MIN_INFLECTED_STEM = 6
+MAX_ENDING = 4
 MIN_PREFIX_REST = 3
 MIN_PLAIN_WORD_LENGTH = 6
 # A theme of a plain word is a thing people name ("matematik"), never a description that any
@@ -261,6 +265,10 @@ def word_terms(word: str) -> tuple[str, ...]:
         return ()
     if dictionary() is None or lexicon().knows(base):
         return (base,)
+    # An inflected lexicon word neither simplemma nor Hunspell knows ("kärnuppdraget").
+    for end in range(len(word) - 1, max(MIN_INFLECTED_STEM, len(word) - MAX_ENDING) - 1, -1):
+        if lexicon().knows(word[:end]):
+            return (word[:end],)
     whole = sv.known_forms(word)
     known = [form for form in whole if lexicon().knows(form)]
     if known:
