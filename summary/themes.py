@@ -64,6 +64,10 @@ PHRASE_WEIGHT = 1.5
 REPEAT_WEIGHT = 0.5
 # A factor belongs to a concept only on this much evidence (one word, or two weak ones).
 MIN_EVIDENCE = 1.0
+# A means ("resurser") that stands before one of these words, with another concept named
+# after it, counts this share of itself (_discount_means).
+MEANS_LINKS = frozenset({"till", "för", "på", "åt"})
+MEANS_WEIGHT = 0.25
 # What naming a concept first adds to its evidence (factor_concepts).
 FIRST_BONUS = 0.5
 # A phrase's words may have this many other words between them ("tro på" in "tror verkligen
@@ -129,6 +133,8 @@ class Lexicon:
     phrases: tuple[tuple[tuple[str, ...], str], ...] = ()
     # Beginnings of compounds that name a concept whatever follows ("läs" in "lässtunder").
     prefixes: dict[str, str] = field(default_factory=dict)
+    # Concepts that are means to other ends ("Resurser till X" is about X).
+    means: frozenset[str] = frozenset()
     # A narrower concept → the broader one it is part of ("Studiero" → "Trygghet och
     # studiero"): a theme of its own only when it is big enough (find_themes).
     parents: dict[str, str] = field(default_factory=dict)
@@ -173,6 +179,7 @@ def _read_lexicon(path: Path) -> Lexicon:
     weak: dict[str, str] = {}
     phrases: list[tuple[tuple[str, ...], str]] = []
     prefixes: dict[str, str] = {}
+    means: set[str] = set()
     seen_phrases: dict[tuple[str, ...], str] = {}
     parents: dict[str, str] = {}
     split_labels: dict[str, str] = {}
@@ -186,6 +193,8 @@ def _read_lexicon(path: Path) -> Lexicon:
             parents[label] = str(concept["parent"])
         if "split_label" in concept:
             split_labels[label] = str(concept["split_label"])
+        if concept.get("means"):
+            means.add(label)
         if "strength" in concept:
             strengths[label] = float(concept["strength"])
         for key, target in (("words", concepts), ("weak", weak)):
@@ -221,6 +230,7 @@ def _read_lexicon(path: Path) -> Lexicon:
         split_labels=split_labels,
         strengths=strengths,
         prefixes=prefixes,
+        means=frozenset(means),
     )
 
 
@@ -345,13 +355,13 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
     words = _WORD.findall(text.lower())
     bases = [_bases(word) for word in words]
     used = [False] * len(words)
-    pieces: dict[str, list[float]] = {}
-    first: dict[str, int] = {}
+    # concept → (weight, where its words start, where they end)
+    pieces: dict[str, list[tuple[float, int, int]]] = {}
 
-    def add(concept: str, weight: float, position: int) -> None:
+    def add(concept: str, weight: float, position: int, end: int | None = None) -> None:
         strength = lex.strengths.get(concept[2:], 1.0) if concept.startswith("c:") else 1.0
-        pieces.setdefault(concept, []).append(weight * strength)
-        first.setdefault(concept, position)
+        last = position if end is None else end
+        pieces.setdefault(concept, []).append((weight * strength, position, last))
 
     # Phrases may overlap ("besöker varandras lektioner" holds two): the one with more words,
     # then the tighter one (fewer words between its own), takes the words.
@@ -367,7 +377,7 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
             continue
         for position in positions:
             used[position] = True
-        add(f"c:{label}", PHRASE_WEIGHT, positions[0])
+        add(f"c:{label}", PHRASE_WEIGHT, positions[0], positions[-1])
     for position, word in enumerate(words):
         if used[position]:
             continue
@@ -383,14 +393,39 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
                 in_word.setdefault(f"w:{term}", 1.0)
         for concept, weight in in_word.items():
             add(concept, weight, position)
+    _discount_means(words, pieces)
     # More evidence for one concept counts, but less and less: a factor that names an idea
     # once is not outweighed by one that circles another idea in three words.
-    scores = {
-        concept: max(weights) + REPEAT_WEIGHT * (sum(weights) - max(weights))
-        for concept, weights in pieces.items()
-    }
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for concept, found in pieces.items():
+        weights = [weight for weight, _, _ in found]
+        scores[concept] = max(weights) + REPEAT_WEIGHT * (sum(weights) - max(weights))
+        first[concept] = min(position for _, position, _ in found)
     order = sorted(scores, key=lambda concept: first[concept])
     return tuple((concept, scores[concept]) for concept in order)
+
+
+def _discount_means(words: Sequence[str], pieces: dict[str, list[tuple[float, int, int]]]) -> None:
+    """A means named for an end ("Resurser till tidig lässcreening", "Mer pengar till
+    elevhälsan") is about the end: evidence of a `means` concept that stands right before
+    "till", "för", "på" or "åt" counts MEANS_WEIGHT of itself when another concept is named,
+    on at least MIN_EVIDENCE, after it."""
+    lex = lexicon()
+    for concept, found in pieces.items():
+        if not concept.startswith("c:") or concept[2:] not in lex.means:
+            continue
+        for index, (weight, start, end) in enumerate(found):
+            if end + 1 >= len(words) or words[end + 1] not in MEANS_LINKS:
+                continue
+            named_after = any(
+                other != concept
+                and other.startswith("c:")
+                and sum(w for w, later, _ in other_found if later > end) >= MIN_EVIDENCE
+                for other, other_found in pieces.items()
+            )
+            if named_after:
+                found[index] = (weight * MEANS_WEIGHT, start, end)
 
 
 @functools.lru_cache(maxsize=50_000)
