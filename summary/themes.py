@@ -68,6 +68,8 @@ MIN_EVIDENCE = 1.0
 # after it, counts this share of itself (_discount_means).
 MEANS_LINKS = frozenset({"till", "för", "på", "åt"})
 MEANS_WEIGHT = 0.25
+# A concept named only in a genitive counts as named this much later (after what it owns).
+GENITIVE_SHIFT = 1.5
 # What naming a concept first adds to its evidence (factor_concepts).
 FIRST_BONUS = 0.5
 # A phrase's words may have this many other words between them ("tro på" in "tror verkligen
@@ -357,6 +359,7 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
     used = [False] * len(words)
     # concept → (weight, where its words start, where they end)
     pieces: dict[str, list[tuple[float, int, int]]] = {}
+    genitives: set[tuple[str, int]] = set()
 
     def add(concept: str, weight: float, position: int, end: int | None = None) -> None:
         strength = lex.strengths.get(concept[2:], 1.0) if concept.startswith("c:") else 1.0
@@ -393,15 +396,21 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
                 in_word.setdefault(f"w:{term}", 1.0)
         for concept, weight in in_word.items():
             add(concept, weight, position)
+            if _is_genitive(word) and position + 1 < len(words):
+                # "Huvudmannens uppföljning" is about follow-up: a genitive is not the topic.
+                genitives.add((concept, position))
     _discount_means(words, pieces)
     # More evidence for one concept counts, but less and less: a factor that names an idea
     # once is not outweighed by one that circles another idea in three words.
     scores: dict[str, float] = {}
-    first: dict[str, int] = {}
+    first: dict[str, float] = {}
     for concept, found in pieces.items():
         weights = [weight for weight, _, _ in found]
         scores[concept] = max(weights) + REPEAT_WEIGHT * (sum(weights) - max(weights))
-        first[concept] = min(position for _, position, _ in found)
+        first[concept] = min(
+            position + (GENITIVE_SHIFT if (concept, position) in genitives else 0.0)
+            for _, position, _ in found
+        )
     order = sorted(scores, key=lambda concept: first[concept])
     return tuple((concept, scores[concept]) for concept in order)
 
@@ -426,6 +435,11 @@ def _discount_means(words: Sequence[str], pieces: dict[str, list[tuple[float, in
             )
             if named_after:
                 found[index] = (weight * MEANS_WEIGHT, start, end)
+
+
+def _is_genitive(word: str) -> bool:
+    """A definite form in the genitive ("huvudmannens", "skolans", "elevernas")."""
+    return len(word) > 5 and word.endswith(("ens", "ets", "nas", "ans"))
 
 
 @functools.lru_cache(maxsize=50_000)

@@ -290,3 +290,14 @@ def test_the_lexicon_refuses_a_phrase_in_two_concepts_and_an_unknown_parent(
     )
     with pytest.raises(ValueError, match="no parent"):
         themes._read_lexicon(orphan)
+
+
+def test_a_factor_is_about_what_it_leads_with_but_not_a_genitive() -> None:
+    # Swedish leads with the topic: teachers, not the subject they teach …
+    assert themes.factor_concepts("Behöriga lärare i svenska som andraspråk")[0] == (
+        "c:Kompetensutveckling och behöriga lärare"
+    )
+    # … but a genitive is the owner, not the topic: this is follow-up, by the organiser.
+    assert themes.factor_concepts("Huvudmannens uppföljning")[0] == (
+        "c:Uppföljning och kvalitetsarbete"
+    )
