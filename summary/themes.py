@@ -406,7 +406,12 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
     first: dict[str, float] = {}
     for concept, found in pieces.items():
         weights = [weight for weight, _, _ in found]
-        scores[concept] = max(weights) + REPEAT_WEIGHT * (sum(weights) - max(weights))
+        best = max(weights)
+        # Weak words add up in full (two of them make the case); beyond a word's worth,
+        # more evidence counts at REPEAT_WEIGHT.
+        scores[concept] = (
+            sum(weights) if best < MIN_EVIDENCE else best + REPEAT_WEIGHT * (sum(weights) - best)
+        )
         first[concept] = min(
             position + (GENITIVE_SHIFT if (concept, position) in genitives else 0.0)
             for _, position, _ in found
