@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from summary import themes
 from summary.themes import Factor, find_themes
 
-from .theme_scoring import load_labelled, pairwise_scores
+from .theme_scoring import DATA, load_labelled, pairwise_scores
 
 # What the finder reaches on the labelled sets (pairwise, see tests/theme_scoring.py); the test
 # fails if a change to the lexicon or the algorithm lowers them (raise them when it improves).
@@ -301,3 +302,17 @@ def test_a_factor_is_about_what_it_leads_with_but_not_a_genitive() -> None:
     assert themes.factor_concepts("Huvudmannens uppföljning")[0] == (
         "c:Uppföljning och kvalitetsarbete"
     )
+
+
+def test_invented_paraphrases_land_on_their_concept() -> None:
+    data = json.loads((DATA / "themes_paraphrases_sv.json").read_text(encoding="utf-8"))
+    labels = set(themes.lexicon().concepts.values())
+    missed = []
+    for label, text in data["factors"]:
+        assert label in labels, label
+        named = themes.factor_concepts(text)
+        if not named or named[0] != f"c:{label}":
+            missed.append((label, text, named[:1]))
+    share = 1 - len(missed) / len(data["factors"])
+    print(f"\n{share:.0%} of {len(data['factors'])} paraphrases land on their concept")
+    assert share >= 0.9, missed
