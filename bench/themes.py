@@ -64,7 +64,7 @@ def main() -> None:
     print(f"later runs (warm caches): {again * 1000:.2f} ms each (mean of {runs})")
     # New texts: every per-text and per-word cache of the finder emptied (the dictionary's
     # and simplemma's own stay loaded, as they are in a warmed worker).
-    themes.text_evidence.cache_clear()
+    themes._evidence.cache_clear()
     themes.plain_words.cache_clear()
     themes.word_terms.cache_clear()
     themes._bases.cache_clear()

@@ -70,6 +70,10 @@ MEANS_LINKS = frozenset({"till", "för", "på", "åt"})
 MEANS_WEIGHT = 0.25
 # A concept named only in a genitive counts as named this much later (after what it owns).
 GENITIVE_SHIFT = 1.5
+# Evidence from the LEADING_WORDS-th word on counts this share ("… i samverkan med elevhälsan",
+# "… för alla elever oavsett bakgrund" trail a factor that is about something else).
+LEADING_WORDS = 5
+TRAILING_WEIGHT = 0.6
 # What naming a concept first adds to its evidence (factor_concepts).
 FIRST_BONUS = 0.5
 # A phrase's words may have this many other words between them ("tro på" in "tror verkligen
@@ -344,8 +348,14 @@ def _split(word: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
-@functools.lru_cache(maxsize=20_000)
 def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
+    """What one factor says, as (concept, weight) in the order the concepts first appear
+    (see _evidence)."""
+    return tuple((concept, weight) for concept, weight, _ in _evidence(text))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _evidence(text: str) -> tuple[tuple[str, float, float], ...]:
     """What one factor says, as (concept, weight) in the order the concepts first appear.
 
     A multi-word cue of the lexicon ("må bra", "tro på", "röd tråd") weighs PHRASE_WEIGHT and
@@ -417,7 +427,7 @@ def text_evidence(text: str) -> tuple[tuple[str, float], ...]:
             for _, position, _ in found
         )
     order = sorted(scores, key=lambda concept: first[concept])
-    return tuple((concept, scores[concept]) for concept in order)
+    return tuple((concept, scores[concept], first[concept]) for concept in order)
 
 
 def _discount_means(words: Sequence[str], pieces: dict[str, list[tuple[float, int, int]]]) -> None:
@@ -489,18 +499,30 @@ def factor_concepts(text: str) -> tuple[str, ...]:
     """The lexicon concepts a factor names, the best evidence first and only those with
     enough of it (MIN_EVIDENCE). The concept named first gets FIRST_BONUS on top: a Swedish
     phrase leads with what it is about ("Behöriga lärare i svenska som andraspråk" is about
-    teachers); on a tie the first named wins."""
+    teachers); one first named in a long factor's trailing clauses (from the LEADING_WORDS-th
+    word on: "… i samverkan med elevhälsan", "… för alla elever oavsett bakgrund") ranks at
+    TRAILING_WEIGHT of its evidence. On a tie the first named wins."""
     named = [
-        (concept, weight)
-        for concept, weight in text_evidence(text)
+        (concept, weight, position)
+        for concept, weight, position in _evidence(text)
         if concept.startswith("c:") and weight >= MIN_EVIDENCE
     ]
     ranked = [
-        (concept, weight + (FIRST_BONUS if index == 0 else 0.0), index)
-        for index, (concept, weight) in enumerate(named)
+        (
+            concept,
+            weight * (TRAILING_WEIGHT if position >= LEADING_WORDS else 1.0)
+            + (FIRST_BONUS if index == 0 else 0.0),
+            index,
+        )
+        for index, (concept, weight, position) in enumerate(named)
     ]
     ranked.sort(key=lambda item: (-item[1], item[2]))
-    return tuple(concept for concept, _, _ in ranked)
+    # A factor whose best concept is no theme may join its next one, but not one it only
+    # names in a trailing clause: that is not what it is about.
+    leading = {concept for concept, _, position in named if position < LEADING_WORDS}
+    return tuple(
+        concept for place, (concept, _, _) in enumerate(ranked) if place == 0 or concept in leading
+    )
 
 
 @functools.lru_cache(maxsize=20_000)
