@@ -352,6 +352,29 @@
     return { size: size, width: width, tops: tops, left: left, height: Math.ceil(tallest) };
   }
 
+  // The floor for reading from the back of the room: 18 px at 720 px high, more on a larger
+  // screen. When every factor does not fit at it, each card shows its first lines and says how
+  // many more there are (the phones show them all), rather than shrinking below it.
+  var THEMES_READ = 0.025;
+  function trimCards(box, cards, lines) {
+    var text = box.getAttribute("data-more") || "+ __N__";
+    cards.forEach(function (card) {
+      var words = card.querySelector(".theme-words");
+      if (!words) { return; }
+      var old = words.querySelector(".theme-more");
+      if (old) { words.removeChild(old); }
+      var items = Array.prototype.slice.call(words.children);
+      var cut = lines !== null && items.length > lines;
+      items.forEach(function (li, i) { li.hidden = cut && i >= lines - 1; });
+      if (cut) {
+        var more = document.createElement("li");
+        more.className = "theme-more";
+        more.textContent = text.replace("__N__", String(items.length - lines + 1));
+        words.appendChild(more);
+      }
+    });
+  }
+
   function fitThemes() {
     var box = document.getElementById("room-themes");
     if (!box) { writeFit("themes", ""); return; }
@@ -359,27 +382,46 @@
     var list = box.querySelector(".theme-cards");
     var cards = list ? Array.prototype.slice.call(list.querySelectorAll(":scope > .theme-card")) : [];
     if (!cards.length) { box.setAttribute("data-themes-size", ""); return; }
+    trimCards(box, cards, null);
     // Measuring: the cards one under the other, at the width a column would have.
     list.style.columns = "auto";
     list.style.display = "block";
     var top = Math.max(FIT_MIN, Math.floor(window.innerHeight * THEMES_MAX / FIT_STEP) * FIT_STEP);
-    var best = null;
-    [2, 3, 4].forEach(function (count) {
-      if (count > cards.length && count > 2) { return; }
-      var lo = best ? best.size + FIT_STEP : FIT_MIN, hi = top, found = null;
-      if (lo > hi) { return; }
-      // The largest size that fits with this many columns (a binary search over the steps).
-      var plan = themesPlan(box, list, cards, lo, count);
-      if (!plan) { return; }
-      found = plan;
-      var a = 0, b = Math.round((hi - lo) / FIT_STEP) + 1;
-      while (b - a > 1) {
-        var mid = (a + b) >> 1;
-        plan = themesPlan(box, list, cards, lo + mid * FIT_STEP, count);
-        if (plan) { a = mid; found = plan; } else { b = mid; }
+    var readable = Math.min(top, Math.max(FIT_MIN, Math.ceil(window.innerHeight * THEMES_READ / FIT_STEP) * FIT_STEP));
+    function search(floor) {
+      var best = null;
+      [2, 3, 4].forEach(function (count) {
+        if (count > cards.length && count > 2) { return; }
+        var lo = best ? best.size + FIT_STEP : floor, hi = top, found = null;
+        if (lo > hi) { return; }
+        // The largest size that fits with this many columns (a binary search over the steps).
+        var plan = themesPlan(box, list, cards, lo, count);
+        if (!plan) { return; }
+        found = plan;
+        var a = 0, b = Math.round((hi - lo) / FIT_STEP) + 1;
+        while (b - a > 1) {
+          var mid = (a + b) >> 1;
+          plan = themesPlan(box, list, cards, lo + mid * FIT_STEP, count);
+          if (plan) { a = mid; found = plan; } else { b = mid; }
+        }
+        if (!best || found.size > best.size) { best = found; }
+      });
+      return best;
+    }
+    var best = search(readable);
+    if (!best) {
+      var longest = Math.max.apply(null, cards.map(function (card) {
+        return card.querySelectorAll(".theme-words > li").length;
+      }));
+      for (var lines = longest - 1; lines >= 2 && !best; lines--) {
+        trimCards(box, cards, lines);
+        best = search(readable);
       }
-      if (!best || found.size > best.size) { best = found; }
-    });
+    }
+    if (!best) {
+      trimCards(box, cards, null);
+      best = search(FIT_MIN);
+    }
     clearInline(list);
     box.style.removeProperty("--themes-size");
     if (!box.getAttribute("style")) { box.removeAttribute("style"); }

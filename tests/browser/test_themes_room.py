@@ -54,13 +54,25 @@ MEASURE = r"""
       clipped.push(`${name} [${r.left}, ${r.top}, ${r.right}, ${r.bottom}] in ${boxes.length} boxes`);
     }
     for (const line of card.querySelectorAll(".theme-heading, .theme-words li")) {
+      if (!line.getClientRects().length) { continue; }  // a line the card counts in "… och N till"
       const l = line.getBoundingClientRect();
       if (l.top < r.top - 0.5 || l.bottom > r.bottom + 0.5 || line.scrollWidth > line.clientWidth + 1) {
         clipped.push(`${name}: ${line.textContent.trim().slice(0, 40)}`);
       }
     }
   }
-  const sizes = [...box.querySelectorAll(".theme-words li")].map(
+  // What each card shows: its factors' lines, and how many more it counts ("… och 3 till").
+  const cards = [...box.querySelectorAll(".theme-card")].map((card) => {
+    const more = card.querySelector(".theme-more");
+    return {
+      shown: [...card.querySelectorAll(".theme-words li:not(.theme-more)")]
+        .filter((li) => li.getClientRects().length).length,
+      more: more ? parseInt(more.textContent.replace(/\D+/g, ""), 10) : 0,
+      total: card.querySelectorAll(".theme-words li:not(.theme-more)").length,
+    };
+  });
+  const sizes = [...box.querySelectorAll(".theme-words li")].filter(
+    (li) => li.getClientRects().length).map(
     (li) => parseFloat(getComputedStyle(li).fontSize));
   return {
     clipped,
@@ -68,6 +80,7 @@ MEASURE = r"""
     outside, overflowing,
     headings: [...document.querySelectorAll("#room-themes .theme-heading")].map((h) => h.textContent.trim()),
     words: document.querySelectorAll("#room-themes .theme-words li").length,
+    cards,
     size: parseFloat(getComputedStyle(box).fontSize),
     scroll: [document.documentElement.scrollWidth - vw, document.documentElement.scrollHeight - vh],
   };
@@ -120,13 +133,17 @@ def test_every_theme_whole_on_the_projector(
     assert found["outside"] == [] and found["overflowing"] == [], found
     assert found["scroll"] == [0, 0]
     assert found["clipped"] == [], found["clipped"]
+    # Every factor is on the card or counted in its "… och N till" (the phones list them all).
+    for card in found["cards"]:
+        assert card["shown"] >= 1 and card["shown"] + card["more"] == card["total"], found["cards"]
     # Readable from the back of the room: the factors' text at 18 px or more (the gallery's
     # rule of thumb for a projector at 1280×720), larger on a larger screen.
     assert found["body"] >= 18, f"the themes' text is {found['body']} px at {width}×{height}"
     assert found["body"] >= 18 * height / 720 * 0.9, found["body"]
     print(
         f"\n{width}×{height}: {len(expected)} themes, {found['words']} factors, "
-        f"{found['size']} px, factors' text {found['body']} px"
+        f"{found['size']} px, factors' text {found['body']} px, "
+        f"{sum(card['more'] for card in found['cards'])} counted in '… och N till'"
     )
 
     # The facilitator hides the first theme from the console: the room follows, still fitted.
