@@ -29,7 +29,7 @@ from django.contrib.auth.views import LogoutView
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_GET
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
@@ -37,6 +37,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
     OIDCLogoutView,
 )
+
+from topp25.oidc_discovery import DiscoveryFailed
 
 from .access import Role, role
 from .roles import EDITOR_ROLE, FACILITATOR_ROLE
@@ -155,8 +157,15 @@ def provider_logout_url(request: HttpRequest) -> str:
     sends it back to our start page; otherwise straight to the start page."""
     back = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
     id_token = request.session.get("oidc_id_token")
-    endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT
-    if not (enabled() and endpoint and id_token):
+    if not (enabled() and id_token):
+        return back
+    try:
+        endpoint = str(settings.OIDC_OP_LOGOUT_ENDPOINT)
+    except DiscoveryFailed:
+        # The provider's document cannot be read now: the local session ends all the same.
+        logger.warning("OIDC logout: the provider's discovery document", exc_info=True)
+        return back
+    if not endpoint:
         return back
     query = urlencode(
         {
@@ -180,7 +189,14 @@ def _configured() -> None:
 def login_start(request: HttpRequest) -> HttpResponse:
     _configured()
     request.session.pop(REFUSED_KEY, None)
-    response: HttpResponse = OIDCAuthenticationRequestView.as_view()(request)
+    try:
+        response: HttpResponse = OIDCAuthenticationRequestView.as_view()(request)
+    except DiscoveryFailed:
+        # OIDC_OP_ISSUER's document could not be read: the page that says the provider did
+        # not answer, not a 500 (the next try reads it again).
+        logger.warning("OIDC sign-in: the provider's discovery document", exc_info=True)
+        request.session[REFUSED_KEY] = PROVIDER_ERROR
+        return redirect("oidc_refused")
     return response
 
 

@@ -188,3 +188,131 @@ def test_a_half_configured_provider_stops_the_start() -> None:
         {"OIDC_RP_CLIENT_ID": "topp25", **endpoints, "OIDC_FACILITATOR_VALUES": "x"}
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- The issuer alone: its discovery document gives the endpoints -------------------------
+
+
+class _Provider:
+    """A real HTTP server on this machine answering the discovery document as given."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        provider = self
+        self.document: dict[str, Any] | None = None
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the library's name)
+                provider.requests += 1
+                if self.path != "/realms/kommun/.well-known/openid-configuration" or (
+                    provider.document is None
+                ):
+                    self.send_error(404)
+                    return
+                body = json.dumps(provider.document).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}/realms/kommun"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def good(self) -> dict[str, Any]:
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": f"{self.issuer}/protocol/openid-connect/auth",
+            "token_endpoint": f"{self.issuer}/protocol/openid-connect/token",
+            "userinfo_endpoint": f"{self.issuer}/protocol/openid-connect/userinfo",
+            "jwks_uri": f"{self.issuer}/protocol/openid-connect/certs",
+            "end_session_endpoint": f"{self.issuer}/protocol/openid-connect/logout",
+        }
+
+
+@pytest.fixture
+def issuer() -> Any:
+    from topp25 import oidc_discovery
+
+    oidc_discovery.forget()
+    provider = _Provider()
+    yield provider
+    provider.server.shutdown()
+    oidc_discovery.forget()
+
+
+def test_the_issuer_alone_is_enough_to_start_and_nothing_is_fetched_while_starting() -> None:
+    # A provider that is down when topp25 starts stops neither local sign-in nor the meetings.
+    result = start_with(
+        {
+            "OIDC_RP_CLIENT_ID": "topp25",
+            "OIDC_RP_CLIENT_SECRET": "s",
+            "OIDC_OP_ISSUER": "http://127.0.0.1:9/realms/nobody",
+            "OIDC_FACILITATOR_VALUES": "x",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_endpoints_are_read_from_the_issuers_document_once(issuer: _Provider) -> None:
+    from topp25.oidc_discovery import endpoint_setting
+
+    issuer.document = issuer.good()
+    token = endpoint_setting(issuer.issuer, "token_endpoint")
+    logout = endpoint_setting(issuer.issuer, "end_session_endpoint")
+    assert issuer.requests == 0  # lazily, when used
+    assert str(token) == f"{issuer.issuer}/protocol/openid-connect/token"
+    assert str(logout) == f"{issuer.issuer}/protocol/openid-connect/logout"
+    assert issuer.requests == 1  # kept for the process
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda doc: {**doc, "issuer": "https://elsewhere.example/realms/kommun"},
+        lambda doc: {key: value for key, value in doc.items() if key != "jwks_uri"},
+        lambda doc: None,  # 404
+    ],
+    ids=["another issuer", "no keys", "not found"],
+)
+def test_a_document_that_is_not_the_issuers_is_refused_and_not_kept(
+    issuer: _Provider, broken: Any
+) -> None:
+    from topp25.oidc_discovery import DiscoveryFailed, endpoint_setting
+
+    issuer.document = broken(issuer.good())
+    with pytest.raises(DiscoveryFailed):
+        str(endpoint_setting(issuer.issuer, "token_endpoint"))
+    issuer.document = issuer.good()  # the provider is fixed: the next sign-in reads it again
+    assert str(endpoint_setting(issuer.issuer, "token_endpoint")).endswith("/token")
+
+
+@pytest.mark.django_db
+def test_an_unreachable_issuer_gives_the_swedish_page_not_a_500(
+    provider_configured: Any, issuer: _Provider, client: Client
+) -> None:
+    from topp25.oidc_discovery import endpoint_setting
+
+    issuer.document = None  # the provider answers 404 for its document
+    provider_configured.OIDC_OP_AUTHORIZATION_ENDPOINT = endpoint_setting(
+        issuer.issuer, "authorization_endpoint"
+    )
+    response = client.get(reverse("oidc_authentication_init"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("oidc_refused")
+    refused = client.get(response["Location"])
+    assert refused.status_code == 403
+    assert "Inloggningen nekades" in refused.content.decode()
+
+    issuer.document = issuer.good()  # back: the sign-in goes to the provider
+    response = client.get(reverse("oidc_authentication_init"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{issuer.issuer}/protocol/openid-connect/auth?")

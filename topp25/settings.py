@@ -398,12 +398,29 @@ else:
 OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
-OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+# The issuer (Entra ID: https://login.microsoftonline.com/<tenant>/v2.0; Keycloak:
+# https://<host>/realms/<realm>): the endpoints not set one by one below are read from its
+# discovery document when first needed (topp25/oidc_discovery.py), not while settings load.
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+
+
+def _oidc_endpoint(name: str, key: str) -> str:
+    given = env_str(name, "")
+    if given or not OIDC_OP_ISSUER:
+        return given
+    from topp25.oidc_discovery import endpoint_setting
+
+    return endpoint_setting(OIDC_OP_ISSUER, key)
+
+
+OIDC_OP_AUTHORIZATION_ENDPOINT = _oidc_endpoint(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", "authorization_endpoint"
+)
+OIDC_OP_TOKEN_ENDPOINT = _oidc_endpoint("OIDC_OP_TOKEN_ENDPOINT", "token_endpoint")
+OIDC_OP_USER_ENDPOINT = _oidc_endpoint("OIDC_OP_USER_ENDPOINT", "userinfo_endpoint")
+OIDC_OP_JWKS_ENDPOINT = _oidc_endpoint("OIDC_OP_JWKS_ENDPOINT", "jwks_uri")
 # The provider's end_session_endpoint: logging out of topp25 then logs out there too.
-OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = _oidc_endpoint("OIDC_OP_LOGOUT_ENDPOINT", "end_session_endpoint")
 OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
 # Roles: the claim holding them, and which of its values mean which role (comma-separated).
@@ -422,23 +439,27 @@ if OIDC_ENABLED:
             "OIDC_OP_USER_ENDPOINT",
             "OIDC_OP_JWKS_ENDPOINT",
         )
-        if not globals()[name]
+        # A value from the issuer's document counts as given (reading it would fetch it).
+        if isinstance(globals()[name], str) and not globals()[name]
     ]
     if _oidc_missing:
         raise ImproperlyConfigured(
-            f"OIDC_RP_CLIENT_ID is set, so these are needed too: {', '.join(_oidc_missing)}."
+            f"OIDC_RP_CLIENT_ID is set, so these are needed too: {', '.join(_oidc_missing)} "
+            "(or OIDC_OP_ISSUER, whose discovery document gives the endpoints)."
         )
     if not (OIDC_FACILITATOR_VALUES or OIDC_EDITOR_VALUES):
         raise ImproperlyConfigured(
             "OIDC_RP_CLIENT_ID is set: say which values of OIDC_ROLE_CLAIM give a role "
             "(OIDC_FACILITATOR_VALUES and/or OIDC_EDITOR_VALUES), or nobody can sign in."
         )
-    if OIDC_OP_LOGOUT_ENDPOINT:
+    _logout_given = env_str("OIDC_OP_LOGOUT_ENDPOINT", "") or OIDC_OP_ISSUER
+    if _logout_given:
         # The logout form's answer redirects there, and browsers hold a form's redirects to
-        # the form-action directive.
+        # the form-action directive. From the issuer, before its document is read: providers
+        # end sessions on the issuer's own origin (set OIDC_OP_LOGOUT_ENDPOINT if not).
         from urllib.parse import urlsplit
 
-        _logout = urlsplit(OIDC_OP_LOGOUT_ENDPOINT)
+        _logout = urlsplit(_logout_given)
         _provider_origin: Any = f"{_logout.scheme}://{_logout.netloc}"  # a source, like CSP.SELF
         SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], _provider_origin]
 AUTHENTICATION_BACKENDS = [

@@ -59,7 +59,9 @@ def _wait_until_answers(url: str, process: subprocess.Popen[bytes], what: str) -
 
 
 @pytest.fixture
-def stack(transactional_db: None) -> Iterator[Stack]:
+def stack(request: pytest.FixtureRequest, transactional_db: None) -> Iterator[Stack]:
+    """The app configured with every endpoint one by one, or (param "issuer") with the issuer
+    alone, as deploy/topp25.env.example suggests: its discovery document gives the rest."""
     if NODE is None or not (ROOT / "node_modules" / "oidc-provider").is_dir():
         reason = "node and npm's oidc-provider (make setup installs it) are needed"
         if REQUIRE_BROWSER:
@@ -74,16 +76,22 @@ def stack(transactional_db: None) -> Iterator[Stack]:
         stdout=subprocess.DEVNULL,
         stderr=None,  # its warnings and errors, in the test's output
     )
+    if getattr(request, "param", "endpoints") == "issuer":
+        endpoints = {"OIDC_OP_ISSUER": provider_url}
+    else:
+        endpoints = {
+            "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{provider_url}/auth",
+            "OIDC_OP_TOKEN_ENDPOINT": f"{provider_url}/token",
+            "OIDC_OP_USER_ENDPOINT": f"{provider_url}/me",
+            "OIDC_OP_JWKS_ENDPOINT": f"{provider_url}/jwks",
+            "OIDC_OP_LOGOUT_ENDPOINT": f"{provider_url}/session/end",
+        }
     env = child_env(
         DEBUG="1",
         LOG_LEVEL="WARNING",
         OIDC_RP_CLIENT_ID="topp25",
         OIDC_RP_CLIENT_SECRET="topp25-test-secret",
-        OIDC_OP_AUTHORIZATION_ENDPOINT=f"{provider_url}/auth",
-        OIDC_OP_TOKEN_ENDPOINT=f"{provider_url}/token",
-        OIDC_OP_USER_ENDPOINT=f"{provider_url}/me",
-        OIDC_OP_JWKS_ENDPOINT=f"{provider_url}/jwks",
-        OIDC_OP_LOGOUT_ENDPOINT=f"{provider_url}/session/end",
+        **endpoints,
         OIDC_RP_SCOPES="openid email profile roles",
         OIDC_ROLE_CLAIM="roles",
         OIDC_FACILITATOR_VALUES="topp25-samtalsledare",
@@ -149,7 +157,10 @@ def sign_in_at_the_provider(page: Any, login: str) -> None:
     page.get_by_role("button", name="Continue").click()  # consent, first time
 
 
+@pytest.mark.parametrize("stack", ["issuer"], indirect=True)
 def test_a_facilitator_signs_in_with_the_provider_and_out_again(chromium: Browser) -> None:
+    """Configured with the issuer alone: sign-in, the keys and the logout all come from its
+    discovery document."""
     page = chromium.new_page("facilitator")
     only_this_machine(page)
     with chromium.errors.allowed(PROVIDER_FONT):
