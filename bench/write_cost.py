@@ -142,6 +142,10 @@ def client_for(participant: Participant) -> Client:
     return CLIENT
 
 
+# --sql: the statements of one write of each kind, to stderr (the first measured one).
+SHOW_SQL: set[str] | None = None
+
+
 def measure(client: Client, url: str, data: dict[str, Any]) -> dict[str, Any]:
     SENT.clear()
     with CaptureQueriesContext(connection) as queries:
@@ -161,6 +165,12 @@ def measure(client: Client, url: str, data: dict[str, Any]) -> dict[str, Any]:
             sizes["room"] = len(fragment.encode())
         elif stream.startswith("console-"):
             sizes["console"] = len(fragment.encode())
+    action = url.rstrip("/").rsplit("/", 1)[-1]
+    if SHOW_SQL is not None and action not in SHOW_SQL:
+        SHOW_SQL.add(action)
+        print(f"--- {url}: {len(queries)} queries", file=sys.stderr)
+        for query in queries.captured_queries:
+            print("  " + query["sql"][:240], file=sys.stderr)
     return {
         "queries": len(queries),
         "cpu_ms": cpu_ms,
@@ -241,9 +251,13 @@ def run(meeting: Meeting, members: dict[int, list[Participant]]) -> dict[str, di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--sql", action="store_true", help="print one write's SQL per kind")
     args = parser.parse_args()
     meeting, members = seed()
     run(meeting, members)  # warm-up: template loading, URL resolver, first connections
+    if args.sql:
+        global SHOW_SQL
+        SHOW_SQL = set()
     summary = run(meeting, members)
     if args.json:
         print(json.dumps(summary, indent=2))

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings as settings_module
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from meetings.models import Group, Meeting, PhaseKind
 from meetings.phases import Action, PhaseRules, rules_for
 
-from .models import Dot, Idea, IdeaPool, PoolSettings
+from .models import Dot, Idea, IdeaPool, PoolSettings, SuccessFactor
 from .pool import DuplicatePair, likely_duplicates
 
 # The phases in which phones show the pool (in a meeting that uses it, see rules_for); what
@@ -147,15 +147,19 @@ def pool_view(group: Group) -> PoolView:
     if hidden:
         view.count = ideas.count()
         return view
-    picked = {
-        idea_id: position
-        for idea_id, position in group.factors.filter(source_ideas__isnull=False).values_list(
-            "source_ideas", "position"
-        )
-    }
-    # Every idea of the group in one query: the active ones are the rows, the others say
-    # which ideas were merged into them (oldest first).
-    every = list(group.ideas.annotate(votes=Sum("dots__count")).order_by("created_at", "pk"))
+    # Every idea of the group in one query, with its votes and the list's place of the factor
+    # it became (a subquery, not a second query on every write that shows the pool): the
+    # active ones are the rows, the others say which ideas were merged into them (oldest first).
+    picked_position = (
+        SuccessFactor.objects.filter(group_id=group.pk, source_ideas=OuterRef("pk"))
+        .order_by("position")
+        .values("position")[:1]
+    )
+    every = list(
+        group.ideas.annotate(
+            votes=Sum("dots__count"), picked_position=Subquery(picked_position)
+        ).order_by("created_at", "pk")
+    )
     merged_into: dict[int, list[Idea]] = {}
     for idea in sorted(every, key=lambda idea: idea.pk):
         if idea.merged_into_id is not None:
@@ -166,7 +170,7 @@ def pool_view(group: Group) -> PoolView:
             votes=idea.votes or 0,
             merged_texts=[merged.text for merged in merged_into.get(idea.pk, [])],
             merged_ids=[merged.pk for merged in merged_into.get(idea.pk, [])],
-            factor_position=picked.get(idea.pk),
+            factor_position=idea.picked_position,
         )
         for idea in every
         if idea.is_active
