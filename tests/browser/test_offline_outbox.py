@@ -46,6 +46,23 @@ def beside(phone: Any, status: Any, button: Any) -> None:
     assert 0 <= status_box["y"] and status_box["y"] + status_box["height"] <= height
 
 
+def tap_twice_offline(phone: Any, label: str, text: str, button: Any, form: str) -> None:
+    """Offline: type, send; "not sent yet" beside the button, not at the top of the page; a
+    second tap is the same item (one entry in the outbox), not a second one."""
+    phone.context.set_offline(True)
+    phone.get_by_label(label).fill(text)
+    button.scroll_into_view_if_needed()
+    button.click()
+    status = phone.locator(f"{form} .tap-status")
+    status.get_by_text(QUEUED).wait_for()
+    beside(phone, status, button)
+    assert phone.locator("#live-status").inner_text() == ""
+    button.click()
+    phone.wait_for_function(
+        "() => JSON.parse(localStorage.getItem('topp25:outbox') || '[]').length === 1"
+    )
+
+
 def outbox_empty(phone: Any) -> None:
     phone.wait_for_function("() => !localStorage.getItem('topp25:outbox')", timeout=LIVE)
 
@@ -63,19 +80,7 @@ def test_a_factor_tapped_offline_is_sent_once_after_a_reload(
     phone = join(browser, meeting)
     button = phone.get_by_role("button", name="Lägg till")
     with browser.errors.allowed(OFFLINE_ERRORS):
-        phone.context.set_offline(True)
-        phone.get_by_label("Ny framgångsfaktor").fill(text)
-        button.scroll_into_view_if_needed()
-        button.click()
-        status = phone.locator("#factor-form .tap-status")
-        status.get_by_text(QUEUED).wait_for()
-        beside(phone, status, button)
-        assert phone.locator("#live-status").inner_text() == ""  # not at the top of the page
-        # A second tap while still offline is the same item, not a second one.
-        button.click()
-        phone.wait_for_function(
-            "() => JSON.parse(localStorage.getItem('topp25:outbox') || '[]').length === 1"
-        )
+        tap_twice_offline(phone, "Ny framgångsfaktor", text, button, "#factor-form")
         assert saved() == 0
 
         # Reloading without network fails; the item is kept in the browser.
@@ -165,18 +170,7 @@ def test_an_idea_tapped_offline_is_sent_once_when_the_network_returns(
     phone = join(browser, meeting)
     button = phone.get_by_role("button", name="Lägg till idé", exact=True)
     with browser.errors.allowed(OFFLINE_ERRORS):
-        phone.context.set_offline(True)
-        phone.get_by_label("Ny idé").fill(text)
-        button.click()
-        status = phone.locator("#idea-form .tap-status")
-        status.get_by_text(QUEUED).wait_for()
-        beside(phone, status, button)
-        assert phone.locator("#live-status").inner_text() == ""  # not at the top of the page
-        # Tapped again while still offline: the same idea, kept once.
-        button.click()
-        phone.wait_for_function(
-            "() => JSON.parse(localStorage.getItem('topp25:outbox') || '[]').length === 1"
-        )
+        tap_twice_offline(phone, "Ny idé", text, button, "#idea-form")
         assert saved() == 0
         # Back online, without a reload or a tap: sent once, by itself.
         phone.context.set_offline(False)
