@@ -29,7 +29,7 @@ from meetings.errors import (
 )
 from meetings.locks import lock
 from meetings.models import Group, Meeting, Participant, Phase
-from meetings.phases import Action, ensure_allowed
+from meetings.phases import Action, ensure_allowed, rules_for
 from meetings.text import clean_text
 
 from .models import (
@@ -121,9 +121,12 @@ def add_factor(
     group = _lock_open_group(group, Action.EDIT_LIST)
     factor, created = _append_factor(group, text, author, client_token)
     if created:
-        # The pool offers picks only while the list has room: a list now full changes it too.
+        # The pool's picks and suggestions follow the room left in the list ("Förslag till
+        # listan" marks as many voted ideas as there are free places): wherever the pool can
+        # be picked from, one more factor changes it too.
+        pool_follows = rules_for(group.meeting).allowed(Action.PICK)
         full = factor.position >= group.meeting.factor_count
-        _changed(group, LIST_AND_POOL if full else LIST_ONLY)
+        _changed(group, LIST_AND_POOL if full or pool_follows else LIST_ONLY)
     return factor
 
 

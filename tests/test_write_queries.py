@@ -303,3 +303,32 @@ def test_a_change_sends_the_group_s_phones_only_the_part_it_altered(
         "csrfmiddlewaretoken" not in answer.split('id="pool-state"')[0].split('id="group-state"')[1]
     )
     assert f'data-my-dots="{made[0].pk}:1"' in answer
+
+
+def test_a_new_factor_where_ideas_can_be_picked_sends_the_pool_too(
+    client: Client,
+    meeting: Meeting,
+    teachers: Group,
+    join_as: Callable[..., Participant],
+    add_factors: Callable[[Group, int], list[Any]],
+    sent: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """The pool marks as many voted ideas "Förslag till listan" as the list has free places:
+    a factor typed while ideas can be picked changes the pool's marks too."""
+    me = join_as(teachers)
+    add_factors(teachers, 3)  # two places free of five
+    made = busy_pool(meeting, teachers, me, 3)
+    for idea in made:
+        services.set_dots(group=teachers, participant=me, idea_id=idea.pk, count=1)
+    sent.clear()
+    response = client.post(
+        reverse("groups:add", args=[meeting.join_code, teachers.pk]),
+        {"text": "En till i listan", "client_token": str(uuid.uuid4())},
+        **HX,
+    )
+    assert response.status_code == 200
+    [(_, message)] = [(s, m) for s, m in sent if s == live.group_stream(teachers.pk)]
+    fragment = message["html"]["sv"]
+    assert 'id="pool-state"' in fragment and "En till i listan" in fragment
+    assert fragment.count('class="idea-suggested"') == 1  # one place left: one suggestion
+    assert live.pool_key(teachers.pk) in message["keys"]

@@ -263,12 +263,13 @@
   // pool from broadcasts are held back here instead of swapped in: only the newest of each
   // part is kept, and a polite status counts the changes waiting. Resuming swaps in the held
   // parts that are still newer than what is shown (an answer to this person's own request
-  // brings the whole current state and makes older held parts moot). The phase panel is not
+  // brings the parts it changed, current, and makes older held ones of those parts moot; a
+  // change is still waiting while any part it brought is). The phase panel is not
   // held: what the meeting does now must reach everyone. The choice is kept in this browser.
   var PAUSE_KEY = "topp25:live-paused";
   var HELD_IDS = ["group-state", "pool-state"];
   var held = {}; // id -> the newest held element
-  var waiting = {}; // revision -> 1, for the count
+  var waiting = {}; // revision -> {part id: 1} still held, for the count of changes
   function pauseButton() { return document.getElementById("live-pause"); }
   function livePaused() {
     var button = pauseButton();
@@ -291,7 +292,7 @@
       var revision = revisionOf(incoming);
       if (!(revision > shownRevision(incoming.id))) { return; } // nothing new (e.g. a resync)
       if (!held[incoming.id] || revision >= revisionOf(held[incoming.id])) { held[incoming.id] = incoming; }
-      waiting[revision] = 1;
+      (waiting[revision] = waiting[revision] || {})[incoming.id] = 1;
     });
     if (changed) { setTimeout(sayWaiting, 0); }
     return changed ? template.innerHTML : text;
@@ -301,9 +302,11 @@
     Object.keys(held).forEach(function (id) {
       if (!(revisionOf(held[id]) > shownRevision(id))) { delete held[id]; }
     });
-    var shown = shownRevision("group-state");
     Object.keys(waiting).forEach(function (revision) {
-      if (!(parseInt(revision, 10) > shown)) { delete waiting[revision]; }
+      Object.keys(waiting[revision]).forEach(function (id) {
+        if (!(parseInt(revision, 10) > shownRevision(id))) { delete waiting[revision][id]; }
+      });
+      if (!Object.keys(waiting[revision]).length) { delete waiting[revision]; }
     });
   }
   function pauseSay(text) {

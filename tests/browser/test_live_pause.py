@@ -93,3 +93,44 @@ def test_a_participant_pauses_and_resumes_live_updates(
     assert anna.evaluate("window.__noReload") == 1, "resuming reloaded the page"
     assert anna.evaluate("localStorage.getItem('topp25:live-paused')") is None
     browser.assert_no_errors()
+
+
+def test_a_held_pool_change_still_counts_after_an_own_list_edit(
+    meeting: Meeting, teachers: Group, asgi_server: LiveASGIServer, browser: Browser
+) -> None:
+    """Answers bring only the parts a change altered: Anna's own edit brings her the list,
+    not the pool Bo changed meanwhile, so that change is still waiting, and counted."""
+    from groups import services as group_services
+    from meetings import services as meeting_services
+    from meetings.models import PhaseKind
+    from tests.support.phases import run_phase
+
+    def prepare() -> None:
+        group_services.add_factor(group=teachers, text="Studiero")
+        run_phase(meeting, PhaseKind.BUZZ)
+        author = meeting_services.join_meeting(
+            meeting=meeting, home_group_id=teachers.pk, display_name=""
+        )
+        group_services.add_idea(group=teachers, author=author, text="Lugna raster")
+        run_phase(meeting, PhaseKind.DIALOGUE)
+
+    asgi_server.call(prepare)
+    anna, bo = join(browser, meeting, "anna"), join(browser, meeting, "bo")
+    anna.get_by_role("button", name="Pausa uppdateringar").click()
+    status_says(anna, "Uppdateringarna är pausade. Tryck på knappen igen för att fortsätta.")
+
+    bo.get_by_role("button", name="Sätt en prick på: Lugna raster").click()
+    status_says(anna, "Pausat: 1 ny uppdatering väntar.")
+
+    anna.locator("#factor-list li").nth(0).get_by_role("link", name="Ändra").click()
+    anna.get_by_label("Ändra framgångsfaktor 1").fill("Studiero i varje klassrum")
+    settled = anna.evaluate("window.__htmx.settled")
+    anna.get_by_role("button", name="Spara").click()
+    anna.locator("#factor-list").get_by_text("Studiero i varje klassrum", exact=True).wait_for(
+        timeout=LIVE
+    )
+    # The status is said again when the answer settles (topp25.js, htmx:afterSettle).
+    anna.wait_for_function("n => window.__htmx.settled > n", arg=settled, timeout=LIVE)
+    status = anna.locator("#live-pause-status").text_content()
+    assert status == "Pausat: 1 ny uppdatering väntar."
+    browser.assert_no_errors()
