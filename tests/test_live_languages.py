@@ -3,6 +3,8 @@ chose, not in every language the site speaks (each render is a write's largest c
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -60,3 +62,36 @@ async def test_a_screen_gets_the_sites_language_when_its_own_was_not_rendered(
     await add_factor(group=teachers, text="Tid")
     assert "of 5" in await english.receive_from(timeout=3)
     await english.disconnect()
+
+
+async def test_a_hanging_layer_does_not_grow_the_line_of_sends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A channel layer that answers nothing holds each send for its timeout: past
+    MAX_WAITING_SENDS a process drops new sends (counted) instead of queueing rendered pages
+    without bound; once the layer answers, the line drains."""
+    import asyncio
+
+    from topp25 import live, metrics
+
+    released = asyncio.Event()
+    delivered: list[str] = []
+
+    class HangingLayer:
+        async def group_send(self, stream: str, message: dict[str, Any]) -> None:
+            await released.wait()
+            delivered.append(stream)
+
+    monkeypatch.setattr(live, "get_channel_layer", lambda: HangingLayer())
+    monkeypatch.setattr(live, "MAX_WAITING_SENDS", 3)
+    backlog = metrics.CHANNEL_LAYER_ERRORS.labels(operation="backlog")
+    dropped_before = backlog._value.get()
+    loop = asyncio.get_running_loop()
+    for n in range(5):
+        live._start_send(loop, [(f"stream-{n}", {"type": "x"})])
+    assert len(live._sending) == 3
+    assert backlog._value.get() - dropped_before == 2
+    released.set()
+    await asyncio.gather(*list(live._sending))
+    assert delivered == ["stream-0", "stream-1", "stream-2"]  # in order, the first three
+    assert not live._sending

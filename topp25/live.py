@@ -255,7 +255,19 @@ async def _send_in_order(
         metrics.channel_layer_error("send")
 
 
+# A layer that hangs (not refusing, answering nothing) lets each send wait its full timeout:
+# the line must not grow without bound, holding rendered pages in memory and delivering
+# minutes-old fragments once the layer is back. Beyond this many sends waiting in a process,
+# a new one is dropped (counted): every fragment carries its part's whole state, so the next
+# change of that part, or a screen's reconnect, brings it up to date.
+MAX_WAITING_SENDS = 200
+
+
 def _start_send(loop: asyncio.AbstractEventLoop, batch: list[tuple[str, dict[str, Any]]]) -> None:
+    if len(_sending) >= MAX_WAITING_SENDS:
+        logger.warning("live update dropped: %d sends already waiting", len(_sending))
+        metrics.channel_layer_error("backlog")
+        return
     # A context of its own: the request's (with its ThreadSensitiveContext) ends before the
     # send may, and nothing of the request is needed to send.
     task = loop.create_task(
