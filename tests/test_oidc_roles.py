@@ -316,3 +316,21 @@ def test_an_unreachable_issuer_gives_the_swedish_page_not_a_500(
     response = client.get(reverse("oidc_authentication_init"))
     assert response.status_code == 302
     assert response["Location"].startswith(f"{issuer.issuer}/protocol/openid-connect/auth?")
+
+
+def test_an_https_issuer_s_document_may_not_send_the_secret_over_plain_http() -> None:
+    from topp25.oidc_discovery import DiscoveryFailed, checked
+
+    issuer = "https://login.example.se/realms/kommun"
+    good = {
+        "issuer": issuer,
+        "authorization_endpoint": f"{issuer}/auth",
+        "token_endpoint": f"{issuer}/token",
+        "userinfo_endpoint": f"{issuer}/userinfo",
+        "jwks_uri": f"{issuer}/certs",
+    }
+    assert checked(issuer, good) == good
+    with pytest.raises(DiscoveryFailed, match="token_endpoint"):
+        checked(issuer, {**good, "token_endpoint": "http://login.example.se/token"})
+    with pytest.raises(DiscoveryFailed, match="not a JSON object"):
+        checked(issuer, ["issuer", issuer])

@@ -13,6 +13,7 @@ other setting; turning one into text fetches the document once per process.
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -36,29 +37,58 @@ def discovery_url(issuer: str) -> str:
     return issuer.rstrip("/") + WELL_KNOWN
 
 
+MAX_BYTES = 1_000_000  # a discovery document is a few KB
+
+
+def _fetch(issuer: str) -> dict[str, Any]:
+    url = discovery_url(issuer)
+    try:
+        with requests.get(url, timeout=TIMEOUT_S, stream=True) as response:
+            response.raise_for_status()
+            body = response.raw.read(MAX_BYTES + 1, decode_content=True)
+        if len(body) > MAX_BYTES:
+            raise DiscoveryFailed(f"{url} is larger than {MAX_BYTES} bytes")
+        found = json.loads(body)
+    except (requests.RequestException, ValueError) as error:
+        raise DiscoveryFailed(f"{url}: {error}") from error
+    return checked(issuer, found)
+
+
+def checked(issuer: str, found: Any) -> dict[str, Any]:
+    """`found` if it is `issuer`'s document as the code flow needs it, else DiscoveryFailed."""
+    url = discovery_url(issuer)
+    if not isinstance(found, dict):
+        raise DiscoveryFailed(f"{url} is not a JSON object")
+    if str(found.get("issuer", "")).rstrip("/") != issuer.rstrip("/"):
+        raise DiscoveryFailed(f"{url} names the issuer {found.get('issuer')!r}, not {issuer!r}")
+    missing = [key for key in REQUIRED if not isinstance(found.get(key), str)]
+    if missing:
+        raise DiscoveryFailed(f"{url} has no {', '.join(missing)}")
+    if issuer.startswith("https://"):
+        # The token endpoint gets the client secret: never over plain HTTP from an HTTPS issuer.
+        plain = [
+            key
+            for key, value in found.items()
+            if key.endswith(("_endpoint", "_uri"))
+            and isinstance(value, str)
+            and value.startswith("http://")
+        ]
+        if plain:
+            raise DiscoveryFailed(f"{url} gives plain-HTTP endpoints: {', '.join(sorted(plain))}")
+    return found
+
+
 def document(issuer: str) -> dict[str, Any]:
     """The issuer's discovery document, checked: it names this issuer (OpenID Connect
-    Discovery 1.0, 4.3) and has the endpoints the code flow needs."""
+    Discovery 1.0, 4.3), has the endpoints the code flow needs, and an HTTPS issuer's
+    endpoints are HTTPS. Fetched outside the lock (a provider that hangs holds only the
+    sign-ins that need it, each for its own timeout); the first good answer is kept."""
     with _lock:
         if issuer in _documents:
             return _documents[issuer]
-        try:
-            response = requests.get(discovery_url(issuer), timeout=TIMEOUT_S)
-            response.raise_for_status()
-            found = response.json()
-        except (requests.RequestException, ValueError) as error:
-            raise DiscoveryFailed(f"{discovery_url(issuer)}: {error}") from error
-        if not isinstance(found, dict):
-            raise DiscoveryFailed(f"{discovery_url(issuer)} is not a JSON object")
-        if str(found.get("issuer", "")).rstrip("/") != issuer.rstrip("/"):
-            raise DiscoveryFailed(
-                f"{discovery_url(issuer)} names the issuer {found.get('issuer')!r}, not {issuer!r}"
-            )
-        missing = [key for key in REQUIRED if not isinstance(found.get(key), str)]
-        if missing:
-            raise DiscoveryFailed(f"{discovery_url(issuer)} has no {', '.join(missing)}")
-        _documents[issuer] = found
-        return found
+    found = _fetch(issuer)
+    with _lock:
+        return _documents.setdefault(issuer, found)
 
 
 def endpoint(issuer: str, key: str) -> str:
