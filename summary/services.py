@@ -582,12 +582,14 @@ def meeting_themes(meeting: Meeting) -> list[Theme]:
 def export_themes(meeting: Meeting, group_keys: Mapping[int, str]) -> list[document.Theme]:
     """The meeting's themes (the editor's if curated, else found afresh) for the exports,
     naming groups by the export's keys (group pk → "g3")."""
+    # A theme curated before one of its groups was removed keeps the factors still there.
     return [
         document.Theme(
             label=theme.label,
             factors=tuple(
                 document.ThemeFactor(group=group_keys[int(factor.group)], position=factor.position)
                 for factor in theme.factors
+                if int(factor.group) in group_keys
             ),
         )
         for theme in meeting_themes(meeting)
