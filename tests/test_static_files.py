@@ -66,3 +66,28 @@ def test_minify_leaves_other_files_alone() -> None:
     assert minified("admin/css/base.css", text) == text
     assert minified("css/topp25.css", text) == "body{color:red}"
     assert minified("js/x.js", "// why\nvar a = 1;\n") == "var a=1;"
+
+
+def test_served_as_collected_hashed_compressed_and_cached_for_good(collected: Path) -> None:
+    """The settings `make run` and production use (STATIC_COLLECTED): a page names the hashed
+    file, and WhiteNoise sends its brotli copy, cacheable for good; the source name is not
+    served from the app folders."""
+    from django.templatetags.static import static
+    from django.test import Client
+
+    with override_settings(
+        STATIC_ROOT=collected,
+        STORAGES=STORAGE,
+        WHITENOISE_USE_FINDERS=False,
+        WHITENOISE_AUTOREFRESH=False,
+    ):
+        url = static("js/topp25.js")
+        assert url != "/static/js/topp25.js" and url.endswith(".js")
+        client = Client()  # a new handler: WhiteNoise reads STATIC_ROOT as a server starts
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == "br"
+        assert "immutable" in response["Cache-Control"]
+        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        hashed = url.removeprefix("/static/")
+        assert body == (collected / (hashed + ".br")).read_bytes()
