@@ -314,3 +314,25 @@ def test_themes_data_for_the_json_export(meeting: Meeting, factors: dict[str, An
         ],
     }
     assert "Samarbete" in [theme["label"] for theme in data]
+
+
+def test_a_curated_theme_survives_the_removal_of_one_of_its_groups(
+    meeting: Meeting, factors: dict[str, Any]
+) -> None:
+    """The exports and publishing name groups by the export's keys: a group removed after
+    the editor curated leaves the theme with the factors still there, no error."""
+    from meetings import services as meeting_services
+    from summary import document
+
+    key = by_label(meeting)["Trygghet och studiero"].key
+    services.rename_theme(meeting=meeting, theme_key=key, label="Trygghet")
+    health = meeting.home_groups().get(name="Elevhälsa")
+    meeting_services.delete_group(meeting=meeting, group_id=health.pk, confirmed=True)
+    exported = {
+        theme.label: theme
+        for theme in services.export_themes(meeting, document.export_group_keys(meeting))
+    }
+    keys = document.export_group_keys(meeting)
+    assert [factor.group for factor in exported["Trygghet"].factors] == [
+        keys[meeting.home_groups().get(name=name).pk] for name in ("Lärare", "Rektorer")
+    ]
