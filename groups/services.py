@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -79,7 +79,13 @@ def _changed(group: Group, parts: frozenset[Part] = LIST_AND_POOL) -> GroupChang
     """Every change to a group's list or pool: a new revision (under the row lock), then the
     news, saying which of the two changed (after commit)."""
     group.revision += 1
-    Group.objects.filter(pk=group.pk).update(revision=group.revision)
+    if Part.POOL in parts:
+        # F(): strictly increasing whatever this instance read (screens cache by it).
+        Group.objects.filter(pk=group.pk).update(
+            revision=group.revision, pool_revision=F("pool_revision") + 1
+        )
+    else:
+        Group.objects.filter(pk=group.pk).update(revision=group.revision)
     return announce(GroupChanged(meeting_id=group.meeting_id, group_id=group.pk, parts=parts))
 
 

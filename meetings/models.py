@@ -331,6 +331,10 @@ class Group(models.Model):
     # Bumped under the row lock by every change to the group's list, and carried by every
     # live fragment, so a screen never replaces a newer list with an older one.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped with `revision` only by a change to what the group's idea pool shows (an idea, a
+    # dot, a merge, the reveal, the list's room for picks): a screen rendering the pool for
+    # a change of the list alone may reuse the pool as it was read at the same pool revision.
+    pool_revision = models.PositiveIntegerField(default=0, editable=False)
 
     objects = GroupQuerySet.as_manager()
 

@@ -338,3 +338,74 @@ def test_broadcast_equals_a_fresh_snapshot(
     assert sent, f"{name}: nothing was sent"
     checked = sum(_check(afternoon, stream, message) for stream, message in sent)
     assert checked, name
+
+
+def _votes_in_room(sent: list[tuple[str, dict[str, Any]]], day: Afternoon) -> str:
+    fragments = [m["html"]["sv"] for s, m in sent if s == live.room_stream(day.meeting.pk)]
+    assert fragments, "the room was sent nothing"
+    pool = _element_by_id(fragments[-1], f"room-pool-{day.teachers.pk}")
+    assert pool is not None
+    return pool
+
+
+def test_an_edit_reuses_the_pool_its_process_read_at_the_same_pool_revision(
+    afternoon: Afternoon, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A change of the list alone renders the room's column and the console's row, which
+    show the pool, from the pool as this process last read it (no second read) — and what
+    it sends still equals a fresh load."""
+    settings.LANGUAGES = [("sv", "Svenska")]
+    _in_agree(afternoon)
+    with django_capture_on_commit_callbacks(execute=True):
+        group_services.set_dots(
+            group=afternoon.teachers,
+            participant=afternoon.bo,
+            idea_id=afternoon.idea("Läxhjälp").pk,
+            count=1,
+        )
+    sent: list[tuple[str, dict[str, Any]]] = []
+    with (
+        mock.patch.object(live, "send_now", lambda messages: sent.extend(messages)),
+        mock.patch("groups.templatetags.pool.pool_view", side_effect=AssertionError) as read,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        group_services.edit_factor(
+            group=afternoon.teachers, factor_id=afternoon.factor(2).pk, text="Trygghet för alla"
+        )
+    assert not read.called
+    assert "1 röst" in _votes_in_room(sent, afternoon)
+    assert sum(_check(afternoon, stream, message) for stream, message in sent)
+
+
+def test_an_edit_after_another_process_changed_the_pool_reads_it_again(
+    afternoon: Afternoon, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The pool is reused only at the same pool revision: a dot whose broadcast ran in
+    another worker (not here) bumps it, and the next edit here shows that dot."""
+    settings.LANGUAGES = [("sv", "Svenska")]
+    _in_agree(afternoon)
+    with django_capture_on_commit_callbacks(execute=True):
+        group_services.set_dots(
+            group=afternoon.teachers,
+            participant=afternoon.bo,
+            idea_id=afternoon.idea("Läxhjälp").pk,
+            count=1,
+        )
+    # Another worker's write: committed, its broadcast built elsewhere.
+    with django_capture_on_commit_callbacks(execute=False):
+        group_services.set_dots(
+            group=afternoon.teachers,
+            participant=afternoon.anna,
+            idea_id=afternoon.idea("Trygghet").pk,
+            count=1,
+        )
+    sent: list[tuple[str, dict[str, Any]]] = []
+    with (
+        mock.patch.object(live, "send_now", lambda messages: sent.extend(messages)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        group_services.edit_factor(
+            group=afternoon.teachers, factor_id=afternoon.factor(2).pk, text="Trygghet för alla"
+        )
+    assert "2 röster" in _votes_in_room(sent, afternoon)
+    assert sum(_check(afternoon, stream, message) for stream, message in sent)
