@@ -593,5 +593,6 @@ def deliver(change: changes.Change) -> None:
         event = live.RoomRevoked(meeting_id=change.meeting_id)
     else:
         raise TypeError(f"no screen knows {change!r}")
-    if event is not None and live.send_now(event.messages()):
-        metrics.broadcast_sent(event.type, change.announced_at)
+    if event is not None:
+        kind, announced_at = event.type, change.announced_at
+        live.send_now(event.messages(), lambda: metrics.broadcast_sent(kind, announced_at))

@@ -220,7 +220,7 @@ def test_publishing_sends_every_phone_its_own_table(
     start_expert_phase(afternoon)
     services.allocate_experts(meeting=afternoon, expert_count=2)
     sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(live, "send_now", lambda messages: sent.extend(messages))
+    monkeypatch.setattr(live, "send_now", lambda messages, on_sent=None: sent.extend(messages))
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_experts(meeting=afternoon)
     phone = next(message for stream, message in sent if stream == f"phase-{afternoon.pk}")

@@ -3,20 +3,25 @@ and JSON-lines logs with the meeting's id and nothing a participant wrote."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.urls import reverse
 
+from groups import services as group_services
 from meetings.models import Group, Meeting
-from topp25 import health
+from topp25 import health, live, metrics
 from topp25.asgi import application
 from topp25.jsonlog import JsonLinesFormatter
 
@@ -130,6 +135,41 @@ def test_requests_writes_and_broadcasts_are_counted(
     # Each accepted factor was broadcast once, its latency observed.
     assert delta("topp25_broadcast_seconds_count", event="group.list") == 3
     assert delta("topp25_broadcast_seconds_bucket", event="group.list", le="5.0") == 3
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_broadcast_latency_counts_what_the_layer_took(
+    teachers: Group, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server a write hands its broadcast to the event loop and answers at once; the
+    latency is observed when the channel layer has taken it, and a send the layer refused is
+    a channel-layer error, not a broadcast."""
+    sent: list[str] = []
+    errors: list[str] = []
+    monkeypatch.setattr(metrics, "broadcast_sent", lambda event, started: sent.append(event))
+    monkeypatch.setattr(metrics, "channel_layer_error", lambda operation: errors.append(operation))
+    layer = get_channel_layer()
+    working = layer.group_send
+
+    async def refused(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("the layer is down")
+
+    async def settled() -> None:
+        deadline = time.monotonic() + 5
+        while not (sent or errors) or live._sending:
+            assert time.monotonic() < deadline, "the send did not finish"
+            await asyncio.sleep(0.01)
+
+    add = database_sync_to_async(group_services.add_factor)
+    monkeypatch.setattr(layer, "group_send", refused)
+    await add(group=teachers, text="Medan lagret är nere")
+    await settled()
+    assert (sent, errors) == ([], ["send"])
+    monkeypatch.setattr(layer, "group_send", working)
+    errors.clear()
+    await add(group=teachers, text="När lagret är tillbaka")
+    await settled()
+    assert (sent, errors) == (["group.list"], [])
 
 
 @pytest.mark.django_db

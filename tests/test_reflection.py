@@ -159,7 +159,7 @@ def test_a_word_reaches_room_and_consoles_once_and_not_the_phones(
 ) -> None:
     person = phone(running)
     sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(live, "send_now", lambda messages: sent.extend(messages))
+    monkeypatch.setattr(live, "send_now", lambda messages, on_sent=None: sent.extend(messages))
     with django_capture_on_commit_callbacks(execute=True):
         submit(running, person, "Trygghet")
     streams = sorted(stream for stream, _message in sent)

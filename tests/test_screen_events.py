@@ -332,7 +332,7 @@ def test_broadcast_equals_a_fresh_snapshot(
     prepare, change = CHANGES[name]
     prepare(afternoon)
     sent: list[tuple[str, dict[str, Any]]] = []
-    with mock.patch.object(live, "send_now", lambda messages: sent.extend(messages)):
+    with mock.patch.object(live, "send_now", lambda messages, on_sent=None: sent.extend(messages)):
         with django_capture_on_commit_callbacks(execute=True):
             change(afternoon)
     assert sent, f"{name}: nothing was sent"
@@ -365,7 +365,7 @@ def test_an_edit_reuses_the_pool_its_process_read_at_the_same_pool_revision(
         )
     sent: list[tuple[str, dict[str, Any]]] = []
     with (
-        mock.patch.object(live, "send_now", lambda messages: sent.extend(messages)),
+        mock.patch.object(live, "send_now", lambda messages, on_sent=None: sent.extend(messages)),
         mock.patch("groups.templatetags.pool.pool_view", side_effect=AssertionError) as read,
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -401,7 +401,7 @@ def test_an_edit_after_another_process_changed_the_pool_reads_it_again(
         )
     sent: list[tuple[str, dict[str, Any]]] = []
     with (
-        mock.patch.object(live, "send_now", lambda messages: sent.extend(messages)),
+        mock.patch.object(live, "send_now", lambda messages, on_sent=None: sent.extend(messages)),
         django_capture_on_commit_callbacks(execute=True),
     ):
         group_services.edit_factor(

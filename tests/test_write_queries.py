@@ -57,10 +57,12 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
     messages: list[tuple[str, dict[str, Any]]] = []
     send_now = live.send_now
 
-    def recording(batch: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    def recording(
+        batch: Iterable[tuple[str, dict[str, Any]]], on_sent: Callable[[], None] | None = None
+    ) -> bool:
         batch = list(batch)
         messages.extend(batch)
-        send_now(batch)
+        return send_now(batch, on_sent)
 
     monkeypatch.setattr(live, "send_now", recording)
     return messages

@@ -244,7 +244,9 @@ _sending: set[asyncio.Task[None]] = set()
 
 
 async def _send_in_order(
-    previous: asyncio.Task[None] | None, batch: list[tuple[str, dict[str, Any]]]
+    previous: asyncio.Task[None] | None,
+    batch: list[tuple[str, dict[str, Any]]],
+    on_sent: Callable[[], None] | None,
 ) -> None:
     if previous is not None and not previous.done():
         await asyncio.wait([previous])
@@ -253,6 +255,9 @@ async def _send_in_order(
     except Exception:  # the layer is down or full: the write stands, screens resync
         logger.warning("live update not sent", exc_info=True)
         metrics.channel_layer_error("send")
+        return
+    if on_sent is not None:
+        on_sent()
 
 
 # A layer that hangs (not refusing, answering nothing) lets each send wait its full timeout:
@@ -263,7 +268,11 @@ async def _send_in_order(
 MAX_WAITING_SENDS = 200
 
 
-def _start_send(loop: asyncio.AbstractEventLoop, batch: list[tuple[str, dict[str, Any]]]) -> None:
+def _start_send(
+    loop: asyncio.AbstractEventLoop,
+    batch: list[tuple[str, dict[str, Any]]],
+    on_sent: Callable[[], None] | None = None,
+) -> None:
     if len(_sending) >= MAX_WAITING_SENDS:
         logger.warning("live update dropped: %d sends already waiting", len(_sending))
         metrics.channel_layer_error("backlog")
@@ -271,7 +280,7 @@ def _start_send(loop: asyncio.AbstractEventLoop, batch: list[tuple[str, dict[str
     # A context of its own: the request's (with its ThreadSensitiveContext) ends before the
     # send may, and nothing of the request is needed to send.
     task = loop.create_task(
-        _send_in_order(_last_send.get(loop), batch), context=contextvars.Context()
+        _send_in_order(_last_send.get(loop), batch, on_sent), context=contextvars.Context()
     )
     _last_send[loop] = task
     _sending.add(task)
@@ -281,15 +290,18 @@ def _start_send(loop: asyncio.AbstractEventLoop, batch: list[tuple[str, dict[str
     )
 
 
-def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> bool:
+def send_now(
+    messages: Iterable[tuple[str, dict[str, Any]]], on_sent: Callable[[], None] | None = None
+) -> bool:
     """Hand an event's messages to the channel layer. On a server (a request's thread) they
     go to the process's event loop and the request goes on to its answer meanwhile, instead
-    of a thread hop there and back to wait for them; elsewhere they are sent here."""
+    of a thread hop there and back to wait for them; elsewhere they are sent here. `on_sent`
+    runs once the layer has taken them all (not when a send fails or is dropped)."""
     batch = list(messages)
     loop = _server_loop()
     if loop is not None:
         try:
-            loop.call_soon_threadsafe(_start_send, loop, batch)
+            loop.call_soon_threadsafe(_start_send, loop, batch, on_sent)
             return True
         except RuntimeError:  # the loop closed meanwhile (the server is stopping)
             pass
@@ -300,6 +312,8 @@ def send_now(messages: Iterable[tuple[str, dict[str, Any]]]) -> bool:
         logger.warning("live update not sent", exc_info=True)
         metrics.channel_layer_error("send")
         return False
+    if on_sent is not None:
+        on_sent()
     return True
 
 
@@ -313,8 +327,9 @@ def publish(build: Callable[[], LiveEvent | None]) -> None:
 
 def _build_and_send(build: Callable[[], LiveEvent | None], started: float) -> None:
     event = build()
-    if event is not None and send_now(event.messages()):
-        metrics.broadcast_sent(event.type, started)
+    if event is not None:
+        kind = event.type
+        send_now(event.messages(), lambda: metrics.broadcast_sent(kind, started))
 
 
 # --- Coalesced sending ----------------------------------------------------------------------
