@@ -348,6 +348,28 @@ def _votes_in_room(sent: list[tuple[str, dict[str, Any]]], day: Afternoon) -> st
     return pool
 
 
+def _dot(day: Afternoon, person: Participant, idea: str, capture: Any, *, here: bool) -> None:
+    """A dot; `here`: its broadcast is built in this process, else (another worker's write)
+    it is committed and nothing here hears of it."""
+    with capture(execute=here):
+        group_services.set_dots(
+            group=day.teachers, participant=person, idea_id=day.idea(idea).pk, count=1
+        )
+
+
+def _edit_sent(day: Afternoon, capture: Any) -> list[tuple[str, dict[str, Any]]]:
+    """What an edit of the list's second factor broadcast."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+    with (
+        mock.patch.object(live, "send_now", lambda messages, on_sent=None: sent.extend(messages)),
+        capture(execute=True),
+    ):
+        group_services.edit_factor(
+            group=day.teachers, factor_id=day.factor(2).pk, text="Trygghet för alla"
+        )
+    return sent
+
+
 def test_an_edit_reuses_the_pool_its_process_read_at_the_same_pool_revision(
     afternoon: Afternoon, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -356,22 +378,9 @@ def test_an_edit_reuses_the_pool_its_process_read_at_the_same_pool_revision(
     it sends still equals a fresh load."""
     settings.LANGUAGES = [("sv", "Svenska")]
     _in_agree(afternoon)
-    with django_capture_on_commit_callbacks(execute=True):
-        group_services.set_dots(
-            group=afternoon.teachers,
-            participant=afternoon.bo,
-            idea_id=afternoon.idea("Läxhjälp").pk,
-            count=1,
-        )
-    sent: list[tuple[str, dict[str, Any]]] = []
-    with (
-        mock.patch.object(live, "send_now", lambda messages, on_sent=None: sent.extend(messages)),
-        mock.patch("groups.templatetags.pool.pool_view", side_effect=AssertionError) as read,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        group_services.edit_factor(
-            group=afternoon.teachers, factor_id=afternoon.factor(2).pk, text="Trygghet för alla"
-        )
+    _dot(afternoon, afternoon.bo, "Läxhjälp", django_capture_on_commit_callbacks, here=True)
+    with mock.patch("groups.templatetags.pool.pool_view", side_effect=AssertionError) as read:
+        sent = _edit_sent(afternoon, django_capture_on_commit_callbacks)
     assert not read.called
     assert "1 röst" in _votes_in_room(sent, afternoon)
     assert sum(_check(afternoon, stream, message) for stream, message in sent)
@@ -384,28 +393,8 @@ def test_an_edit_after_another_process_changed_the_pool_reads_it_again(
     another worker (not here) bumps it, and the next edit here shows that dot."""
     settings.LANGUAGES = [("sv", "Svenska")]
     _in_agree(afternoon)
-    with django_capture_on_commit_callbacks(execute=True):
-        group_services.set_dots(
-            group=afternoon.teachers,
-            participant=afternoon.bo,
-            idea_id=afternoon.idea("Läxhjälp").pk,
-            count=1,
-        )
-    # Another worker's write: committed, its broadcast built elsewhere.
-    with django_capture_on_commit_callbacks(execute=False):
-        group_services.set_dots(
-            group=afternoon.teachers,
-            participant=afternoon.anna,
-            idea_id=afternoon.idea("Trygghet").pk,
-            count=1,
-        )
-    sent: list[tuple[str, dict[str, Any]]] = []
-    with (
-        mock.patch.object(live, "send_now", lambda messages, on_sent=None: sent.extend(messages)),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        group_services.edit_factor(
-            group=afternoon.teachers, factor_id=afternoon.factor(2).pk, text="Trygghet för alla"
-        )
+    _dot(afternoon, afternoon.bo, "Läxhjälp", django_capture_on_commit_callbacks, here=True)
+    _dot(afternoon, afternoon.anna, "Trygghet", django_capture_on_commit_callbacks, here=False)
+    sent = _edit_sent(afternoon, django_capture_on_commit_callbacks)
     assert "2 röster" in _votes_in_room(sent, afternoon)
     assert sum(_check(afternoon, stream, message) for stream, message in sent)
