@@ -83,19 +83,19 @@ async def test_phone_cannot_subscribe_to_another_group(
     meeting: Meeting, teachers: Group, principals: Group
 ) -> None:
     phone = phone_socket(meeting, teachers, await phone_session(teachers), group_id=principals.pk)
-    ok, code = await phone.connect()
+    ok, code = await phone.connect(timeout=5)
     assert not ok and code == CLOSE_FORBIDDEN
 
 
 async def test_phone_without_session_is_refused(meeting: Meeting, teachers: Group) -> None:
     phone = phone_socket(meeting, teachers, "no-such-session")
-    ok, code = await phone.connect()
+    ok, code = await phone.connect(timeout=5)
     assert not ok and code == CLOSE_FORBIDDEN
 
 
 async def test_wrong_room_token_is_refused(meeting: Meeting) -> None:
     communicator = WebsocketCommunicator(application, "/ws/room/" + "x" * 32 + "/", headers=HOST)
-    ok, code = await communicator.connect()
+    ok, code = await communicator.connect(timeout=5)
     assert not ok and code == CLOSE_NOT_FOUND
 
 
@@ -104,7 +104,7 @@ async def test_foreign_origin_is_refused(meeting: Meeting) -> None:
     communicator = WebsocketCommunicator(
         application, f"/ws/room/{meeting.room_token}/", headers=headers
     )
-    ok, _code = await communicator.connect()
+    ok, _code = await communicator.connect(timeout=5)
     assert not ok
 
 

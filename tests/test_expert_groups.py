@@ -461,11 +461,11 @@ async def test_phone_socket_may_follow_its_expert_group_only() -> None:
         return WebsocketCommunicator(application, path, headers=headers)
 
     refused = socket(other)
-    ok, code = await refused.connect()
+    ok, code = await refused.connect(timeout=5)
     assert not ok and code == CLOSE_FORBIDDEN
 
     phone = socket(mine)
-    ok, _code = await phone.connect()
+    ok, _code = await phone.connect(timeout=5)
     assert ok
     initial = await phone.receive_from(timeout=3)
     assert 'id="group-state"' in initial

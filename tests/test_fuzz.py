@@ -297,7 +297,7 @@ def test_socket_messages_change_nothing(meeting: Meeting, teachers: Group) -> No
         room = WebsocketCommunicator(
             application, f"/ws/room/{meeting.room_token}/", headers=headers
         )
-        ok, _code = await room.connect()
+        ok, _code = await room.connect(timeout=5)
         assert ok
         await room.receive_from(timeout=3)
         for message in [*HOSTILE, json.dumps({"type": "group.state", "html": "<b>x</b>"})]:

@@ -61,13 +61,13 @@ async def test_console_socket_needs_the_meetings_facilitator(
     meeting: Meeting, django_user_model: type[User]
 ) -> None:
     anonymous = console_socket(meeting)
-    ok, code = await anonymous.connect()
+    ok, code = await anonymous.connect(timeout=5)
     assert not ok and code == CLOSE_FORBIDDEN
     other = await database_sync_to_async(django_user_model.objects.create_user)(
         "bo", password="x-hemligt-1"
     )
     stranger = console_socket(meeting, await console_cookie(other))
-    ok, code = await stranger.connect()
+    ok, code = await stranger.connect(timeout=5)
     assert not ok and code == CLOSE_FORBIDDEN
 
 

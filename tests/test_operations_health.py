@@ -204,7 +204,7 @@ async def test_open_sockets_by_kind(meeting: Meeting, settings: Any) -> None:
         f"/ws/room/{meeting.room_token}/",
         headers=[(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")],
     )
-    connected, _code = await room.connect()
+    connected, _code = await room.connect(timeout=5)
     assert connected
     await room.receive_from(timeout=3)
     assert sample(await read(client), "topp25_open_sockets", kind="room") == before + 1

@@ -370,7 +370,7 @@ async def _socket_code(path: str, cookie: str | None) -> int | None:
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
-    ok, code = await communicator.connect()
+    ok, code = await communicator.connect(timeout=5)
     if ok:
         await communicator.disconnect()
         return None

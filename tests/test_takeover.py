@@ -115,13 +115,13 @@ HOST = [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")]
 @pytest.mark.django_db(transaction=True)
 async def test_rotating_closes_open_room_screens(meeting: Meeting) -> None:
     old = WebsocketCommunicator(application, f"/ws/room/{meeting.room_token}/", headers=HOST)
-    ok, _code = await old.connect()
+    ok, _code = await old.connect(timeout=5)
     assert ok
     await old.receive_from(timeout=3)
     await database_sync_to_async(services.rotate_room_token)(meeting=meeting)
     closed = await old.receive_output(timeout=3)
     assert closed == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
     again = WebsocketCommunicator(application, f"/ws/room/{meeting.room_token}/", headers=HOST)
-    ok, _code = await again.connect()
+    ok, _code = await again.connect(timeout=5)
     assert ok
     await again.disconnect()

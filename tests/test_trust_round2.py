@@ -441,11 +441,11 @@ async def test_the_websocket_origin_must_match_the_port(meeting: Meeting) -> Non
     path = f"/ws/room/{meeting.room_token}/"
     other_port = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8001")]
     refused = WebsocketCommunicator(application, path, headers=other_port)
-    ok, _code = await refused.connect()
+    ok, _code = await refused.connect(timeout=5)
     assert not ok
     same = [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000")]
     accepted = WebsocketCommunicator(application, path, headers=same)
-    ok, _code = await accepted.connect()
+    ok, _code = await accepted.connect(timeout=5)
     assert ok
     await accepted.disconnect()
     proxied = [
@@ -454,14 +454,14 @@ async def test_the_websocket_origin_must_match_the_port(meeting: Meeting) -> Non
         (b"origin", b"https://127.0.0.1:8443"),
     ]
     behind_proxy = WebsocketCommunicator(application, path, headers=proxied)
-    ok, _code = await behind_proxy.connect()
+    ok, _code = await behind_proxy.connect(timeout=5)
     assert ok
     await behind_proxy.disconnect()
     elsewhere = [*proxied[:2], (b"origin", b"https://127.0.0.1:8444")]
     ok, _code = await WebsocketCommunicator(application, path, headers=elsewhere).connect()
     assert not ok
     default_port = WebsocketCommunicator(application, path, headers=HOST)
-    ok, _code = await default_port.connect()
+    ok, _code = await default_port.connect(timeout=5)
     assert ok
     await default_port.disconnect()
 

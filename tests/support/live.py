@@ -40,7 +40,9 @@ def phone_socket(
 
 
 async def connected(communicator: WebsocketCommunicator) -> str:
-    ok, _code = await communicator.connect()
+    # A bound, not a wait: the first socket of a test process on a loaded CI machine (the
+    # room's templates compiled, PostgreSQL and Redis connections opened) took over 1 s.
+    ok, _code = await communicator.connect(timeout=5)
     assert ok
     # The current state comes first, so a reconnecting screen is never stale.
     return str(await communicator.receive_from(timeout=3))
