@@ -82,10 +82,10 @@ SENT: list[tuple[str, dict[str, Any]]] = []
 _send_now = live.send_now
 
 
-def _recording_send_now(messages: Any, on_sent: Any = None) -> bool:
+def _recording_send_now(messages: Any, on_sent: Any = None) -> None:
     batch = list(messages)
     SENT.extend(batch)
-    return _send_now(batch, on_sent)
+    _send_now(batch, on_sent)
 
 
 live.send_now = _recording_send_now  # type: ignore[assignment]

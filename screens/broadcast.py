@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from groups.pool_state import PoolView
 from meetings import changes, experts
 from meetings.models import Group, Meeting, Participant, Phase, PhaseKind
 from meetings.phases import action_texts, rules_for
@@ -160,6 +161,17 @@ SNAPSHOT_CACHE_SECONDS = 30.0
 SNAPSHOT_CACHE_SIZE = 512
 _group_states: OrderedDict[tuple[object, ...], tuple[float, str]] = OrderedDict()
 _group_states_lock = threading.Lock()
+
+
+def _keep_recent[K, V](cache: OrderedDict[K, V], key: K, value: V, size: int) -> None:
+    """Every process-local cache of renders and reads here: the newest entry last, the
+    oldest dropped beyond `size`. The caller holds `_group_states_lock`."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
 # What the list shows, as paths from the group: its revision and, of the meeting, the number
 # of factors and which phase runs (the pool's mode); not the meeting's revision, which every
 # join bumps. The join code keeps a recreated database's ids apart.
@@ -205,9 +217,7 @@ def _group_state_html(group_id: int, language: str) -> tuple[str, int, int] | No
     html = live.render_in(language, PHONE_GROUP_STATE, group_context(group))
     if _group_state_key(group) == found:  # unchanged between the reads: the key is what it shows
         with _group_states_lock:
-            _group_states[key] = (now, html)
-            while len(_group_states) > SNAPSHOT_CACHE_SIZE:
-                _group_states.popitem(last=False)
+            _keep_recent(_group_states, key, (now, html), SNAPSHOT_CACHE_SIZE)
     return html, group.revision, group.meeting_id
 
 
@@ -283,16 +293,14 @@ def _remember(group: Group, phone: live.Fragments, parts: frozenset[changes.Part
     state = _group_state_key(group)
     now = time.monotonic()
     with _group_states_lock:
-        _recent_groups[(group.pk, *state)] = RenderedGroup(group=group, phone=phone, parts=parts)
-        while len(_recent_groups) > RECENT_SIZE:
-            _recent_groups.popitem(last=False)
+        rendered = RenderedGroup(group=group, phone=phone, parts=parts)
+        _keep_recent(_recent_groups, (group.pk, *state), rendered, RECENT_SIZE)
         # A phone that connects now gets the same rendering (phone_snapshot), when it is the
         # whole of the group's screen.
         if parts == changes.LIST_AND_POOL:
             for language, html in phone.items():
-                _group_states[(group.pk, *state, language)] = (now, html)
-        while len(_group_states) > SNAPSHOT_CACHE_SIZE:
-            _group_states.popitem(last=False)
+                key = (group.pk, *state, language)
+                _keep_recent(_group_states, key, (now, html), SNAPSHOT_CACHE_SIZE)
 
 
 def rendered_group(group_id: int) -> RenderedGroup | None:
@@ -314,10 +322,8 @@ _recent_consoles: OrderedDict[int, tuple[str, dict[str, int], live.Fragments]] =
 def _remember_console(meeting: Meeting, revisions: dict[str, int], html: live.Fragments) -> None:
     with _group_states_lock:
         # The join code keeps a recreated database's ids apart (as in GROUP_STATE_KEY).
-        _recent_consoles[meeting.pk] = (meeting.join_code, revisions, html)
-        _recent_consoles.move_to_end(meeting.pk)
-        while len(_recent_consoles) > RECENT_SIZE:
-            _recent_consoles.popitem(last=False)
+        recent = (meeting.join_code, revisions, html)
+        _keep_recent(_recent_consoles, meeting.pk, recent, RECENT_SIZE)
 
 
 def rendered_console(meeting_id: int) -> live.Fragments | None:
@@ -366,7 +372,7 @@ def _phone_keys(group_id: int, parts: frozenset[changes.Part]) -> tuple[str, ...
 # group's pool revision and the meeting's state, `_pool_view_key`): a change of the list alone
 # (an edit) renders the room's column and the console's row, which show the pool's counts and
 # top ideas, from it instead of reading the pool again (a third of such a write's work).
-_pool_views: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+_pool_views: OrderedDict[tuple[object, ...], PoolView] = OrderedDict()
 
 
 def _pool_view_key(group: Group) -> tuple[object, ...]:
@@ -383,14 +389,12 @@ def _reuse_pool_view(group: Group) -> None:
 
 
 def _keep_pool_view(group: Group) -> None:
-    view = getattr(group, "_pool_view", None)
+    view: PoolView | None = getattr(group, "_pool_view", None)
     if view is None:
         return
+    key = _pool_view_key(group)
     with _group_states_lock:
-        _pool_views[_pool_view_key(group)] = view
-        _pool_views.move_to_end(_pool_view_key(group))
-        while len(_pool_views) > RECENT_SIZE:
-            _pool_views.popitem(last=False)
+        _keep_recent(_pool_views, key, view, RECENT_SIZE)
 
 
 # A group's members as the last broadcast in this process read them, by the meeting's
@@ -407,9 +411,7 @@ def _members(group: Group) -> list[Participant]:
     members = group.expert_members if group.kind == Group.Kind.EXPERT else group.members
     found = list(members.all())
     with _group_states_lock:
-        _group_members[key] = found
-        while len(_group_members) > RECENT_SIZE:
-            _group_members.popitem(last=False)
+        _keep_recent(_group_members, key, found, RECENT_SIZE)
     return found
 
 

@@ -59,10 +59,10 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
 
     def recording(
         batch: Iterable[tuple[str, dict[str, Any]]], on_sent: Callable[[], None] | None = None
-    ) -> bool:
+    ) -> None:
         batch = list(batch)
         messages.extend(batch)
-        return send_now(batch, on_sent)
+        send_now(batch, on_sent)
 
     monkeypatch.setattr(live, "send_now", recording)
     return messages

@@ -292,7 +292,7 @@ def _start_send(
 
 def send_now(
     messages: Iterable[tuple[str, dict[str, Any]]], on_sent: Callable[[], None] | None = None
-) -> bool:
+) -> None:
     """Hand an event's messages to the channel layer. On a server (a request's thread) they
     go to the process's event loop and the request goes on to its answer meanwhile, instead
     of a thread hop there and back to wait for them; elsewhere they are sent here. `on_sent`
@@ -302,7 +302,7 @@ def send_now(
     if loop is not None:
         try:
             loop.call_soon_threadsafe(_start_send, loop, batch, on_sent)
-            return True
+            return
         except RuntimeError:  # the loop closed meanwhile (the server is stopping)
             pass
     try:
@@ -311,10 +311,9 @@ def send_now(
     except Exception:  # the layer is down or full: the write stands, screens resync
         logger.warning("live update not sent", exc_info=True)
         metrics.channel_layer_error("send")
-        return False
+        return
     if on_sent is not None:
         on_sent()
-    return True
 
 
 def publish(build: Callable[[], LiveEvent | None]) -> None:
